@@ -1,0 +1,3 @@
+from anskaffelse.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,380 @@
+"""The typer app: options, wiring and exit codes. No legal logic lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from . import __version__
+from .errors import AnskaffelseError, ExitCode, Interrupted, TraceError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+_debug = {"on": os.environ.get("ANSKAFFELSE_DEBUG") == "1"}
+
+app = typer.Typer(
+    name="anskaffelse",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+TreesOpt = Annotated[
+    Path | None,
+    typer.Option("--trees", help="Mappe med trær (standard: katalogen som følger med, eller $ANSKAFFELSE_TREES).", show_default=False),
+]
+DatoOpt = Annotated[str | None, typer.Option("--dato", help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).", show_default=False)]
+
+
+def _err_console() -> Any:
+    from .render import make_console
+
+    return make_console(stderr=True)
+
+
+def _out_console() -> Any:
+    from .render import make_console
+
+    return make_console()
+
+
+def report_error(error: AnskaffelseError) -> None:
+    from rich.text import Text
+
+    console = _err_console()
+    console.print(Text.assemble(("Feil: ", "bold red"), error.message))
+    for line in error.details:
+        console.print(Text(f"  {line}"))
+
+
+def handles_errors(func: F) -> F:
+    """Turn the project's errors into a message on stderr and the documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AnskaffelseError as error:
+            report_error(error)
+            raise typer.Exit(int(error.exit_code)) from None
+        except KeyboardInterrupt:
+            _err_console().print("Avbrutt")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except typer.Exit:
+            raise
+        except Exception:
+            if _debug["on"]:
+                raise
+            _err_console().print(
+                "[bold red]Intern feil[/] i anskaffelse. Kjør igjen med [bold]--debug[/] for detaljer, "
+                "og meld feilen med den utskriften og filene du brukte."
+            )
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"anskaffelse {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Vis versjonen og avslutt.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Vis hele feilsporet ved interne feil (for utviklere).")] = False,
+) -> None:
+    """Veiviser for offentlige innkjøpere som vil kjøpe fra sosiale entreprenører – lovlig.
+
+    \b
+    Eksempel:
+      anskaffelse run                 start veiviseren
+      anskaffelse list                se hvilke trær som finnes
+    """
+    if debug:
+        _debug["on"] = True
+
+
+def _day(dato: str | None, fallback: str | None = None) -> dt.date:
+    from .values import ValueProblem, parse_date
+
+    text = dato or fallback
+    if not text:
+        return dt.date.today()
+    try:
+        return parse_date(text)
+    except ValueProblem as problem:
+        raise UsageError(f"--dato: {problem}") from None
+
+
+def _catalogue(trees: Path | None) -> Any:
+    from .catalog import open_catalogue, trees_dir
+
+    return open_catalogue(trees_dir(trees))
+
+
+@app.command("list")
+@handles_errors
+def list_trees(trees: TreesOpt = None) -> None:
+    """Vis trærne i katalogen: id, tittel, versjon og gyldig fra.
+
+    \b
+    Eksempel:
+      anskaffelse list
+      anskaffelse list --trees ./mine-traer
+    """
+    from .render import catalogue_table
+
+    _out_console().print(catalogue_table(_catalogue(trees)))
+
+
+@app.command()
+@handles_errors
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Mapper med trær, eller enkeltfiler (standard: katalogen).", show_default=False)] = None,
+    trees: TreesOpt = None,
+) -> None:
+    """Sjekk trærne og vis alle feil som fil:linje:kolonne: melding. Avslutter med 1 ved feil.
+
+    \b
+    Eksempel:
+      anskaffelse validate
+      anskaffelse validate trees/ideell-status.yaml
+    """
+    from .catalog import check, trees_dir
+    from .render import findings_text
+    from .validate import errors_only
+    from .yamlread import display_path
+
+    targets = list(paths or [trees_dir(trees)])
+    out = _out_console()
+    total_errors = 0
+    for target in targets:
+        root, only = (target.parent, display_path(target)) if target.is_file() else (target, None)
+        catalogue, findings = check(root)
+        if only:
+            findings = [f for f in findings if f.loc.file == only]
+        errors = errors_only(findings)
+        total_errors += len(errors)
+        if findings:
+            out.print(findings_text(findings), end="", soft_wrap=True)
+        nodes = sum(len(t.nodes) for t in catalogue.trees.values())
+        shown = only or catalogue.root
+        summary = f"{shown}: {len(catalogue.trees)} trær, {nodes} noder, {len(catalogue.sources)} kilder, "
+        summary += f"{len(errors)} feil, {len(findings) - len(errors)} advarsler"
+        out.print(summary, style="red" if errors else "green")
+    if total_errors:
+        raise typer.Exit(int(ExitCode.INVALID))
+
+
+@app.command()
+@handles_errors
+def show(
+    tree: Annotated[str, typer.Argument(help="Tre-id, f.eks. ideell-status.")],
+    mermaid: Annotated[bool, typer.Option("--mermaid", help="Skriv treet som Mermaid-flytskjema.")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Med --mermaid: pakk inn i en ```mermaid-blokk.")] = False,
+    trees: TreesOpt = None,
+) -> None:
+    """Tegn et tre: spørsmål, valg, forgreninger og utfall med konklusjon.
+
+    \b
+    Eksempel:
+      anskaffelse show ideell-status
+      anskaffelse show veiviser --mermaid --markdown > kart.md
+    """
+    from .engine import Engine
+
+    catalogue = _catalogue(trees)
+    the_tree = Engine(catalogue, dt.date.today()).tree(tree)
+    if mermaid:
+        from .export import to_mermaid
+
+        text = to_mermaid(the_tree)
+        typer.echo(f"```mermaid\n{text}```" if markdown else text, nl=not markdown)
+        return
+    from .render import tree_view
+
+    _out_console().print(tree_view(the_tree, catalogue))
+
+
+@app.command()
+@handles_errors
+def run(
+    tree: Annotated[str | None, typer.Argument(help="Tre-id (standard: veiviser).", show_default=False)] = None,
+    answers: Annotated[Path | None, typer.Option("--answers", help="Svarfil (YAML/JSON) eller en lagret trace.", show_default=False)] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Ett svar: ID=VERDI (kan gjentas).", show_default=False)] = None,
+    non_interactive: Annotated[bool, typer.Option("--non-interactive", help="Aldri spør; et manglende svar er en feil.")] = False,
+    trace: Annotated[Path | None, typer.Option("--trace", help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).", show_default=False)] = None,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Lagre rapporten som markdown.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende markdown-fil.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv tracen som JSON på stdout i stedet for rapporten.")] = False,
+    dato: DatoOpt = None,
+    trees: TreesOpt = None,
+) -> None:
+    """Gå gjennom et tre, spørsmål for spørsmål, og få en anbefaling med rettslig grunnlag.
+
+    \b
+    Eksempel:
+      anskaffelse run
+      anskaffelse run direkte-anskaffelse --set kontraktsverdi="2,5 mill"
+      anskaffelse run veiviser --answers svar.yaml --non-interactive --markdown notat.md
+    """
+    from .answers import Answers, load_answers, parse_set_option
+    from .engine import Engine
+    from .export import build_trace, to_markdown
+    from .session import walk
+
+    catalogue = _catalogue(trees)
+    preset = load_answers(answers) if answers else Answers()
+    if set_:
+        preset = preset.merged(parse_set_option(set_))
+    if tree and preset.tree and tree != preset.tree:
+        raise UsageError(f"svarfilen {preset.origin} gjelder treet «{preset.tree}», ikke «{tree}»")
+    tree_id = tree or preset.tree or "veiviser"
+    engine = Engine(catalogue, _day(dato, preset.date))
+    engine.tree(tree_id)
+    if markdown and markdown.exists() and not force:
+        raise UsageError(f"{markdown}: filen finnes allerede; bruk --force for å skrive over den")
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    asker = None
+    if terminal and not non_interactive:
+        from .prompts import QuestionaryAsker
+
+        asker = QuestionaryAsker(_out_console())
+    created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        state = walk(engine, tree_id, preset, asker, terminal=terminal or non_interactive)
+    except Interrupted as stop:
+        _save_partial(engine, stop.state, tree_id, created, trace)
+        raise
+    data = build_trace(engine, state, tree_id, created, complete=True)
+    if trace:
+        _write(trace, json.dumps(data, ensure_ascii=False, indent=2) + "\n", force=True)
+    if markdown:
+        _write(markdown, to_markdown(data), force=force)
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    from .render import report
+
+    _out_console().print(report(data, _walk_warnings(engine, state)))
+
+
+def _walk_warnings(engine: Any, state: Any) -> list[str]:
+    from .catalog import threshold_warnings
+
+    warnings: list[str] = []
+    for use in state.thresholds:
+        warnings += threshold_warnings(engine.catalogue.thresholds[use.id], engine.day)
+    return warnings
+
+
+def _write(path: Path, text: str, *, force: bool) -> None:
+    from .files import write_text
+
+    write_text(path, text, force=force)
+
+
+def _save_partial(engine: Any, state: Any, tree_id: str, created: dt.datetime, trace: Path | None) -> None:
+    """Nothing typed is lost: the walk so far goes to --trace or to a private temporary file."""
+    if state is None:
+        return
+    from .export import build_trace
+    from .files import write_partial
+
+    data = build_trace(engine, state, tree_id, created, complete=False)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    console = _err_console()
+    if trace:
+        _write(trace, text, force=True)
+        console.print(f"Svarene så langt er lagret i {trace}")
+    else:
+        path = write_partial(text)
+        console.print(f"Svarene så langt er lagret i {path}")
+        console.print(f"Fortsett med: anskaffelse run {tree_id} --answers {path}")
+
+
+@app.command()
+@handles_errors
+def export(
+    trace_file: Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Markdown-fil (standard: stdout).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil.")] = False,
+) -> None:
+    """Lag markdown-rapporten fra en lagret trace.
+
+    \b
+    Eksempel:
+      anskaffelse export vurdering.json -o notat.md
+    """
+    from .export import to_markdown
+
+    text = to_markdown(read_trace(trace_file))
+    if output:
+        _write(output, text, force=force)
+    else:
+        typer.echo(text, nl=False)
+
+
+def read_trace(path: Path) -> dict[str, Any]:
+    from .answers import TRACE_SCHEMA
+    from .yamlread import YamlProblem, display_path, read_bytes
+
+    shown = display_path(path)
+    try:
+        data = json.loads(read_bytes(path, shown).decode("utf-8-sig"))
+    except YamlProblem as problem:
+        raise UsageError(str(problem.finding)) from None
+    except UnicodeDecodeError:
+        raise TraceError(f"{shown}: filen er ikke gyldig UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise TraceError(f"{shown}:{exc.lineno}:{exc.colno}: ugyldig JSON ({exc.msg}); er filen avkuttet?") from None
+    if not isinstance(data, dict) or data.get("schema") != TRACE_SCHEMA:
+        raise TraceError(f"{shown}: ikke en trace fra anskaffelse (forventet schema «{TRACE_SCHEMA}»)")
+    required = ("tree", "steps", "outcome", "thresholds", "date_of_assessment", "created", "tool_version")
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise TraceError(f"{shown}: tracen mangler {', '.join(missing)}")
+    return data
+
+
+@app.command()
+@handles_errors
+def terskler(dato: DatoOpt = None, trees: TreesOpt = None) -> None:
+    """Vis terskelverdiene som gjelder på en dato, og varsle om verdier som kan være utdaterte.
+
+    \b
+    Eksempel:
+      anskaffelse terskler
+      anskaffelse terskler --dato 2024-01-01
+    """
+    from rich.text import Text
+
+    from .catalog import threshold_warnings
+    from .render import thresholds_table
+
+    catalogue = _catalogue(trees)
+    day = _day(dato)
+    console = _out_console()
+    console.print(thresholds_table(catalogue.thresholds, day, catalogue))
+    for threshold in catalogue.thresholds.values():
+        for warning in threshold_warnings(threshold, day):
+            console.print(Text(f"⚠ {warning}", style="yellow"))
+
+
+def main() -> int:
+    """Console-script entry point."""
+    try:
+        app(prog_name="anskaffelse")
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if not isinstance(exit_.code, str) else 1
+    return 0

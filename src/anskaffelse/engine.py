@@ -1,0 +1,274 @@
+"""The pure walker: state + answer → next state. No I/O, no prompts, no printing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from types import MappingProxyType
+
+from .errors import AnswerError, CatalogueError
+from .model import (
+    END,
+    AllOf,
+    AnyOf,
+    Branch,
+    Call,
+    Catalogue,
+    Compare,
+    Condition,
+    Goto,
+    Node,
+    Not,
+    Outcome,
+    Question,
+    Step,
+    ThresholdRef,
+    ThresholdUse,
+    Tree,
+    Value,
+)
+from .values import ValueProblem, format_amount, parse_amount, parse_date, parse_text, parse_yesno
+
+MAX_MOVES = 1_000_000  # a guard against a catalogue that was not validated
+ORIGINS = ("asked", "file", "fact")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A pending `call`: where to continue when the called tree reaches an outcome."""
+
+    tree: str
+    node: str
+
+
+@dataclass(frozen=True)
+class State:
+    """Where a walk stands: at a question awaiting an answer, or at its final outcome."""
+
+    tree: str
+    node: str
+    stack: tuple[Frame, ...] = ()
+    facts: Mapping[str, Value] = field(default_factory=lambda: MappingProxyType({}))
+    steps: tuple[Step, ...] = ()
+    thresholds: tuple[ThresholdUse, ...] = ()
+    visited: tuple[tuple[str, str], ...] = ()
+    previous: State | None = None  # the state at the question answered last (for back)
+    done: bool = False
+
+
+class Engine:
+    """Walks a catalogue on a date of assessment."""
+
+    def __init__(self, catalogue: Catalogue, day: dt.date) -> None:
+        self.catalogue = catalogue
+        self.day = day
+
+    # -- queries ----------------------------------------------------------------
+
+    def tree(self, tree_id: str) -> Tree:
+        try:
+            return self.catalogue.trees[tree_id]
+        except KeyError:
+            known = ", ".join(sorted(self.catalogue.trees)) or "ingen"
+            raise AnswerError(f"ukjent tre «{tree_id}»; katalogen har: {known}") from None
+
+    def node(self, state: State) -> Node:
+        return self.tree(state.tree).nodes[state.node]
+
+    def question(self, state: State) -> Question | None:
+        """The question awaiting an answer, or None when the walk is done."""
+        node = self.node(state)
+        return node if isinstance(node, Question) and not state.done else None
+
+    def outcome(self, state: State) -> Outcome | None:
+        node = self.node(state)
+        return node if isinstance(node, Outcome) and state.done else None
+
+    def location(self, state: State) -> str:
+        return str(self.node(state).loc)
+
+    # -- moves ------------------------------------------------------------------
+
+    def start(self, tree_id: str, facts: Mapping[str, Value] | None = None) -> State:
+        """A new walk at the start of `tree_id`, settled at its first open question."""
+        tree = self.tree(tree_id)
+        state = State(tree.id, tree.start, facts=MappingProxyType(dict(facts or {})))
+        return self.settle(replace(state, visited=((tree.id, tree.start),)))
+
+    def answer(self, state: State, raw: object, origin: str = "asked", *, help_shown: bool = False) -> State:
+        """Apply an answer to the open question; AnswerError names the question when it does not fit."""
+        question = self.question(state)
+        if question is None:
+            raise AnswerError("veiledningen er ferdig; det er ingen spørsmål å svare på")
+        value = self.parse(question, raw, state)
+        return self.settle(self._record(state, question, value, origin, help_shown, previous=state))
+
+    def back(self, state: State) -> State | None:
+        """The state at the previously answered question, or None at the first."""
+        return state.previous
+
+    def settle(self, state: State) -> State:
+        """Follow branches, calls, gotos and known facts until a question or the final outcome."""
+        for _ in range(MAX_MOVES):
+            node = self.node(state)
+            if isinstance(node, Question):
+                if node.fact and node.fact in state.facts:
+                    value = state.facts[node.fact]
+                    state = self._record(state, node, value, "fact", False, previous=state.previous)
+                    continue
+                return state
+            if isinstance(node, Branch):
+                used: list[ThresholdUse] = []
+                target = self._choose(node, state, used)
+                known = {u.id for u in state.thresholds}
+                fresh = tuple(u for u in used if u.id not in known)
+                state = self._move(replace(state, thresholds=state.thresholds + fresh), state.tree, target)
+            elif isinstance(node, Call):
+                frame = Frame(state.tree, node.id)
+                called = self.tree(node.tree)
+                state = self._move(replace(state, stack=state.stack + (frame,)), called.id, called.start)
+            elif isinstance(node, Goto):
+                target = self.tree(node.tree)
+                state = self._move(state, target.id, target.start)
+            else:
+                if not state.stack:
+                    return replace(state, done=True)
+                frame = state.stack[-1]
+                caller = self.tree(frame.tree).nodes[frame.node]
+                assert isinstance(caller, Call)
+                target_id = caller.target_for(node.id)
+                if target_id is None:
+                    raise CatalogueError(f"{caller.loc}: returns mangler utfallet «{node.id}» fra «{caller.tree}»")
+                if target_id == END:
+                    return replace(state, stack=(), done=True)
+                state = self._move(replace(state, stack=state.stack[:-1]), frame.tree, target_id)
+        raise CatalogueError("veiledningen kom aldri til et utfall; kjør «anskaffelse validate»")
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _move(self, state: State, tree_id: str, node_id: str) -> State:
+        if node_id not in self.tree(tree_id).nodes:
+            raise CatalogueError(f"{self.location(state)}: ukjent node «{node_id}»; kjør «anskaffelse validate»")
+        return replace(state, tree=tree_id, node=node_id, visited=state.visited + ((tree_id, node_id),))
+
+    def _record(
+        self, state: State, question: Question, value: Value, origin: str, help_shown: bool, previous: State | None
+    ) -> State:
+        step = Step(
+            tree=state.tree,
+            node=question.id,
+            key=question.key,
+            question=question.text,
+            answer=value,
+            answer_label=self.label(question, value),
+            origin=origin,
+            help_shown=help_shown,
+            sources=question.sources,
+        )
+        facts = dict(state.facts)
+        facts[question.key] = value
+        target = self.next_after(question, value)
+        moved = self._move(state, state.tree, target)
+        return replace(moved, facts=MappingProxyType(facts), steps=state.steps + (step,), previous=previous)
+
+    @staticmethod
+    def next_after(question: Question, value: Value) -> str:
+        if question.input == "choice":
+            choice = question.choice(str(value))
+            assert choice is not None
+            return choice.next
+        assert question.next is not None
+        return question.next
+
+    @staticmethod
+    def label(question: Question, value: Value) -> str:
+        """The answer as a person reads it: a choice's label, '2 500 000 kr', '1. mars 2026'."""
+        if question.input == "choice":
+            choice = question.choice(str(value))
+            return choice.label if choice else str(value)
+        if isinstance(value, Decimal):
+            return format_amount(value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+    def parse(self, question: Question, raw: object, state: State | None = None) -> Value:
+        """Turn a raw answer into a value for `question`, or raise AnswerError naming it."""
+        try:
+            if question.input == "choice":
+                return self._choice_id(question, raw)
+            if question.input == "amount":
+                return parse_amount(raw)
+            if question.input == "date":
+                return parse_date(raw)
+            if question.input == "yesno":
+                return parse_yesno(raw)
+            return parse_text(raw)
+        except ValueProblem as problem:
+            raise AnswerError(
+                f"ugyldig svar på «{question.key}»: {problem}",
+                details=[f"spørsmål: {question.text}", f"i treet: {question.loc}"],
+            ) from None
+
+    @staticmethod
+    def _choice_id(question: Question, raw: object) -> str:
+        text = str(raw).strip() if raw is not None else ""
+        for choice in question.choices:
+            if text == choice.id or text.lower() == choice.id.lower():
+                return choice.id
+        allowed = ", ".join(c.id for c in question.choices)
+        raise ValueProblem(f"«{text[:40]}» er ikke et av valgene; gyldige svar: {allowed}")
+
+    def _choose(self, branch: Branch, state: State, used: list[ThresholdUse]) -> str:
+        """The target of the first rule that holds; `used` collects the thresholds compared with."""
+        for rule in branch.rules:
+            if rule.when is None or self._holds(rule.when, state, branch, used):
+                return rule.next
+        raise CatalogueError(f"{branch.loc}: ingen regel passet og otherwise mangler")
+
+    def _holds(self, cond: Condition, state: State, branch: Branch, used: list[ThresholdUse]) -> bool:
+        if isinstance(cond, AllOf):
+            return all(self._holds(c, state, branch, used) for c in cond.items)
+        if isinstance(cond, AnyOf):
+            return any(self._holds(c, state, branch, used) for c in cond.items)
+        if isinstance(cond, Not):
+            return not self._holds(cond.item, state, branch, used)
+        return self._compare(cond, state, branch, used)
+
+    def _compare(self, cond: Compare, state: State, branch: Branch, used: list[ThresholdUse]) -> bool:
+        if cond.fact not in state.facts:
+            raise CatalogueError(f"{cond.loc}: faktum «{cond.fact}» er ikke besvart før forgreningen «{branch.id}»")
+        value = state.facts[cond.fact]
+        if cond.op == "eq":
+            return str(value) == cond.operand
+        if cond.op == "ne":
+            return str(value) != cond.operand
+        if cond.op == "in":
+            return str(value) in (cond.operand if isinstance(cond.operand, tuple) else ())
+        limit = self._amount(cond.operand, used)
+        if not isinstance(value, Decimal):
+            raise CatalogueError(f"{cond.loc}: «{cond.fact}» er ikke et beløp")
+        return {"gt": value > limit, "gte": value >= limit, "lt": value < limit, "lte": value <= limit}[cond.op]
+
+    def _amount(self, operand: object, used: list[ThresholdUse]) -> Decimal:
+        if isinstance(operand, Decimal):
+            return operand
+        assert isinstance(operand, ThresholdRef)
+        threshold = self.catalogue.thresholds.get(operand.id)
+        if threshold is None:
+            raise CatalogueError(f"{operand.loc}: ukjent terskelverdi «{operand.id}»")
+        value = threshold.value_on(self.day)
+        if value is None:
+            raise AnswerError(
+                f"terskelverdien «{operand.id}» har ingen verdi på vurderingsdatoen {self.day}; "
+                f"første verdi gjelder fra {threshold.values[0].start}"
+            )
+        used.append(
+            ThresholdUse(
+                threshold.id, threshold.title, value.amount, value.start,
+                threshold.source, threshold.checked, threshold.confirmed_until,
+            )
+        )
+        return value.amount

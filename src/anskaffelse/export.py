@@ -1,0 +1,221 @@
+"""Trace → JSON dict and markdown. Deterministic: the clock is passed in, never read here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from decimal import Decimal
+from typing import Any
+
+from . import __version__
+from .answers import TRACE_SCHEMA
+from .engine import Engine, State
+from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
+from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS
+from .values import format_amount
+
+
+def json_value(value: Value) -> int | str:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _source(catalogue: Catalogue, source_id: str) -> dict[str, str]:
+    source = catalogue.sources.get(source_id)
+    if source is None:
+        return {"id": source_id, "citation": source_id, "title": "", "url": ""}
+    return {"id": source.id, "citation": source.citation, "title": source.title, "url": source.url}
+
+
+def build_trace(engine: Engine, state: State, start_tree: str, created: dt.datetime, *, complete: bool) -> dict[str, Any]:
+    """The trace JSON of design.md for a walk (complete or interrupted)."""
+    catalogue = engine.catalogue
+    used_ids = list(dict.fromkeys([start_tree] + [t for t, _ in state.visited]))
+    files = [
+        {"id": t.id, "version": t.version, "file": t.loc.file, "sha256": t.sha256}
+        for t in (catalogue.trees[i] for i in used_ids if i in catalogue.trees)
+    ]
+    combined = hashlib.sha256("".join(f"{f['id']}:{f['sha256']}\n" for f in files).encode()).hexdigest()
+    root = catalogue.trees[start_tree]
+    outcome = engine.outcome(state)
+    return {
+        "schema": TRACE_SCHEMA,
+        "tool_version": __version__,
+        "created": created.isoformat(timespec="seconds"),
+        "date_of_assessment": engine.day.isoformat(),
+        "tree": {"id": root.id, "title": root.title, "version": root.version, "sha256": combined, "files": files},
+        "steps": [
+            {
+                "tree": s.tree,
+                "node": s.node,
+                "key": s.key,
+                "question": s.question,
+                "answer": json_value(s.answer),
+                "answer_label": s.answer_label,
+                "origin": s.origin,
+                "help_shown": s.help_shown,
+                "sources": [_source(catalogue, i) for i in s.sources],
+            }
+            for s in state.steps
+        ],
+        "outcome": None
+        if outcome is None
+        else {
+            "tree": state.tree,
+            "node": outcome.id,
+            "verdict": outcome.verdict,
+            "title": outcome.title,
+            "text": outcome.text,
+            "steps": list(outcome.steps),
+            "document": list(outcome.document),
+            "sources": [_source(catalogue, i) for i in outcome.sources],
+        },
+        "thresholds": [
+            {
+                "id": u.id,
+                "title": u.title,
+                "amount": json_value(u.amount),
+                "from": u.start.isoformat(),
+                "source": _source(catalogue, u.source),
+                "checked": u.checked.isoformat() if u.checked else None,
+                "confirmed_until": u.confirmed_until.isoformat() if u.confirmed_until else None,
+            }
+            for u in state.thresholds
+        ],
+        "path": [f"{t}/{n}" for t, n in state.visited],
+        "complete": complete,
+    }
+
+
+# --- markdown -----------------------------------------------------------------
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+
+
+def md(text: object) -> str:
+    """Escape text from a tree or a user so it stays literal in CommonMark (one line)."""
+    flat = " ".join(str(text).split())
+    return _SPECIAL.sub(r"\\\1", flat)
+
+
+def md_block(text: object) -> str:
+    """Escape a multi-line text, keeping its paragraphs."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
+    return "\n\n".join(md(p) for p in paragraphs)
+
+
+def to_markdown(trace: dict[str, Any]) -> str:
+    """The lawyer's report of a trace. Same trace → same bytes."""
+    notes: dict[str, dict[str, str]] = {}
+
+    def cite(sources: list[dict[str, str]]) -> str:
+        marks = []
+        for source in sources:
+            notes.setdefault(source["id"], source)
+            marks.append(f"{md(source['citation'])}[^{_note_id(source['id'])}]")
+        return ", ".join(marks)
+
+    tree = trace["tree"]
+    out: list[str] = [f"# Vurdering: {md(tree.get('title', tree['id']))}", ""]
+    if not trace.get("complete"):
+        out += ["> **Ufullstendig:** veiviseren ble avbrutt før et resultat.", ""]
+    out += [
+        f"- Vurderingsdato: {trace['date_of_assessment']}",
+        f"- Laget: {md(trace['created'])}",
+        f"- Verktøy: anskaffelse {md(trace['tool_version'])}",
+        f"- Tre: {md(tree['id'])} versjon {md(tree['version'])}",
+    ]
+    for f in tree.get("files", []):
+        out.append(f"  - {md(f['id'])} {md(f['version'])}, sha256 `{f['sha256']}`")
+    out += ["", "## Svar", ""]
+    for n, step in enumerate(trace["steps"], 1):
+        origin = ORIGIN_LABELS.get(step["origin"], step["origin"])
+        line = f"{n}. {md(step['question'])} — **{md(step['answer_label'])}** ({origin})"
+        if step["sources"]:
+            line += f"; {cite(step['sources'])}"
+        out.append(line)
+    if not trace["steps"]:
+        out.append("Ingen spørsmål ble besvart.")
+    if trace["thresholds"]:
+        out += ["", "## Terskelverdier brukt", ""]
+        for u in trace["thresholds"]:
+            amount = format_amount(Decimal(str(u["amount"])))
+            out.append(f"- {md(u['title'])}: {md(amount)} (fra {u['from']}); {cite([u['source']])}")
+    outcome = trace["outcome"]
+    if outcome:
+        out += ["", "## Resultat", "", f"**{VERDICT_LABELS.get(outcome['verdict'], outcome['verdict'])}:** {md(outcome['title'])}", ""]
+        out += [md_block(outcome["text"]), ""]
+        if outcome["steps"]:
+            out += ["### Neste steg", ""] + [f"- {md(s)}" for s in outcome["steps"]] + [""]
+        if outcome.get("document"):
+            out += ["### Dokumenter i anskaffelsesprotokollen", ""] + [f"- {md(s)}" for s in outcome["document"]] + [""]
+        out += [f"Rettslig grunnlag: {cite(outcome['sources'])}", ""]
+    out += [f"*{md(DISCLAIMER)}*", ""]
+    for source_id, source in notes.items():
+        title = f" – {md(source['title'])}" if source.get("title") else ""
+        url = f" <{source['url']}>" if source.get("url") else ""
+        out.append(f"[^{_note_id(source_id)}]: {md(source['citation'])}{title}.{url}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _note_id(source_id: str) -> str:
+    return re.sub(r"[^a-z0-9-]", "-", source_id.lower())
+
+
+# --- mermaid ------------------------------------------------------------------
+
+_MERMAID_CLASS = {
+    "tillatt": "fill:#d4edda,stroke:#2e7d32",
+    "ikke_tillatt": "fill:#f8d7da,stroke:#c62828",
+    "vurder": "fill:#fff3cd,stroke:#b8860b",
+    "utenfor_regelverket": "fill:#dbe9f6,stroke:#1f5fa8",
+}
+
+
+def _mm(text: str) -> str:
+    """Text safe inside a quoted Mermaid label."""
+    return " ".join(text.split()).replace('"', "#quot;")
+
+
+def _mid(node_id: str) -> str:
+    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", node_id)
+
+
+def to_mermaid(tree: Tree) -> str:
+    """A Mermaid flowchart: one node per tree node, one edge per choice, rule and return."""
+    from .render import describe_condition  # only for condition labels
+
+    lines = ["flowchart TD"]
+    edges: list[str] = []
+    for node in tree.nodes.values():
+        nid = _mid(node.id)
+        if isinstance(node, Question):
+            lines.append(f'  {nid}{{"{_mm(node.text)}"}}')
+            if node.choices:
+                edges += [f'  {nid} -->|"{_mm(c.label)}"| {_mid(c.next)}' for c in node.choices]
+            elif node.next:
+                edges.append(f'  {nid} -->|"{node.input}"| {_mid(node.next)}')
+        elif isinstance(node, Branch):
+            lines.append(f'  {nid}{{{{"{_mm(node.id)}"}}}}')
+            for rule in node.rules:
+                label = "ellers" if rule.when is None else describe_condition(rule.when, None)  # type: ignore[arg-type]
+                edges.append(f'  {nid} -->|"{_mm(label)}"| {_mid(rule.next)}')
+        elif isinstance(node, Call):
+            lines.append(f'  {nid}[["kaller {_mm(node.tree)}"]]')
+            for outcome_id, target in node.returns:
+                if target == END:
+                    lines.append(f'  {nid}_{_mid(outcome_id)}(["slutt: {_mm(outcome_id)}"])')
+                    edges.append(f'  {nid} -->|"{_mm(outcome_id)}"| {nid}_{_mid(outcome_id)}')
+                else:
+                    edges.append(f'  {nid} -->|"{_mm(outcome_id)}"| {_mid(target)}')
+        elif isinstance(node, Goto):
+            lines.append(f'  {nid}[["fortsetter i {_mm(node.tree)}"]]')
+        elif isinstance(node, Outcome):
+            lines.append(f'  {nid}(["{_mm(node.title)}"]):::{node.verdict}')
+    lines += edges
+    lines += [f"  classDef {verdict} {style}" for verdict, style in _MERMAID_CLASS.items()]
+    return "\n".join(lines) + "\n"

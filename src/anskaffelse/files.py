@@ -1,0 +1,38 @@
+"""Writing reports and traces: atomic, and never over a file the user did not say to replace."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError
+
+
+def write_text(path: str | os.PathLike[str], text: str, *, force: bool = True) -> Path:
+    """Write via a temporary file and rename, so a crash never leaves half a report."""
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{target}: er en mappe; oppgi et filnavn")
+    if not target.parent.is_dir():
+        raise UsageError(f"{target}: mappen «{target.parent}» finnes ikke")
+    if target.exists() and not force:
+        raise UsageError(f"{target}: filen finnes allerede; bruk --force for å skrive over den")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp, target)
+    except PermissionError:
+        raise UsageError(f"{target}: mangler skrivetilgang") from None
+    except OSError as exc:
+        raise UsageError(f"{target}: kan ikke skrive filen ({exc.strerror})") from None
+    return target
+
+
+def write_partial(text: str) -> Path:
+    """A partial trace in a private temporary file (mode 600), for resuming with --answers."""
+    handle, name = tempfile.mkstemp(prefix="anskaffelse-avbrutt-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    return Path(name)

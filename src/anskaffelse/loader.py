@@ -1,0 +1,577 @@
+"""Trees, sources, thresholds and answer files: YAML → model, with a position on every finding."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from . import yamlread as yr
+from .model import (
+    END,
+    VERDICTS,
+    AllOf,
+    AnyOf,
+    Branch,
+    Call,
+    Catalogue,
+    Choice,
+    Compare,
+    Condition,
+    Goto,
+    InputKind,
+    Location,
+    Node,
+    Not,
+    Outcome,
+    Question,
+    Rule,
+    Source,
+    Threshold,
+    ThresholdRef,
+    ThresholdValue,
+    Tree,
+)
+from .values import ValueProblem, parse_amount
+from .yamlread import Finding, YMap, YScalar, YSeq
+
+SOURCES_FILE = "kilder.yaml"
+THRESHOLDS_FILE = "terskelverdier.yaml"
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+NODE_KINDS = ("question", "branch", "call", "goto", "outcome")
+_TREE_KEYS = ("id", "title", "version", "valid_from", "start", "nodes", "description")
+_QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next")
+_OUTCOME_KEYS = ("verdict", "title", "text", "steps", "document", "sources")
+_COMPARE_OPS = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
+_FREE_INPUTS = ("amount", "date", "text", "yesno")
+
+
+class Reader:
+    """Typed access to Y values; every problem becomes a Finding, never an exception."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def add(self, loc: Location, message: str) -> None:
+        self.findings.append(Finding(loc, message))
+
+    def mapping(self, y: yr.Y | None, what: str) -> YMap | None:
+        if isinstance(y, YMap):
+            return y
+        if y is not None:
+            self.add(y.loc, f"{what}: forventet en tabell (nøkkel: verdi), fant {_kind(y)}")
+        return None
+
+    def keys(self, m: YMap, allowed: tuple[str, ...], required: tuple[str, ...], what: str) -> None:
+        for key, (kloc, _) in m.items.items():
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                guess = f"; mente du «{hint[0]}»?" if hint else f"; tillatt: {', '.join(allowed)}"
+                self.add(kloc.loc, f"ukjent nøkkel «{key}» i {what}{guess}")
+        for key in required:
+            if key not in m.items:
+                self.add(m.loc, f"{what} mangler «{key}»")
+
+    def text(self, y: yr.Y | None, what: str, *, required: bool = True) -> str | None:
+        if y is None:
+            return None
+        if isinstance(y, YScalar) and y.tag != _NULL:
+            if required and not y.text.strip():
+                self.add(y.loc, f"{what} kan ikke være tom")
+                return None
+            return y.text
+        if isinstance(y, YScalar):
+            if required:
+                self.add(y.loc, f"{what} mangler verdi")
+            return None
+        self.add(y.loc, f"{what}: forventet tekst, fant {_kind(y)}")
+        return None
+
+    def ident(self, y: yr.Y | None, what: str) -> str | None:
+        if y is None:
+            return None
+        if not isinstance(y, YScalar) or y.tag == _NULL:
+            self.add(y.loc, f"{what}: forventet en id, fant {_kind(y)}")
+            return None
+        if y.tag == _BOOL and y.plain:
+            self.add(
+                y.loc,
+                f"{what} «{y.text}» leses som sannhetsverdi i YAML (Norge-problemet); "
+                f"skriv \"{y.text}\" i anførselstegn eller velg en annen id, f.eks. ja/nei",
+            )
+            return None
+        if not ID_PATTERN.match(y.text):
+            self.add(
+                y.loc,
+                f"{what} «{y.text}» er ikke en gyldig id; bruk små bokstaver a–z, sifre, - og _, "
+                "og start med en bokstav",
+            )
+            return None
+        return y.text
+
+    def date(self, y: yr.Y | None, what: str) -> dt.date | None:
+        if y is None:
+            return None
+        if isinstance(y, YScalar):
+            try:
+                return dt.date.fromisoformat(y.text.strip())
+            except ValueError:
+                pass
+        self.add(y.loc, f"{what}: forventet en dato ÅÅÅÅ-MM-DD, fant «{_short(y)}»")
+        return None
+
+    def texts(self, y: yr.Y | None, what: str) -> tuple[str, ...]:
+        if y is None:
+            return ()
+        if not isinstance(y, YSeq):
+            self.add(y.loc, f"{what}: forventet en liste, fant {_kind(y)}")
+            return ()
+        items = (self.text(item, f"{what}, element") for item in y.items)
+        return tuple(i for i in items if i is not None)
+
+    def idents(self, y: yr.Y | None, what: str) -> tuple[str, ...]:
+        if y is None:
+            return ()
+        if not isinstance(y, YSeq):
+            self.add(y.loc, f"{what}: forventet en liste av id-er, fant {_kind(y)}")
+            return ()
+        items = (self.ident(item, f"{what}, element") for item in y.items)
+        return tuple(i for i in items if i is not None)
+
+
+def _kind(y: yr.Y | None) -> str:
+    if isinstance(y, YMap):
+        return "en tabell"
+    if isinstance(y, YSeq):
+        return "en liste"
+    if isinstance(y, YScalar) and y.tag == _NULL:
+        return "ingenting"
+    return f"«{_short(y)}»"
+
+
+def _short(y: yr.Y | None) -> str:
+    text = y.text if isinstance(y, YScalar) else _kind(y)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _get(m: YMap, key: str) -> yr.Y | None:
+    item = m.items.get(key)
+    return item[1] if item else None
+
+
+def _key_loc(m: YMap, key: str) -> Location:
+    item = m.items.get(key)
+    return item[0].loc if item else m.loc
+
+
+# --- trees --------------------------------------------------------------------
+
+
+def build_tree(y: yr.Y, r: Reader, shown: str, sha: str = "") -> Tree | None:
+    """A tree document → Tree (None when it is too broken to use)."""
+    top = r.mapping(y, "treet")
+    if top is None:
+        return None
+    r.keys(top, _TREE_KEYS, ("id", "title", "version", "start", "nodes"), "treet")
+    tree_id = r.ident(_get(top, "id"), "tre-id")
+    title = r.text(_get(top, "title"), "title")
+    version_y = _get(top, "version")
+    version = r.text(version_y, "version")
+    if isinstance(version_y, YScalar) and version_y.plain and version_y.tag != "tag:yaml.org,2002:str":
+        r.add(version_y.loc, f'version skal stå i anførselstegn, f.eks. "{version_y.text}"')
+    valid_from = r.date(_get(top, "valid_from"), "valid_from")
+    start = r.ident(_get(top, "start"), "start")
+    nodes_y = r.mapping(_get(top, "nodes"), "nodes")
+    nodes: dict[str, Node] = {}
+    if nodes_y is not None:
+        if not nodes_y.items:
+            r.add(nodes_y.loc, "nodes er tom; et tre trenger minst ett utfall")
+        for key, (key_y, value_y) in nodes_y.items.items():
+            node_id = r.ident(key_y, "node-id")
+            if node_id is None:
+                continue
+            node = build_node(node_id, key_y.loc, value_y, r)
+            if node is not None:
+                nodes[node_id] = node
+    if tree_id and Path(shown).stem != tree_id:
+        r.add(_key_loc(top, "id"), f"tre-id «{tree_id}» skal være lik filnavnet «{Path(shown).stem}»")
+    if not (tree_id and title and version and start):
+        return None
+    return Tree(
+        id=tree_id,
+        title=title,
+        version=version,
+        valid_from=valid_from,
+        start=start,
+        nodes=nodes,
+        loc=top.loc,
+        sha256=sha,
+        description=r.text(_get(top, "description"), "description", required=False) or "",
+        start_loc=_get(top, "start").loc if _get(top, "start") else top.loc,  # type: ignore[union-attr]
+    )
+
+
+def build_node(node_id: str, loc: Location, y: yr.Y, r: Reader) -> Node | None:
+    m = r.mapping(y, f"noden «{node_id}»")
+    if m is None:
+        return None
+    kinds = [k for k in NODE_KINDS if k in m.items]
+    if len(kinds) != 1:
+        found = " og ".join(kinds) if kinds else "ingen av dem"
+        r.add(loc, f"noden «{node_id}» må ha nøyaktig én av {', '.join(NODE_KINDS)}; fant {found}")
+        return None
+    kind = kinds[0]
+    if kind == "question":
+        return build_question(node_id, loc, m, r)
+    if kind == "branch":
+        r.keys(m, ("branch",), (), f"noden «{node_id}»")
+        return build_branch(node_id, loc, _get(m, "branch"), r)
+    if kind in ("call", "goto"):
+        return build_jump(node_id, loc, m, kind, r)
+    r.keys(m, ("outcome",), (), f"noden «{node_id}»")
+    return build_outcome(node_id, loc, _get(m, "outcome"), r)
+
+
+def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question | None:
+    what = f"spørsmålet «{node_id}»"
+    r.keys(m, _QUESTION_KEYS, (), what)
+    text = r.text(_get(m, "question"), f"{what}: question")
+    fact = r.ident(_get(m, "fact"), "fact") if "fact" in m.items else None
+    common = dict(
+        help=r.text(_get(m, "help"), f"{what}: help", required=False) or "",
+        sources=r.idents(_get(m, "sources"), f"{what}: sources"),
+        fact=fact,
+    )
+    input_y = _get(m, "input")
+    choices_y = _get(m, "choices")
+    if input_y is not None and choices_y is not None:
+        r.add(loc, f"{what} har både choices og input; velg én")
+        return None
+    if choices_y is not None:
+        if "next" in m.items:
+            r.add(_key_loc(m, "next"), f"{what}: next hører til hvert valg, ikke til spørsmålet")
+        choices = build_choices(node_id, choices_y, r)
+        if text is None or choices is None:
+            return None
+        return Question(node_id, text, "choice", loc, choices=choices, **common)  # type: ignore[arg-type]
+    if input_y is None:
+        r.add(loc, f"{what} mangler choices eller input ({', '.join(_FREE_INPUTS)})")
+        return None
+    kind = r.text(input_y, f"{what}: input")
+    if kind not in _FREE_INPUTS:
+        if kind is not None:
+            r.add(input_y.loc, f"{what}: ukjent input «{kind}»; tillatt: {', '.join(_FREE_INPUTS)}")
+        return None
+    nxt = r.ident(_get(m, "next"), f"{what}: next")
+    if "next" not in m.items:
+        r.add(loc, f"{what} mangler next")
+    if text is None or nxt is None:
+        return None
+    input_kind: InputKind = kind  # type: ignore[assignment]
+    return Question(node_id, text, input_kind, loc, next=nxt, **common)  # type: ignore[arg-type]
+
+
+def build_choices(node_id: str, y: yr.Y, r: Reader) -> tuple[Choice, ...] | None:
+    m = r.mapping(y, f"spørsmålet «{node_id}»: choices")
+    if m is None:
+        return None
+    choices = []
+    for key, (key_y, value_y) in m.items.items():
+        choice_id = r.ident(key_y, "valg-id")
+        cm = r.mapping(value_y, f"valget «{key}»")
+        if choice_id is None or cm is None:
+            continue
+        r.keys(cm, ("label", "next", "help"), ("label", "next"), f"valget «{key}»")
+        label = r.text(_get(cm, "label"), f"valget «{key}»: label")
+        nxt = r.ident(_get(cm, "next"), f"valget «{key}»: next")
+        if label is None or nxt is None:
+            continue
+        help_text = r.text(_get(cm, "help"), "help", required=False) or ""
+        choices.append(Choice(choice_id, label, nxt, key_y.loc, help_text))
+    return tuple(choices)
+
+
+def build_branch(node_id: str, loc: Location, y: yr.Y | None, r: Reader) -> Branch | None:
+    what = f"forgreningen «{node_id}»"
+    if not isinstance(y, YSeq) or not y.items:
+        r.add(y.loc if y else loc, f"{what}: forventet en liste av when/next og til slutt otherwise")
+        return None
+    rules: list[Rule] = []
+    for index, item in enumerate(y.items):
+        m = r.mapping(item, f"{what}, regel {index + 1}")
+        if m is None:
+            continue
+        last = index == len(y.items) - 1
+        if "otherwise" in m.items:
+            r.keys(m, ("otherwise",), (), f"{what}, otherwise")
+            if not last:
+                r.add(m.loc, f"{what}: otherwise må stå sist; reglene etter den nås aldri")
+            target = r.ident(_get(m, "otherwise"), "otherwise")
+            if target:
+                rules.append(Rule(None, target, m.loc))
+            continue
+        r.keys(m, ("when", "next"), ("when", "next"), f"{what}, regel {index + 1}")
+        cond = build_condition(_get(m, "when"), r) if "when" in m.items else None
+        target = r.ident(_get(m, "next"), "next")
+        if cond is not None and target is not None:
+            rules.append(Rule(cond, target, m.loc))
+    if not rules or rules[-1].when is not None:
+        r.add(y.loc, f"{what} må slutte med «- otherwise: <node>», så ingen vei blir stående fast")
+        return None
+    return Branch(node_id, tuple(rules), loc)
+
+
+def build_condition(y: yr.Y | None, r: Reader) -> Condition | None:
+    m = r.mapping(y, "when")
+    if m is None:
+        return None
+    for combinator in ("all", "any"):
+        if combinator in m.items:
+            r.keys(m, (combinator,), (), f"{combinator}-betingelsen")
+            seq = _get(m, combinator)
+            if not isinstance(seq, YSeq) or not seq.items:
+                r.add(m.loc, f"{combinator}: forventet en ikke-tom liste av betingelser")
+                return None
+            parts = [build_condition(item, r) for item in seq.items]
+            if any(p is None for p in parts):
+                return None
+            items = tuple(p for p in parts if p is not None)
+            return AllOf(items, m.loc) if combinator == "all" else AnyOf(items, m.loc)
+    if "not" in m.items:
+        r.keys(m, ("not",), (), "not-betingelsen")
+        inner = build_condition(_get(m, "not"), r)
+        return Not(inner, m.loc) if inner else None
+    r.keys(m, ("fact",) + _COMPARE_OPS, ("fact",), "betingelsen")
+    fact = r.ident(_get(m, "fact"), "fact")
+    ops = [op for op in _COMPARE_OPS if op in m.items]
+    if len(ops) != 1:
+        r.add(m.loc, f"betingelsen trenger nøyaktig én av {', '.join(_COMPARE_OPS)}, eller all/any/not")
+        return None
+    op = ops[0]
+    operand = build_operand(op, _get(m, op), r)
+    if fact is None or operand is None:
+        return None
+    return Compare(fact, op, operand, m.loc)
+
+
+def build_operand(op: str, y: yr.Y | None, r: Reader) -> str | Decimal | ThresholdRef | tuple[str, ...] | None:
+    if y is None:
+        return None
+    if op in ("eq", "ne"):
+        return r.ident(y, op)
+    if op == "in":
+        ids = r.idents(y, "in")
+        return ids or None
+    if isinstance(y, YMap):
+        r.keys(y, ("threshold",), ("threshold",), op)
+        ref = r.ident(_get(y, "threshold"), "threshold")
+        return ThresholdRef(ref, y.loc) if ref else None
+    if isinstance(y, YScalar):
+        try:
+            return parse_amount(y.text)
+        except ValueProblem as exc:
+            r.add(y.loc, f"{op}: {exc}")
+            return None
+    r.add(y.loc, f"{op}: forventet et beløp eller {{threshold: id}}")
+    return None
+
+
+def build_jump(node_id: str, loc: Location, m: YMap, kind: str, r: Reader) -> Node | None:
+    what = f"noden «{node_id}»"
+    if kind == "goto":
+        r.keys(m, ("goto",), (), what)
+        target = r.ident(_get(m, "goto"), "goto")
+        return Goto(node_id, target, loc) if target else None
+    r.keys(m, ("call", "returns"), ("call", "returns"), what)
+    tree = r.ident(_get(m, "call"), "call")
+    returns_y = r.mapping(_get(m, "returns"), f"{what}: returns")
+    pairs: list[tuple[str, str]] = []
+    if returns_y is not None:
+        for key, (key_y, value_y) in returns_y.items.items():
+            outcome_id = r.ident(key_y, "utfall-id")
+            target = r.ident(value_y, f"returns «{key}»")
+            if outcome_id and target:
+                pairs.append((outcome_id, target))
+    if tree is None or returns_y is None:
+        return None
+    return Call(node_id, tree, tuple(pairs), loc)
+
+
+def build_outcome(node_id: str, loc: Location, y: yr.Y | None, r: Reader) -> Outcome | None:
+    what = f"utfallet «{node_id}»"
+    m = r.mapping(y, what)
+    if m is None:
+        return None
+    r.keys(m, _OUTCOME_KEYS, ("verdict", "title", "text", "sources"), what)
+    verdict = r.text(_get(m, "verdict"), f"{what}: verdict")
+    if verdict is not None and verdict not in VERDICTS:
+        r.add(_get(m, "verdict").loc, f"{what}: ukjent verdict «{verdict}»; tillatt: {', '.join(VERDICTS)}")  # type: ignore[union-attr]
+        verdict = None
+    title = r.text(_get(m, "title"), f"{what}: title")
+    text = r.text(_get(m, "text"), f"{what}: text")
+    sources = r.idents(_get(m, "sources"), f"{what}: sources")
+    if "sources" in m.items and not sources:
+        r.add(_key_loc(m, "sources"), f"{what} må vise til minst én kilde")
+    if verdict is None or title is None or text is None:
+        return None
+    return Outcome(
+        node_id,
+        verdict,
+        title,
+        text,
+        r.texts(_get(m, "steps"), f"{what}: steps"),
+        sources,
+        loc,
+        r.texts(_get(m, "document"), f"{what}: document"),
+    )
+
+
+# --- sources and thresholds ---------------------------------------------------
+
+
+def build_sources(y: yr.Y, r: Reader) -> dict[str, Source]:
+    top = r.mapping(y, "kildene")
+    result: dict[str, Source] = {}
+    if top is None:
+        return result
+    for key, (key_y, value_y) in top.items.items():
+        source_id = r.ident(key_y, "kilde-id")
+        m = r.mapping(value_y, f"kilden «{key}»")
+        if source_id is None or m is None:
+            continue
+        what = f"kilden «{key}»"
+        r.keys(m, ("citation", "title", "url", "checked", "status", "note"), ("citation", "title", "url"), what)
+        citation = r.text(_get(m, "citation"), f"{what}: citation")
+        title = r.text(_get(m, "title"), f"{what}: title")
+        url = r.text(_get(m, "url"), f"{what}: url")
+        if url is not None and not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+            r.add(_get(m, "url").loc, f"{what}: url må være en http(s)-adresse, fant «{url[:60]}»")  # type: ignore[union-attr]
+            url = None
+        checked = r.date(_get(m, "checked"), f"{what}: checked")
+        status = r.text(_get(m, "status"), "status", required=False) or ""
+        if status and status not in ("primary", "confirmed", "verify"):
+            r.add(_get(m, "status").loc, f"{what}: status må være primary, confirmed eller verify")  # type: ignore[union-attr]
+        note = r.text(_get(m, "note"), "note", required=False) or ""
+        if citation and title and url:
+            result[source_id] = Source(source_id, citation, title, url, checked, key_y.loc, status, note)
+    return result
+
+
+def build_thresholds(y: yr.Y, r: Reader) -> dict[str, Threshold]:
+    top = r.mapping(y, "terskelverdiene")
+    result: dict[str, Threshold] = {}
+    if top is None:
+        return result
+    allowed = ("title", "source", "checked", "confirmed_until", "values", "note")
+    for key, (key_y, value_y) in top.items.items():
+        threshold_id = r.ident(key_y, "terskel-id")
+        m = r.mapping(value_y, f"terskelen «{key}»")
+        if threshold_id is None or m is None:
+            continue
+        what = f"terskelen «{key}»"
+        r.keys(m, allowed, ("title", "source", "values"), what)
+        values = build_threshold_values(what, _get(m, "values"), r)
+        title = r.text(_get(m, "title"), f"{what}: title")
+        source = r.ident(_get(m, "source"), f"{what}: source")
+        if title is None or source is None or not values:
+            continue
+        result[threshold_id] = Threshold(
+            threshold_id,
+            title,
+            source,
+            r.date(_get(m, "checked"), f"{what}: checked"),
+            values,
+            key_y.loc,
+            r.date(_get(m, "confirmed_until"), f"{what}: confirmed_until"),
+            r.text(_get(m, "note"), "note", required=False) or "",
+        )
+    return result
+
+
+def build_threshold_values(what: str, y: yr.Y | None, r: Reader) -> tuple[ThresholdValue, ...]:
+    if not isinstance(y, YSeq) or not y.items:
+        if y is not None:
+            r.add(y.loc, f"{what}: values må være en ikke-tom liste av {{from: dato, amount: beløp}}")
+        return ()
+    values: list[ThresholdValue] = []
+    for item in y.items:
+        m = r.mapping(item, f"{what}: verdi")
+        if m is None:
+            continue
+        r.keys(m, ("from", "amount"), ("from", "amount"), f"{what}: verdi")
+        start = r.date(_get(m, "from"), f"{what}: from")
+        amount_y = _get(m, "amount")
+        amount = None
+        if isinstance(amount_y, YScalar):
+            try:
+                amount = parse_amount(amount_y.text)
+            except ValueProblem as exc:
+                r.add(amount_y.loc, f"{what}: amount: {exc}")
+        if start is None or amount is None:
+            continue
+        if values and start <= values[-1].start:
+            r.add(m.loc, f"{what}: datoene må stå i stigende rekkefølge uten overlapp ({start} kommer etter {values[-1].start})")
+            continue
+        values.append(ThresholdValue(start, amount, m.loc))
+    return tuple(values)
+
+
+# --- the catalogue ------------------------------------------------------------
+
+
+def read_document(path: Path, r: Reader) -> tuple[yr.Y | None, str]:
+    """Read one YAML file; returns (document or None, sha256 of its bytes)."""
+    shown = yr.display_path(path)
+    try:
+        data = yr.read_bytes(path, shown)
+        y, findings = yr.parse(data, shown)
+    except yr.YamlProblem as problem:
+        r.findings.append(problem.finding)
+        return None, ""
+    r.findings.extend(findings)
+    return y, hashlib.sha256(data).hexdigest()
+
+
+def catalogue_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+
+def load_catalogue(root: str | os.PathLike[str]) -> tuple[Catalogue, list[Finding]]:
+    """Load every tree in a directory with its kilder.yaml and terskelverdier.yaml."""
+    base = Path(root)
+    r = Reader()
+    shown_root = yr.display_path(base)
+    if not base.is_dir():
+        r.add(Location(shown_root), "finner ikke mappen med trær" if not base.exists() else "er ikke en mappe")
+        return Catalogue({}, {}, {}, shown_root), r.findings
+    trees: dict[str, Tree] = {}
+    sources: dict[str, Source] = {}
+    thresholds: dict[str, Threshold] = {}
+    files = catalogue_files(base)
+    for special in (SOURCES_FILE, THRESHOLDS_FILE):
+        if not (base / special).is_file():
+            r.add(Location(yr.display_path(base / special)), f"katalogen mangler {special}")
+    for path in files:
+        y, sha = read_document(path, r)
+        if y is None:
+            continue
+        if path.name == SOURCES_FILE:
+            sources = build_sources(y, r)
+        elif path.name == THRESHOLDS_FILE:
+            thresholds = build_thresholds(y, r)
+        else:
+            tree = build_tree(y, r, yr.display_path(path), sha)
+            if tree is None:
+                continue
+            if tree.id in trees:
+                r.add(tree.loc, f"tre-id «{tree.id}» finnes allerede i {trees[tree.id].loc.file}")
+                continue
+            trees[tree.id] = tree
+    catalogue = Catalogue(trees, sources, thresholds, shown_root, tuple(str(p) for p in files))
+    return catalogue, r.findings

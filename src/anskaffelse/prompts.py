@@ -1,0 +1,112 @@
+"""The questionary adapter: the only module that imports questionary (and only when a prompt is shown)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import questionary
+from rich.console import Console
+from rich.text import Text
+
+from .engine import Engine, State
+from .errors import AnswerError, Interrupted
+from .model import Question
+from .render import help_panel
+from .session import Reply
+
+HELP = "\x00help"
+BACK = "\x00back"
+HELP_KEY = "?"
+BACK_KEY = "<"
+_INSTRUCTIONS = {
+    "amount": "beløp ekskl. mva., f.eks. 2 500 000 eller 2,5 mill",
+    "date": "dato, ÅÅÅÅ-MM-DD",
+    "text": "fritekst",
+    "yesno": "ja eller nei",
+}
+
+
+class QuestionaryAsker:
+    """Asks one question at a time; `?` shows help, `←`/`<` goes back; Ctrl-C/Ctrl-D stop."""
+
+    def __init__(self, console: Console, **prompt_kwargs: Any) -> None:
+        self.console = console
+        self.prompt_kwargs = prompt_kwargs  # tests pass input=/output= for prompt_toolkit
+
+    def warn(self, message: str) -> None:
+        self.console.print(Text(f"⚠ {message}", style="yellow"))
+
+    def ask(self, engine: Engine, state: State, question: Question, default: str | None, can_go_back: bool) -> Reply:
+        tree = engine.tree(state.tree)
+        help_shown = False
+        while True:
+            self.console.print(Text(f"{tree.title} · spørsmål {len(state.steps) + 1}", style="dim"))
+            raw = self._prompt(engine, question, default, can_go_back)
+            if raw == HELP:
+                help_shown = True
+                self.console.print(help_panel(question, engine.catalogue))
+                continue
+            if raw == BACK:
+                return Reply(back=True)
+            return Reply(raw=raw, help_shown=help_shown)
+
+    def _prompt(self, engine: Engine, question: Question, default: str | None, can_go_back: bool) -> str:
+        try:
+            if question.input == "choice":
+                answer = self._select(question, default, can_go_back).unsafe_ask()
+            else:
+                answer = self._text(engine, question, default, can_go_back).unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted() from None
+        if answer is None:
+            raise Interrupted()
+        return str(answer)
+
+    def _select(self, question: Question, default: str | None, can_go_back: bool) -> questionary.Question:
+        choices: list[questionary.Choice] = [questionary.Choice(c.label, value=c.id) for c in question.choices]
+        if question.help or question.sources:
+            choices.append(questionary.Choice("? Forklaring", value=HELP))
+        if can_go_back:
+            choices.append(questionary.Choice("← Tilbake", value=BACK))
+        known = {c.id for c in question.choices}
+        return questionary.select(
+            question.text,
+            choices=choices,
+            default=default if default in known else None,
+            instruction="(piltaster og Enter)",
+            qmark="?",
+            **self.prompt_kwargs,
+        )
+
+    def _text(self, engine: Engine, question: Question, default: str | None, can_go_back: bool) -> questionary.Question:
+        keys = [f"{HELP_KEY} = forklaring"] + ([f"{BACK_KEY} = tilbake"] if can_go_back else [])
+        hint = f"({_INSTRUCTIONS[question.input]}; {', '.join(keys)})"
+
+        def check(raw: str) -> bool | str:
+            text = raw.strip()
+            if text == HELP_KEY or (text == BACK_KEY and can_go_back):
+                return True
+            try:
+                engine.parse(question, raw)
+            except AnswerError as error:
+                return error.message.split(": ", 1)[-1]
+            return True
+
+        prompt = questionary.text(
+            f"{question.text} {hint}", default=default or "", validate=check, qmark="?", **self.prompt_kwargs
+        )
+        return _Mapped(prompt, {HELP_KEY: HELP, BACK_KEY: BACK})
+
+
+class _Mapped(questionary.Question):
+    """A text question whose special keys come back as HELP/BACK markers."""
+
+    def __init__(self, inner: questionary.Question, mapping: dict[str, str]) -> None:
+        super().__init__(inner.application)
+        self.mapping = mapping
+
+    def unsafe_ask(self, patch_stdout: bool = False) -> Any:
+        answer = super().unsafe_ask(patch_stdout)
+        if isinstance(answer, str):
+            return self.mapping.get(answer.strip(), answer)
+        return answer

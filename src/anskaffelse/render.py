@@ -1,0 +1,231 @@
+"""Rich renderables: built here, drawn by the caller on an injected console."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import IO, Any
+
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree as RichTree
+
+from .model import Branch, Call, Catalogue, Goto, Outcome, Question, Threshold, Tree
+from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS
+from .values import format_amount
+from .yamlread import Finding
+
+VERDICT_STYLES = {
+    "tillatt": "green",
+    "ikke_tillatt": "red",
+    "vurder": "yellow",
+    "utenfor_regelverket": "blue",
+}
+
+
+def make_console(*, stderr: bool = False, file: IO[str] | None = None, width: int | None = None) -> Console:
+    """A console that honours NO_COLOR (rich reads it) and never guesses markup in data."""
+    return Console(stderr=stderr, file=file, width=width, highlight=False, soft_wrap=False)
+
+
+def catalogue_table(catalogue: Catalogue) -> Table:
+    table = Table(title=f"Trær i {escape(catalogue.root)}", title_justify="left", expand=False)
+    table.add_column("id", style="bold", no_wrap=True)
+    table.add_column("tittel")
+    table.add_column("versjon", no_wrap=True)
+    table.add_column("gyldig fra", no_wrap=True)
+    for tree in sorted(catalogue.trees.values(), key=lambda t: t.id):
+        valid = tree.valid_from.isoformat() if tree.valid_from else "–"
+        table.add_row(escape(tree.id), escape(tree.title), escape(tree.version), valid)
+    return table
+
+
+def findings_text(findings: list[Finding]) -> Text:
+    text = Text()
+    for finding in findings:
+        style = "yellow" if finding.warning else "red"
+        text.append(f"{finding.loc}: ", style="bold")
+        text.append("advarsel: " if finding.warning else "feil: ", style=style)
+        text.append(finding.message + "\n")
+    return text
+
+
+def _sources_line(sources: list[dict[str, str]]) -> Text:
+    text = Text()
+    for source in sources:
+        text.append("• ")
+        text.append(source["citation"], style="bold")
+        if source.get("title"):
+            text.append(f" – {source['title']}")
+        if source.get("url"):
+            text.append("\n  ")
+            text.append(source["url"], style=f"link {source['url']}")
+        text.append("\n")
+    return text
+
+
+def _bullets(items: list[str]) -> Text:
+    return Text("\n".join(f"• {item}" for item in items))
+
+
+def answers_table(steps: list[dict[str, Any]]) -> Table:
+    table = Table(title="Dine svar", title_justify="left", show_lines=False, expand=False)
+    table.add_column("nr", justify="right", no_wrap=True)
+    table.add_column("spørsmål")
+    table.add_column("svar", style="bold")
+    table.add_column("kilde til svaret")
+    for n, step in enumerate(steps, 1):
+        table.add_row(
+            str(n), escape(step["question"]), escape(step["answer_label"]),
+            ORIGIN_LABELS.get(step["origin"], step["origin"]),
+        )
+    return table
+
+
+def outcome_panel(outcome: dict[str, Any]) -> Panel:
+    """The result: verdict, one-line answer, why, next steps, what to document, sources."""
+    style = VERDICT_STYLES.get(outcome["verdict"], "white")
+    parts: list[RenderableType] = [
+        Text(outcome["title"], style="bold"),
+        Text(""),
+        Text("Hvorfor", style="bold underline"),
+        Text(outcome["text"].strip()),
+    ]
+    if outcome["steps"]:
+        parts += [Text(""), Text("Neste steg", style="bold underline"), _bullets(outcome["steps"])]
+    if outcome.get("document"):
+        parts += [Text(""), Text("Dokumenter i anskaffelsesprotokollen", style="bold underline"), _bullets(outcome["document"])]
+    parts += [Text(""), Text("Rettslig grunnlag", style="bold underline"), _sources_line(outcome["sources"])]
+    parts += [Text(DISCLAIMER, style="italic dim")]
+    verdict = VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"])
+    return Panel(Group(*parts), title=Text(f" {verdict} ", style=f"bold reverse {style}"), border_style=style, title_align="left")
+
+
+def thresholds_used(thresholds: list[dict[str, Any]], day: str) -> RenderableType:
+    lines = Text(f"Terskelverdier brukt (vurderingsdato {day}):\n", style="dim")
+    for u in thresholds:
+        amount = format_amount(Decimal(str(u["amount"])))
+        lines.append(f"• {u['title']}: {amount} (fra {u['from']}, {u['source']['citation']})\n", style="dim")
+    return lines
+
+
+def report(trace: dict[str, Any], warnings: list[str]) -> Group:
+    """The whole end-of-walk report for the terminal."""
+    parts: list[RenderableType] = [answers_table(trace["steps"])]
+    if trace["thresholds"]:
+        parts.append(thresholds_used(trace["thresholds"], trace["date_of_assessment"]))
+    for warning in warnings:
+        parts.append(Text(f"⚠ {warning}", style="yellow"))
+    if trace["outcome"]:
+        parts.append(outcome_panel(trace["outcome"]))
+    return Group(*parts)
+
+
+def help_panel(question: Question, catalogue: Catalogue) -> Panel:
+    parts: list[RenderableType] = [Text(question.help.strip() or "Ingen forklaring til dette spørsmålet.")]
+    for choice in question.choices:
+        if choice.help:
+            parts.append(Text(f"{choice.label}: {choice.help}", style="dim"))
+    cited = [catalogue.sources[s] for s in question.sources if s in catalogue.sources]
+    if cited:
+        parts.append(Text(""))
+        parts.append(_sources_line([{"citation": s.citation, "title": s.title, "url": s.url} for s in cited]))
+    return Panel(Group(*parts), title="Forklaring", title_align="left", border_style="cyan")
+
+
+def tree_view(tree: Tree, catalogue: Catalogue) -> RichTree:
+    """The tree drawn from its start: questions, choices, branches, calls and outcomes."""
+    root = RichTree(Text(f"{tree.title} ({tree.id} {tree.version})", style="bold"))
+    _draw(tree, tree.start, root, set(), catalogue)
+    return root
+
+
+def _draw(tree: Tree, node_id: str, parent: RichTree, seen: set[str], catalogue: Catalogue) -> None:
+    node = tree.nodes.get(node_id)
+    if node is None:
+        parent.add(Text(f"?? ukjent node {node_id}", style="red"))
+        return
+    if node_id in seen:
+        parent.add(Text(f"↪ se {node_id} over", style="dim"))
+        return
+    seen.add(node_id)
+    if isinstance(node, Question):
+        branch = parent.add(Text.assemble(("? ", "cyan"), (node.text, "bold"), (f"  [{node.key}]", "dim")))
+        if node.choices:
+            for choice in node.choices:
+                sub = branch.add(Text.assemble(("→ ", "dim"), choice.label, (f" ({choice.id})", "dim")))
+                _draw(tree, choice.next, sub, seen, catalogue)
+        elif node.next:
+            sub = branch.add(Text(f"→ ({node.input})", style="dim"))
+            _draw(tree, node.next, sub, seen, catalogue)
+    elif isinstance(node, Branch):
+        fork = parent.add(Text(f"⑂ {node_id}", style="magenta"))
+        for rule in node.rules:
+            label = "ellers" if rule.when is None else describe_condition(rule.when, catalogue)
+            sub = fork.add(Text(f"hvis {label}" if rule.when else label, style="magenta"))
+            _draw(tree, rule.next, sub, seen, catalogue)
+    elif isinstance(node, Call):
+        called = parent.add(Text(f"⇒ kaller treet «{node.tree}»", style="blue"))
+        for outcome_id, target in node.returns:
+            sub = called.add(Text(f"når {outcome_id}", style="blue"))
+            if target == "end":
+                sub.add(Text("slutt: utfallet fra det kalte treet", style="dim"))
+            else:
+                _draw(tree, target, sub, seen, catalogue)
+    elif isinstance(node, Goto):
+        parent.add(Text(f"⇒ fortsetter i treet «{node.tree}»", style="blue"))
+    elif isinstance(node, Outcome):
+        style = VERDICT_STYLES.get(node.verdict, "white")
+        parent.add(Text.assemble((f"■ {VERDICT_LABELS[node.verdict]}", f"bold {style}"), f": {node.title} ", (f"({node.id})", "dim")))
+
+
+def describe_condition(cond: object, catalogue: Catalogue) -> str:
+    from .model import AllOf, AnyOf, Compare, Not, ThresholdRef
+
+    if isinstance(cond, AllOf):
+        return " og ".join(describe_condition(c, catalogue) for c in cond.items)
+    if isinstance(cond, AnyOf):
+        return "(" + " eller ".join(describe_condition(c, catalogue) for c in cond.items) + ")"
+    if isinstance(cond, Not):
+        return f"ikke ({describe_condition(cond.item, catalogue)})"
+    assert isinstance(cond, Compare)
+    symbols = {"eq": "=", "ne": "≠", "in": "∈", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+    operand = cond.operand
+    if isinstance(operand, ThresholdRef):
+        shown = f"terskel {operand.id}"
+    elif isinstance(operand, Decimal):
+        shown = format_amount(operand)
+    elif isinstance(operand, tuple):
+        shown = "{" + ", ".join(operand) + "}"
+    else:
+        shown = str(operand)
+    return f"{cond.fact} {symbols[cond.op]} {shown}"
+
+
+def thresholds_table(thresholds: dict[str, Threshold], day: dt.date, catalogue: Catalogue) -> Table:
+    table = Table(title=f"Terskelverdier i kraft {day.isoformat()}", title_justify="left")
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("terskel")
+    table.add_column("beløp ekskl. mva.", justify="right", no_wrap=True)
+    table.add_column("fra", no_wrap=True)
+    table.add_column("kilde")
+    table.add_column("sjekket", no_wrap=True)
+    for threshold in thresholds.values():
+        value = threshold.value_on(day)
+        source = catalogue.sources.get(threshold.source)
+        table.add_row(
+            escape(threshold.id),
+            escape(threshold.title),
+            format_amount(value.amount) if value else "–",
+            value.start.isoformat() if value else "ingen verdi ennå",
+            escape(source.citation if source else threshold.source),
+            threshold.checked.isoformat() if threshold.checked else "–",
+        )
+    return table
+
+
+def print_to(console: Console, renderable: RenderableType) -> None:
+    console.print(renderable)

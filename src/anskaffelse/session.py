@@ -1,0 +1,96 @@
+"""Drives the engine through a walk: preset answers first, then an asker (the prompts), if any."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from .answers import Answers
+from .engine import Engine, State
+from .errors import AnswerError, Interrupted
+from .model import Question
+
+NO_TERMINAL = "Interaktiv økt krever en terminal — bruk --answers FIL"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the person did at a prompt: answered (raw value), or asked to go back."""
+
+    raw: str | None = None
+    back: bool = False
+    help_shown: bool = False
+
+
+class Asker(Protocol):
+    def ask(self, engine: Engine, state: State, question: Question, default: str | None, can_go_back: bool) -> Reply: ...
+
+    def warn(self, message: str) -> None: ...
+
+
+def missing_answer(engine: Engine, question: Question, *, terminal: bool) -> AnswerError:
+    """The error for a question with no answer and no way to ask it."""
+    details = [f"spørsmål: {question.text}", f"i treet: {question.loc}"]
+    if question.choices:
+        details.append("gyldige svar: " + ", ".join(c.id for c in question.choices))
+    else:
+        details.append(f"svartype: {question.input}")
+    lead = f"{NO_TERMINAL} (første ubesvarte spørsmål: «{question.key}»)" if not terminal else f"mangler svar på «{question.key}»"
+    return AnswerError(lead, details=details)
+
+
+def walk(
+    engine: Engine,
+    tree_id: str,
+    preset: Answers,
+    asker: Asker | None,
+    *,
+    terminal: bool = True,
+    on_state: Callable[[State], None] | None = None,
+) -> State:
+    """Walk `tree_id` to its outcome. Interrupted carries the last state when the person stops."""
+    state = engine.start(tree_id)
+    remembered: dict[str, str] = {}
+    used_preset: set[str] = set()
+    while True:
+        if on_state:
+            on_state(state)
+        question = engine.question(state)
+        if question is None:
+            return state
+        key = question.key
+        if key in preset.values and key not in used_preset:
+            try:
+                state = engine.answer(state, preset.values[key], "file")
+                continue
+            except AnswerError as error:
+                if asker is None:
+                    raise
+                used_preset.add(key)  # ask the person instead, once
+                remembered.setdefault(key, preset.values[key])
+                asker.warn(f"{error.message} (fra {preset.origin})")
+        if asker is None:
+            raise missing_answer(engine, question, terminal=terminal)
+        try:
+            reply = asker.ask(engine, state, question, remembered.get(key), _previous_asked(state) is not None)
+        except Interrupted as stop:
+            raise Interrupted(stop.message, state=state) from None
+        if reply.back:
+            state = _previous_asked(state) or state
+            continue
+        assert reply.raw is not None
+        remembered[key] = reply.raw
+        used_preset.add(key)  # an answer given at the prompt overrides the file
+        state = engine.answer(state, reply.raw, "asked", help_shown=reply.help_shown)
+
+
+def _previous_asked(state: State) -> State | None:
+    """The state at the last question the person answered at a prompt (skips file and known answers)."""
+    previous = state.previous
+    while previous is not None:
+        last = state.steps[len(previous.steps)] if len(state.steps) > len(previous.steps) else None
+        if last is None or last.origin == "asked":
+            return previous
+        state, previous = previous, previous.previous
+    return None

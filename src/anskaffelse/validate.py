@@ -1,0 +1,291 @@
+"""Whole-catalogue checks: references, cycles, reachability, sources, thresholds, answer keys."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from .model import (
+    END,
+    AllOf,
+    AnyOf,
+    Branch,
+    Call,
+    Catalogue,
+    Compare,
+    Condition,
+    Goto,
+    Location,
+    Node,
+    Not,
+    Outcome,
+    Question,
+    ThresholdRef,
+    Tree,
+)
+from .yamlread import Finding
+
+_AMOUNT_OPS = ("gt", "gte", "lt", "lte")
+
+
+def validate(catalogue: Catalogue) -> list[Finding]:
+    """Every problem of a loaded catalogue, sorted by position (errors and warnings)."""
+    findings: list[Finding] = []
+    add = findings.append
+    facts = _fact_questions(catalogue)
+    for tree in catalogue.trees.values():
+        findings.extend(_check_tree(tree, catalogue, facts))
+    findings.extend(_check_answer_keys(catalogue, facts))
+    findings.extend(_check_tree_cycles(catalogue))
+    for threshold in catalogue.thresholds.values():
+        if threshold.source not in catalogue.sources:
+            add(Finding(threshold.loc, f"terskelen «{threshold.id}» viser til ukjent kilde «{threshold.source}»"))
+    for source in catalogue.sources.values():
+        if source.checked is None:
+            add(Finding(source.loc, f"kilden «{source.id}» mangler checked (når primærteksten sist ble lest)", True))
+    return sorted(findings, key=lambda f: (f.loc.file, f.loc.line, f.loc.col, f.message))
+
+
+def errors_only(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if not f.warning]
+
+
+def _fact_questions(catalogue: Catalogue) -> dict[str, list[Question]]:
+    result: dict[str, list[Question]] = defaultdict(list)
+    for tree in catalogue.trees.values():
+        for question in tree.questions():
+            if question.fact:
+                result[question.fact].append(question)
+    return result
+
+
+def _check_tree(tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]]) -> Iterator[Finding]:
+    nodes = tree.nodes
+    if tree.start not in nodes:
+        yield Finding(tree.start_loc or tree.loc, f"start viser til ukjent node «{tree.start}»{_hint(tree.start, nodes)}")
+    for node in nodes.values():
+        yield from _check_node(node, tree, catalogue, facts)
+    yield from _check_reachability(tree)
+    yield from _check_cycles(tree)
+    yield from _check_facts_known(tree)
+
+
+def _hint(name: str, known: Iterable[str]) -> str:
+    names = list(known)
+    close = difflib.get_close_matches(name, names, n=1)
+    return f"; mente du «{close[0]}»?" if close else ""
+
+
+def _check_node(node: Node, tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]]) -> Iterator[Finding]:
+    nodes = tree.nodes
+    for target in node.targets():
+        if target not in nodes:
+            yield Finding(node.loc, f"«{node.id}» peker til ukjent node «{target}»{_hint(target, nodes)}")
+    if isinstance(node, Question):
+        if node.input == "choice" and len(node.choices) < 2:
+            yield Finding(node.loc, f"spørsmålet «{node.id}» må ha minst to valg (har {len(node.choices)})")
+        for source in node.sources:
+            if source not in catalogue.sources:
+                yield Finding(node.loc, f"spørsmålet «{node.id}» viser til ukjent kilde «{source}»{_hint(source, catalogue.sources)}")
+        if not node.help:
+            yield Finding(node.loc, f"spørsmålet «{node.id}» mangler help (en forklaring med eksempel)", True)
+    elif isinstance(node, Outcome):
+        if not node.sources:
+            yield Finding(node.loc, f"utfallet «{node.id}» mangler kilder (sources)")
+        for source in node.sources:
+            if source not in catalogue.sources:
+                yield Finding(node.loc, f"utfallet «{node.id}» viser til ukjent kilde «{source}»{_hint(source, catalogue.sources)}")
+    elif isinstance(node, Branch):
+        for rule in node.rules:
+            if rule.when is not None:
+                yield from _check_condition(rule.when, catalogue, facts)
+    elif isinstance(node, (Call, Goto)):
+        yield from _check_jump(node, tree, catalogue)
+
+
+def _check_jump(node: Call | Goto, tree: Tree, catalogue: Catalogue) -> Iterator[Finding]:
+    verb = "kaller" if isinstance(node, Call) else "går til"
+    target = catalogue.trees.get(node.tree)
+    if target is None:
+        yield Finding(node.loc, f"«{node.id}» {verb} ukjent tre «{node.tree}»{_hint(node.tree, catalogue.trees)}")
+        return
+    if not isinstance(node, Call):
+        return
+    outcomes = {o.id for o in target.outcomes()}
+    mapped = {key for key, _ in node.returns}
+    for key in sorted(mapped - outcomes):
+        yield Finding(node.loc, f"«{node.id}»: treet «{target.id}» har ikke utfallet «{key}» (har: {', '.join(sorted(outcomes))})")
+    for key in sorted(outcomes - mapped):
+        yield Finding(node.loc, f"«{node.id}»: returns mangler utfallet «{key}» fra «{target.id}»; bruk «{key}: {END}» for å avslutte der")
+
+
+def _check_condition(cond: Condition, catalogue: Catalogue, facts: dict[str, list[Question]]) -> Iterator[Finding]:
+    if isinstance(cond, (AllOf, AnyOf)):
+        for item in cond.items:
+            yield from _check_condition(item, catalogue, facts)
+        return
+    if isinstance(cond, Not):
+        yield from _check_condition(cond.item, catalogue, facts)
+        return
+    questions = facts.get(cond.fact)
+    if not questions:
+        yield Finding(cond.loc, f"betingelsen tester faktum «{cond.fact}», som ingen spørsmål spør om{_hint(cond.fact, facts)}")
+        return
+    kind = questions[0].input
+    if cond.op in _AMOUNT_OPS:
+        if kind != "amount":
+            yield Finding(cond.loc, f"«{cond.op}» sammenligner beløp, men «{cond.fact}» er {kind}")
+        if isinstance(cond.operand, ThresholdRef) and cond.operand.id not in catalogue.thresholds:
+            yield Finding(cond.operand.loc, f"ukjent terskelverdi «{cond.operand.id}»{_hint(cond.operand.id, catalogue.thresholds)}")
+        return
+    values = cond.operand if isinstance(cond.operand, tuple) else (str(cond.operand),)
+    if kind == "choice":
+        allowed = {c.id for c in questions[0].choices}
+    elif kind == "yesno":
+        allowed = {"ja", "nei"}
+    else:
+        yield Finding(cond.loc, f"«{cond.op}» kan ikke brukes på faktum «{cond.fact}» av typen {kind}")
+        return
+    for value in values:
+        if value not in allowed:
+            yield Finding(cond.loc, f"«{cond.fact}» har ikke valget «{value}» (har: {', '.join(sorted(allowed))})")
+
+
+def _check_reachability(tree: Tree) -> Iterator[Finding]:
+    if tree.start not in tree.nodes:
+        return
+    seen = {tree.start}
+    todo = [tree.start]
+    while todo:
+        for target in tree.nodes[todo.pop()].targets():
+            if target in tree.nodes and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    for node_id, node in tree.nodes.items():
+        if node_id not in seen:
+            yield Finding(node.loc, f"noden «{node_id}» kan ikke nås fra start «{tree.start}»")
+
+
+def _check_cycles(tree: Tree) -> Iterator[Finding]:
+    """Iterative three-colour DFS: a walk must always end, so the node graph must be acyclic."""
+    state: dict[str, int] = {}
+    for root in tree.nodes:
+        if root in state:
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(tree.nodes[root].targets()))]
+        state[root] = 1
+        path = [root]
+        while stack:
+            node_id, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node_id] = 2
+                stack.pop()
+                path.pop()
+                continue
+            if child not in tree.nodes:
+                continue
+            if state.get(child) == 1:
+                loop = path[path.index(child):] + [child]
+                yield Finding(tree.nodes[node_id].loc, f"sløyfe i treet: {' → '.join(loop)}; en vei må alltid ende i et utfall")
+            elif child not in state:
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(tree.nodes[child].targets())))
+
+
+def _check_facts_known(tree: Tree) -> Iterator[Finding]:
+    """A branch may test only facts asked on every path from start to it (within its tree)."""
+    if tree.start not in tree.nodes:
+        return
+    order = _topological(tree)
+    if order is None:
+        return
+    known: dict[str, frozenset[str]] = {tree.start: frozenset()}
+    for node_id in order:
+        if node_id not in known:
+            continue
+        node = tree.nodes[node_id]
+        here = known[node_id]
+        if isinstance(node, Branch):
+            for rule in node.rules:
+                for fact in sorted(_facts_of(rule.when) - here) if rule.when else ():
+                    yield Finding(rule.loc, f"forgreningen «{node_id}» tester faktum «{fact}», som ikke er besvart på alle veier hit i «{tree.id}»")
+        after = here | {node.fact} if isinstance(node, Question) and node.fact else here
+        for target in node.targets():
+            if target in tree.nodes:
+                known[target] = known[target] & after if target in known else after
+
+
+def _topological(tree: Tree) -> list[str] | None:
+    indegree = {n: 0 for n in tree.nodes}
+    for node in tree.nodes.values():
+        for target in set(node.targets()):
+            if target in indegree:
+                indegree[target] += 1
+    ready = [n for n, d in indegree.items() if d == 0]
+    order: list[str] = []
+    while ready:
+        node_id = ready.pop()
+        order.append(node_id)
+        for target in set(tree.nodes[node_id].targets()):
+            if target in indegree:
+                indegree[target] -= 1
+                if indegree[target] == 0:
+                    ready.append(target)
+    return order if len(order) == len(tree.nodes) else None
+
+
+def _facts_of(cond: Condition) -> set[str]:
+    if isinstance(cond, Compare):
+        return {cond.fact}
+    if isinstance(cond, Not):
+        return _facts_of(cond.item)
+    return set().union(*(_facts_of(c) for c in cond.items))
+
+
+def _check_answer_keys(catalogue: Catalogue, facts: dict[str, list[Question]]) -> Iterator[Finding]:
+    for fact, questions in facts.items():
+        first = questions[0]
+        shape = _shape(first)
+        for other in questions[1:]:
+            if _shape(other) != shape:
+                yield Finding(other.loc, f"faktum «{fact}» spørres også i {first.loc}, men med annen type eller andre valg; de må være like")
+    by_id: dict[str, list[tuple[Question, Location]]] = defaultdict(list)
+    for tree in catalogue.trees.values():
+        for question in tree.questions():
+            if not question.fact:
+                by_id[question.id].append((question, question.loc))
+    for node_id, owners in by_id.items():
+        if node_id in facts:
+            yield Finding(owners[0][1], f"svarnøkkelen «{node_id}» er både node-id og navnet på et faktum; gi noden et annet navn")
+        for _, loc in owners[1:]:
+            yield Finding(loc, f"svarnøkkelen «{node_id}» brukes også av spørsmålet i {owners[0][1]}; node-id-er for spørsmål uten fact må være unike i katalogen")
+
+
+def _shape(question: Question) -> tuple[str, tuple[str, ...]]:
+    return question.input, tuple(sorted(c.id for c in question.choices))
+
+
+def _check_tree_cycles(catalogue: Catalogue) -> Iterator[Finding]:
+    edges: dict[str, list[Call | Goto]] = defaultdict(list)
+    for tree in catalogue.trees.values():
+        for node in tree.nodes.values():
+            if isinstance(node, (Call, Goto)) and node.tree in catalogue.trees:
+                edges[tree.id].append(node)
+    state: dict[str, int] = {}
+
+    def visit(tree_id: str, path: list[str]) -> Iterator[Finding]:
+        state[tree_id] = 1
+        for jump in edges[tree_id]:
+            if state.get(jump.tree) == 1:
+                loop = path[path.index(jump.tree):] + [jump.tree]
+                yield Finding(jump.loc, f"trærne kaller hverandre i ring: {' → '.join(loop)}")
+            elif jump.tree not in state:
+                yield from visit(jump.tree, path + [jump.tree])
+        state[tree_id] = 2
+
+    for tree_id in sorted(catalogue.trees):
+        if tree_id not in state:
+            yield from visit(tree_id, [tree_id])

@@ -1,0 +1,144 @@
+"""Parsing and formatting of answer values (amounts, dates, yes/no). Stdlib only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+MAX_AMOUNT = Decimal(10) ** 12
+MAX_TEXT = 2000
+
+_MULTIPLIERS = (
+    (("milliarder", "milliard", "mrd", "mrdnok", "bnok", "b"), Decimal(10) ** 9),
+    (("millioner", "million", "mill", "mnok", "mln", "mio", "m"), Decimal(10) ** 6),
+    (("tusen", "knok", "k"), Decimal(10) ** 3),
+)
+_NOISE = re.compile(r"(ekskl\.?|eks\.?|mva\.?|nok|kroner|kr\.?|,-|\.-)")
+_NUMBER = re.compile(r"^[0-9][0-9.,]*$")
+
+
+class ValueProblem(ValueError):
+    """A raw answer that does not fit; the message is Norwegian and says what to type."""
+
+
+def parse_amount(raw: object) -> Decimal:
+    """Read an amount in NOK: 2500000, '2 500 000', '2,5 mill', '2.5m', '40 MNOK'."""
+    if isinstance(raw, bool):
+        raise ValueProblem("forventet et beløp i kroner, fant en sannhetsverdi")
+    if isinstance(raw, (int, Decimal)):
+        return _checked_amount(Decimal(raw))
+    if isinstance(raw, float):
+        return _checked_amount(Decimal(str(raw)))
+    if not isinstance(raw, str):
+        raise ValueProblem("forventet et beløp i kroner, f.eks. 2 500 000 eller 2,5 mill")
+    text = unicodedata.normalize("NFKC", raw).strip().lower()
+    if text.startswith("-") or text.startswith("−"):
+        raise ValueProblem("beløpet kan ikke være negativt")
+    text = _NOISE.sub(" ", text)
+    text = re.sub(r"[\s_']+", "", text)
+    multiplier = Decimal(1)
+    for words, factor in _MULTIPLIERS:
+        word = next((w for w in words if text.endswith(w)), None)
+        if word:
+            text = text[: -len(word)]
+            multiplier = factor
+            break
+    if not text or not _NUMBER.match(text):
+        raise ValueProblem(
+            f"«{_short(raw)}» er ikke et beløp; skriv f.eks. 2500000, 2 500 000, 2,5 mill eller 2.5m"
+        )
+    number = _read_number(text, has_multiplier=multiplier != 1)
+    return _checked_amount(number * multiplier)
+
+
+def _read_number(text: str, *, has_multiplier: bool) -> Decimal:
+    if "." in text and "," in text:
+        decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_sep == "," else ","
+        text = text.replace(thousands, "").replace(decimal_sep, ".")
+    elif text.count(",") > 1 or text.count(".") > 1:
+        sep = "," if "," in text else "."
+        if not re.fullmatch(r"\d{1,3}(\%s\d{3})+" % sep, text):
+            raise ValueProblem("tusenskilletegnene står feil; skriv f.eks. 2 500 000")
+        text = text.replace(sep, "")
+    elif "." in text and not has_multiplier and re.fullmatch(r"\d{1,3}\.\d{3}", text):
+        text = text.replace(".", "")  # Norwegian thousands: 2.500
+    else:
+        text = text.replace(",", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueProblem("forventet et beløp i kroner, f.eks. 2 500 000") from None
+
+
+def _checked_amount(amount: Decimal) -> Decimal:
+    if not amount.is_finite():
+        raise ValueProblem("forventet et beløp i kroner")
+    if amount < 0:
+        raise ValueProblem("beløpet kan ikke være negativt")
+    if amount == 0:
+        raise ValueProblem("beløpet må være større enn 0 kr")
+    if amount > MAX_AMOUNT:
+        raise ValueProblem("beløpet er urimelig stort (over 1 000 milliarder kr); sjekk antall nuller")
+    amount = amount.quantize(Decimal("0.01"))
+    return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
+
+
+def parse_date(raw: object) -> dt.date:
+    """Read a date as YYYY-MM-DD or DD.MM.YYYY."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueProblem(f"«{_short(raw)}» finnes ikke i kalenderen") from None
+    raise ValueProblem(f"«{_short(raw)}» er ikke en dato; skriv ÅÅÅÅ-MM-DD, f.eks. 2026-03-01")
+
+
+def parse_yesno(raw: object) -> str:
+    """Read yes/no as 'ja' or 'nei'."""
+    if isinstance(raw, bool):
+        return "ja" if raw else "nei"
+    text = str(raw).strip().lower()
+    if text in ("ja", "j", "yes", "y", "true", "sant"):
+        return "ja"
+    if text in ("nei", "n", "no", "false", "usant"):
+        return "nei"
+    raise ValueProblem(f"«{_short(raw)}» er verken ja eller nei")
+
+
+def parse_text(raw: object) -> str:
+    """Free text, with control characters removed and a length limit."""
+    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else "" for ch in str(raw))
+    text = text.strip()
+    if not text:
+        raise ValueProblem("svaret kan ikke være tomt")
+    if len(text) > MAX_TEXT:
+        raise ValueProblem(f"svaret er for langt ({len(text)} tegn; høyst {MAX_TEXT})")
+    return text
+
+
+def format_amount(amount: Decimal) -> str:
+    """2500000 → '2 500 000 kr' (Norwegian grouping, comma decimals)."""
+    whole = int(amount)
+    grouped = f"{whole:,}".replace(",", " ")
+    frac = amount - whole
+    if frac:
+        cents = f"{frac:.2f}"[2:]
+        return f"{grouped},{cents} kr"
+    return f"{grouped} kr"
+
+
+def _short(raw: object) -> str:
+    text = str(raw).replace("\n", " ")
+    return text if len(text) <= 40 else text[:37] + "…"
