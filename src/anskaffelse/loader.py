@@ -283,14 +283,16 @@ def build_choices(node_id: str, y: yr.Y, r: Reader) -> tuple[Choice, ...] | None
         return None
     choices = []
     for key, (key_y, value_y) in m.items.items():
-        choice_id = r.ident(key_y, "valg-id")
+        # A bad id is reported once; the raw text stands in, so no "too few choices" follows.
+        choice_id = r.ident(key_y, "valg-id") or key
         cm = r.mapping(value_y, f"valget «{key}»")
-        if choice_id is None or cm is None:
+        if cm is None:
             continue
         r.keys(cm, ("label", "next", "help"), ("label", "next"), f"valget «{key}»")
-        label = r.text(_get(cm, "label"), f"valget «{key}»: label")
-        nxt = r.ident(_get(cm, "next"), f"valget «{key}»: next")
-        if label is None or nxt is None:
+        label = r.text(_get(cm, "label"), f"valget «{key}»: label") or key
+        next_y = _get(cm, "next")
+        nxt = r.ident(next_y, f"valget «{key}»: next") or (next_y.text if isinstance(next_y, YScalar) else None)
+        if nxt is None:
             continue
         help_text = r.text(_get(cm, "help"), "help", required=False) or ""
         choices.append(Choice(choice_id, label, nxt, key_y.loc, help_text))
@@ -408,7 +410,7 @@ def build_outcome(node_id: str, loc: Location, y: yr.Y | None, r: Reader) -> Out
     m = r.mapping(y, what)
     if m is None:
         return None
-    r.keys(m, _OUTCOME_KEYS, ("verdict", "title", "text", "sources"), what)
+    r.keys(m, _OUTCOME_KEYS, ("verdict", "title", "text"), what)  # missing sources: see validate
     verdict = r.text(_get(m, "verdict"), f"{what}: verdict")
     if verdict is not None and verdict not in VERDICTS:
         r.add(_get(m, "verdict").loc, f"{what}: ukjent verdict «{verdict}»; tillatt: {', '.join(VERDICTS)}")  # type: ignore[union-attr]
@@ -416,8 +418,6 @@ def build_outcome(node_id: str, loc: Location, y: yr.Y | None, r: Reader) -> Out
     title = r.text(_get(m, "title"), f"{what}: title")
     text = r.text(_get(m, "text"), f"{what}: text")
     sources = r.idents(_get(m, "sources"), f"{what}: sources")
-    if "sources" in m.items and not sources:
-        r.add(_key_loc(m, "sources"), f"{what} må vise til minst én kilde")
     if verdict is None or title is None or text is None:
         return None
     return Outcome(

@@ -166,7 +166,7 @@ class _Converter:
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in SCALAR_TAGS:
                 return self.note(node, f"YAML-taggen «{node.tag}» er ikke tillatt")
-            return YScalar(str(node.value), node.tag, self.loc(node), node.style is None)
+            return YScalar(str(node.value), node.tag, self.loc(node), not node.style)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _STD + "seq":
                 return self.note(node, f"YAML-taggen «{node.tag}» er ikke tillatt")

@@ -1,0 +1,87 @@
+"""Every path through a tree: the answers that lead to each outcome. Pure; used by tests and `show --paths`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .engine import Engine, State
+from .errors import AnswerError
+from .model import AllOf, AnyOf, Branch, Compare, Condition, Not, Question, ThresholdRef
+
+MAX_PATHS = 100_000
+
+
+@dataclass(frozen=True)
+class WalkedPath:
+    """One distinct route: the raw answers given, the nodes passed, and where it ended."""
+
+    answers: tuple[tuple[str, str], ...]
+    visited: tuple[tuple[str, str], ...]
+    outcome_tree: str
+    outcome: str
+    verdict: str
+
+
+def amount_probes(engine: Engine) -> list[Decimal]:
+    """Amounts that fall on each side of every limit a branch may compare with (below, on, above)."""
+    limits: set[Decimal] = set()
+    for tree in engine.catalogue.trees.values():
+        for node in tree.nodes.values():
+            if isinstance(node, Branch):
+                for rule in node.rules:
+                    limits |= _limits(rule.when, engine) if rule.when else set()
+    probes = {Decimal(1)}
+    for limit in limits:
+        probes |= {limit - 1, limit, limit + 1} - {Decimal(0)}
+    return sorted(p for p in probes if p > 0)
+
+
+def _limits(cond: Condition, engine: Engine) -> set[Decimal]:
+    if isinstance(cond, (AllOf, AnyOf)):
+        return set().union(*(_limits(c, engine) for c in cond.items))
+    if isinstance(cond, Not):
+        return _limits(cond.item, engine)
+    if isinstance(cond, Compare):
+        if isinstance(cond.operand, Decimal):
+            return {cond.operand}
+        if isinstance(cond.operand, ThresholdRef):
+            threshold = engine.catalogue.thresholds.get(cond.operand.id)
+            value = threshold.value_on(engine.day) if threshold else None
+            return {value.amount} if value else set()
+    return set()
+
+
+def candidates(question: Question, probes: list[Decimal], day: dt.date) -> list[str]:
+    """Raw answers worth trying at a question."""
+    if question.input == "choice":
+        return [c.id for c in question.choices]
+    if question.input == "amount":
+        return [str(p) for p in probes]
+    if question.input == "yesno":
+        return ["ja", "nei"]
+    if question.input == "date":
+        return [day.isoformat()]
+    return ["Eksempeltekst"]
+
+
+def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
+    """Depth-first over every candidate answer; paths that pass the same nodes are kept once."""
+    probes = amount_probes(engine)
+    found: dict[tuple[tuple[str, str], ...], WalkedPath] = {}
+    todo: list[tuple[State, tuple[tuple[str, str], ...]]] = [(engine.start(tree_id), ())]
+    while todo:
+        state, answers = todo.pop()
+        question = engine.question(state)
+        if question is None:
+            outcome = engine.outcome(state)
+            assert outcome is not None
+            if state.visited not in found:
+                found[state.visited] = WalkedPath(answers, state.visited, state.tree, outcome.id, outcome.verdict)
+                if len(found) > MAX_PATHS:
+                    raise AnswerError(f"treet «{tree_id}» har over {MAX_PATHS} veier")
+            continue
+        for raw in reversed(candidates(question, probes, engine.day)):
+            todo.append((engine.answer(state, raw), (*answers, (question.key, raw))))
+    return sorted(found.values(), key=lambda p: p.answers)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from anskaffelse.catalog import open_catalogue
+from anskaffelse.engine import Engine
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+SKETCH = HERE / "trees" / "sketch"
+KINDS = HERE / "trees" / "kinds"
+BUNDLED = ROOT / "trees"
+DAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests render at a fixed width, without colour, and never read the user's catalogue setting."""
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("ANSKAFFELSE_TREES", raising=False)
+
+
+def engine_for(path: Path, day: dt.date = DAY) -> Engine:
+    return Engine(open_catalogue(path), day)
+
+
+@pytest.fixture
+def catalogue_with(tmp_path: Path) -> Callable[..., Path]:
+    """A copy of the kinds fixture with some files replaced or added (name → YAML text)."""
+
+    def make(files: dict[str, str], base: Path = KINDS) -> Path:
+        target = tmp_path / "cat"
+        shutil.copytree(base, target)
+        for name, text in files.items():
+            (target / name).write_text(text, encoding="utf-8")
+        return target
+
+    return make

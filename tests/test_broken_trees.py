@@ -1,0 +1,125 @@
+"""Every kind of tree mistake, with the exact message and position `validate` must give."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from anskaffelse.catalog import check
+
+HEAD = 'id: {id}\ntitle: Test\nversion: "1"\nvalid_from: 2026-01-01\nstart: q\nnodes:\n'
+# Line 7 is the first node line in every case below.
+OUT = "  o:\n    outcome:\n      verdict: tillatt\n      title: T\n      text: T\n      sources: [loa-4]\n"
+
+
+def question(node_id: str, *targets: str, extra: str = "") -> str:
+    lines = [f"  {node_id}:", f"    question: Spørsmål {node_id}?", "    help: Hjelp."]
+    lines += [extra] if extra else []
+    lines.append("    choices:")
+    lines += [f"      c{i}: {{label: Valg {i}, next: {t}}}" for i, t in enumerate(targets)]
+    return "\n".join(lines) + "\n"
+
+
+CASES: list[tuple[str, str, str]] = [
+    ("unknown-key", question("q", "o", "o", extra="    hepl: Skrivefeil") + OUT,
+     "10:5: ukjent nøkkel «hepl» i spørsmålet «q»; mente du «help»?"),
+    ("missing-field", question("q", "o", "o") + OUT.replace("      text: T\n", ""),
+     "15:7: utfallet «o» mangler «text»"),
+    ("unknown-node", question("q", "o", "o9") + OUT,
+     "7:3: «q» peker til ukjent node «o9»; mente du «o»?"),
+    ("unknown-tree", "  q:\n    call: finnes-ikke\n    returns: {a: o}\n" + OUT,
+     "7:3: «q» kaller ukjent tre «finnes-ikke»"),
+    ("unknown-source", question("q", "o", "o") + OUT.replace("[loa-4]", "[loa-44]"),
+     "13:3: utfallet «o» viser til ukjent kilde «loa-44»; mente du «loa-4»?"),
+    ("unknown-threshold",
+     "  q:\n    question: Verdi?\n    help: h\n    input: amount\n    fact: belop\n    next: b\n"
+     "  b:\n    branch:\n      - when: {fact: belop, gte: {threshold: nasjonall}}\n        next: o\n      - otherwise: o\n" + OUT,
+     "15:34: ukjent terskelverdi «nasjonall»; mente du «nasjonal»?"),
+    ("cycle", question("q", "q2", "o") + question("q2", "q", "o") + OUT,
+     "13:3: sløyfe i treet: q → q2 → q; en vei må alltid ende i et utfall"),
+    ("self-loop", question("q", "q", "o") + OUT,
+     "7:3: sløyfe i treet: q → q; en vei må alltid ende i et utfall"),
+    ("unreachable", question("q", "o", "o") + question("q2", "o", "o") + OUT,
+     "13:3: noden «q2» kan ikke nås fra start «q»"),
+    ("one-choice", question("q", "o") + OUT,
+     "7:3: spørsmålet «q» må ha minst to valg (har 1)"),
+    ("no-sources", question("q", "o", "o") + OUT.replace("[loa-4]", "[]"),
+     "13:3: utfallet «o» mangler kilder (sources)"),
+    ("no-sources-key", question("q", "o", "o") + OUT.replace("      sources: [loa-4]\n", ""),
+     "13:3: utfallet «o» mangler kilder (sources)"),
+    ("duplicate-answer-key", question("spor", "o", "o") + OUT,
+     "under.yaml:7:3: svarnøkkelen «spor» brukes også av spørsmålet i"),
+    ("node-id-is-fact", question("belop", "o", "o") + OUT,
+     "7:3: svarnøkkelen «belop» er både node-id og navnet på et faktum; gi noden et annet navn"),
+    ("fact-mismatch", question("q", "o", "o", extra="    fact: kjopertype") + OUT,
+     "hoved.yaml:7:3: faktum «kjopertype» spørres også i"),
+    ("duplicate-yaml-key", question("q", "o", "o") + question("q", "o", "o") + OUT,
+     "13:3: nøkkelen «q» står to ganger (første gang på linje 7)"),
+    ("norway-choice", question("q", "o", "o").replace("c0:", "no:") + OUT,
+     '11:7: valg-id «no» leses som sannhetsverdi i YAML (Norge-problemet); skriv "no" i anførselstegn'),
+    ("norway-node", question("q", "on", "o") + OUT + OUT.replace("  o:", "  on:"),
+     "19:3: node-id «on» leses som sannhetsverdi i YAML (Norge-problemet)"),
+    ("norway-next", question("q", "off", "o") + OUT,
+     "11:33: valget «c0»: next «off» leses som sannhetsverdi i YAML (Norge-problemet)"),
+    ("bad-id", question("q", "o", "o") + OUT + OUT.replace("  o:", "  Stort Utfall:"),
+     "19:3: node-id «Stort Utfall» er ikke en gyldig id"),
+    ("returns-incomplete", "  q:\n    call: under\n    returns: {a: o}\n" + OUT,
+     "7:3: «q»: returns mangler utfallet «b» fra «under»; bruk «b: end» for å avslutte der"),
+    ("returns-unknown", "  q:\n    call: under\n    returns: {a: o, b: o, c: o}\n" + OUT,
+     "7:3: «q»: treet «under» har ikke utfallet «c» (har: a, b)"),
+    ("no-otherwise", "  q:\n    branch:\n      - when: {fact: kjopertype, eq: stat}\n        next: o\n" + OUT,
+     "9:7: forgreningen «q» må slutte med «- otherwise: <node>»"),
+    ("fact-not-known",
+     question("q", "b", "v") + "  v:\n    question: Verdi?\n    help: h\n    input: amount\n    fact: belop\n    next: b\n"
+     "  b:\n    branch:\n      - when: {fact: belop, gte: 100}\n        next: o\n      - otherwise: o\n" + OUT,
+     "21:9: forgreningen «b» tester faktum «belop», som ikke er besvart på alle veier hit i «fact-not-known»"),
+    ("wrong-choice-in-condition",
+     "  q:\n    branch:\n      - when: {fact: kjopertype, eq: fylke}\n        next: o\n      - otherwise: o\n" + OUT,
+     "9:15: «kjopertype» har ikke valget «fylke» (har: annen, kommune, stat)"),
+    ("no-kind", "  q:\n    label: Hva?\n" + OUT,
+     "7:3: noden «q» må ha nøyaktig én av question, branch, call, goto, outcome; fant ingen av dem"),
+    ("two-kinds", "  q:\n    goto: under\n    call: under\n    returns: {a: o, b: o}\n" + OUT,
+     "7:3: noden «q» må ha nøyaktig én av question, branch, call, goto, outcome; fant call og goto"),
+    ("id-not-file-name", question("q", "o", "o") + OUT,
+     "1:1: tre-id «annet-navn» skal være lik filnavnet «id-not-file-name»"),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_each_mistake_is_reported_with_its_position(
+    name: str, body: str, expected: str, catalogue_with: Callable[..., Path]
+) -> None:
+    tree_id = "annet-navn" if name == "id-not-file-name" else name
+    root = catalogue_with({f"{name}.yaml": HEAD.format(id=tree_id) + body})
+    _, findings = check(root)
+    shown = [str(f) for f in findings if not f.warning]
+    where = expected if expected.split(":", 1)[0].endswith(".yaml") else f"{name}.yaml:{expected}"
+    assert any(f"/{where}" in line for line in shown), "\n".join(shown)
+
+
+def test_ja_nei_and_vet_ikke_are_plain_ids(catalogue_with: Callable[..., Path]) -> None:
+    body = question("q", "o", "o", "o").replace("c0:", "ja:").replace("c1:", "nei:").replace("c2:", "vet_ikke:") + OUT
+    root = catalogue_with({"janei.yaml": HEAD.format(id="janei") + body})
+    _, findings = check(root)
+    assert [str(f) for f in findings] == []
+
+
+def test_all_problems_are_reported_at_once(catalogue_with: Callable[..., Path]) -> None:
+    body = question("q", "o9", "o").replace("c0:", "no:") + question("q", "o", "o") + OUT.replace("[loa-4]", "[]")
+    root = catalogue_with({"mange.yaml": HEAD.format(id="mange") + body})
+    _, findings = check(root)
+    messages = [f.message for f in findings]
+    assert any("Norge-problemet" in m for m in messages)
+    assert any("står to ganger" in m for m in messages)
+    assert any("mangler kilder" in m for m in messages)
+    lines = [(f.loc.line, f.loc.col) for f in findings]
+    assert lines == sorted(lines)
+
+
+def test_the_sketch_catalogue_is_valid() -> None:
+    from conftest import SKETCH
+
+    _, findings = check(SKETCH)
+    assert [f for f in findings if not f.warning] == []
