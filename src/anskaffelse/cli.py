@@ -50,9 +50,9 @@ def report_error(error: AnskaffelseError) -> None:
     from rich.text import Text
 
     console = _err_console()
-    console.print(Text.assemble(("Feil: ", "bold red"), error.message))
+    console.print(Text.assemble(("Feil: ", "bold red"), error.message), soft_wrap=True)
     for line in error.details:
-        console.print(Text(f"  {line}"))
+        console.print(Text(f"  {line}"), soft_wrap=True)
 
 
 def handles_errors(func: F) -> F:
@@ -171,7 +171,7 @@ def validate(
         shown = only or catalogue.root
         summary = f"{shown}: {len(catalogue.trees)} trær, {nodes} noder, {len(catalogue.sources)} kilder, "
         summary += f"{len(errors)} feil, {len(findings) - len(errors)} advarsler"
-        out.print(summary, style="red" if errors else "green")
+        out.print(summary, style="red" if errors else "green", soft_wrap=True)
     if total_errors:
         raise typer.Exit(int(ExitCode.INVALID))
 

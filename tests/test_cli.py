@@ -1,0 +1,213 @@
+"""The typer app through CliRunner: exit code, stdout and stderr checked separately."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from anskaffelse.cli import app
+from conftest import KINDS, ROOT, SKETCH
+
+runner = CliRunner()
+SKETCH_SHA256 = {
+    "ideell-status.yaml": "f16154d14b371d5c844e062ba45e593f20f4e4ca9c7fd14428a254b1bfda9c38",
+    "kilder.yaml": "f144764de1b2d6a73ab255f9a7d4bc7cc914dc5bb278fe9a98ad751beb6459bd",
+    "reserverte-kontrakter.yaml": "ba5e31870a44a013162801754d699f3a2b08602deb430861193d6454f11c1a96",
+    "terskelverdier.yaml": "abe57010f77febc7707884f1e625579ba095fd389cd52910f7d50cc9ae9505b6",
+}
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_sketch_fixture_is_the_shared_sketch_unchanged() -> None:
+    files = sorted(p.name for p in SKETCH.iterdir())
+    assert files == sorted(SKETCH_SHA256)
+    for name, digest in SKETCH_SHA256.items():
+        assert hashlib.sha256((SKETCH / name).read_bytes()).hexdigest() == digest
+    shared = ROOT.parent / "shared" / "examples" / "sketch"
+    if shared.is_dir():  # beside the repository in CI and in the workplace
+        for name in SKETCH_SHA256:
+            assert (shared / name).read_bytes() == (SKETCH / name).read_bytes()
+
+
+def test_list_shows_id_title_version_valid_from() -> None:
+    code, out, err = invoke("list", "--trees", SKETCH)
+    assert code == 0 and err == ""
+    assert "reserverte-kontrakter" in out and "Kan konkurransen reserveres?" in out
+    assert "2026.1" in out and "2026-01-01" in out
+
+
+def test_validate_clean_catalogue_exits_0() -> None:
+    code, out, err = invoke("validate", "--trees", SKETCH)
+    assert code == 0, out
+    assert "2 trær, 12 noder, 4 kilder, 0 feil" in out
+    assert err == ""
+
+
+def test_validate_reports_every_error_with_position_and_exits_1(tmp_path: Path) -> None:
+    for f in KINDS.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    text = (tmp_path / "under.yaml").read_text().replace("next: gjenta", "next: gjenta2").replace("sources: [loa-4]", "sources: []", 1)
+    (tmp_path / "under.yaml").write_text(text)
+    code, out, _ = invoke("validate", "--trees", tmp_path)
+    assert code == 1
+    lines = [line.split("/under.yaml:")[1] for line in out.splitlines() if "feil:" in line]
+    assert lines == [
+        "7:3: feil: «spor» peker til ukjent node «gjenta2»; mente du «gjenta»?",
+        "13:3: feil: noden «gjenta» kan ikke nås fra start «spor»",
+        "21:3: feil: noden «a» kan ikke nås fra start «spor»",
+        "21:3: feil: utfallet «a» mangler kilder (sources)",
+    ]
+    assert "2 trær, 15 noder, 2 kilder, 4 feil, 0 advarsler" in out
+
+
+def test_validate_one_file_reports_only_that_file(tmp_path: Path) -> None:
+    code, out, _ = invoke("validate", SKETCH / "ideell-status.yaml")
+    assert code == 0
+    assert "ideell-status.yaml: 2 trær" in out
+
+
+def test_validate_missing_directory() -> None:
+    code, out, _ = invoke("validate", "--trees", "/finnes/ikke")
+    assert code == 1
+    assert "/finnes/ikke: feil: finner ikke mappen med trær" in out
+
+
+def test_show_draws_questions_choices_and_verdicts() -> None:
+    code, out, err = invoke("show", "ideell-status", "--trees", SKETCH)
+    assert code == 0 and err == ""
+    assert "Forbyr vedtektene utbytte til eiere?" in out
+    assert "Vet ikke (vet_ikke)" in out
+    assert "Ikke tillatt: Leverandøren er kommersiell" in out
+
+
+def test_show_unknown_tree_is_a_usage_error() -> None:
+    code, out, err = invoke("show", "finnes-ikke", "--trees", SKETCH)
+    assert code == 2 and out == ""
+    assert "Feil: ukjent tre «finnes-ikke»; katalogen har: ideell-status, reserverte-kontrakter" in err
+
+
+def test_run_with_answers_file_prints_the_outcome(tmp_path: Path) -> None:
+    answers = tmp_path / "svar.yaml"
+    answers.write_text("tree: reserverte-kontrakter\nanswers:\n  tjenestetype: helse_sosial\n  kontraktsverdi: 40 mill\n  utbytteforbud: ja\n")
+    code, out, err = invoke("run", "--trees", SKETCH, "--answers", answers, "--non-interactive")
+    assert code == 0, err
+    assert "Konkurransen kan reserveres for ideelle organisasjoner" in out
+    assert "FOA § 30-2a" in out and "https://lovdata.no/forskrift/2016-08-12-974/§30-2a" in out
+    assert "40 000 000 kr" in out and "fra svarfil" in out
+    assert "ikke juridisk rådgivning" in out
+    assert err == ""
+
+
+def test_run_json_trace_has_the_stable_keys(tmp_path: Path) -> None:
+    trace = tmp_path / "t.json"
+    md = tmp_path / "r.md"
+    code, out, err = invoke(
+        "run", "reserverte-kontrakter", "--trees", SKETCH, "--set", "tjenestetype=annet",
+        "--non-interactive", "--json", "--trace", trace, "--markdown", md, "--dato", "2025-01-01",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert list(data)[:9] == ["schema", "tool_version", "created", "date_of_assessment", "tree", "steps", "outcome", "thresholds", "path"]
+    assert data["schema"] == "anskaffelse.trace/1" and data["complete"] is True
+    assert data["date_of_assessment"] == "2025-01-01"
+    assert data["outcome"]["node"] == "integrering" and data["outcome"]["verdict"] == "vurder"
+    assert data["steps"][0]["answer"] == "annet" and data["steps"][0]["origin"] == "file"
+    assert len(data["tree"]["sha256"]) == 64
+    assert json.loads(trace.read_text()) == data
+    assert md.read_text().startswith("# Vurdering: Kan konkurransen reserveres?")
+
+
+def test_missing_answer_non_interactive_names_question_values_and_line() -> None:
+    code, out, err = invoke("run", "ideell-status", "--trees", SKETCH, "--non-interactive")
+    assert code == 2 and out == ""
+    assert "mangler svar på «utbytteforbud»" in err
+    assert "gyldige svar: ja, nei, vet_ikke" in err
+    assert "ideell-status.yaml:7:3" in err
+
+
+def test_invalid_answer_names_the_question_and_allowed_values() -> None:
+    code, out, err = invoke("run", "ideell-status", "--trees", SKETCH, "--set", "utbytteforbud=kanskje", "--non-interactive")
+    assert code == 2 and out == ""
+    assert "ugyldig svar på «utbytteforbud»: «kanskje» er ikke et av valgene; gyldige svar: ja, nei, vet_ikke" in err
+    assert "ideell-status.yaml:7:3" in err
+
+
+def test_answers_for_another_tree_are_refused(tmp_path: Path) -> None:
+    answers = tmp_path / "svar.yaml"
+    answers.write_text("tree: ideell-status\nanswers: {utbytteforbud: ja}\n")
+    code, _, err = invoke("run", "reserverte-kontrakter", "--trees", SKETCH, "--answers", answers)
+    assert code == 2
+    assert "gjelder treet «ideell-status», ikke «reserverte-kontrakter»" in err
+
+
+def test_a_saved_trace_is_a_reusable_answer_set(tmp_path: Path) -> None:
+    trace = tmp_path / "t.json"
+    code, _, _ = invoke("run", "reserverte-kontrakter", "--trees", SKETCH, "--set", "tjenestetype=helse_sosial",
+                        "--set", "kontraktsverdi=9 mill", "--set", "utbytteforbud=nei", "--non-interactive", "--trace", trace)
+    assert code == 0
+    code, out, err = invoke("run", "--trees", SKETCH, "--answers", trace, "--non-interactive", "--json")
+    assert code == 0, err
+    assert json.loads(out)["outcome"]["node"] == "kan_ikke"
+
+
+def test_export_turns_a_trace_into_markdown(tmp_path: Path) -> None:
+    trace = tmp_path / "t.json"
+    invoke("run", "ideell-status", "--trees", SKETCH, "--set", "utbytteforbud=ja", "--non-interactive", "--trace", trace)
+    code, out, err = invoke("export", trace)
+    assert code == 0 and err == ""
+    assert "## Resultat" in out and "[^foa-30-2a]: FOA § 30\\-2a" in out
+
+
+def test_export_refuses_a_file_that_is_not_a_trace(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text('{"schema": "annet"}')
+    code, _, err = invoke("export", bad)
+    assert code == 1 and "ikke en trace fra anskaffelse" in err
+    bad.write_text('{"schema": "anskaffelse.trace/1", "steps": [')
+    code, _, err = invoke("export", bad)
+    assert code == 1 and "ugyldig JSON" in err and "avkuttet" in err
+
+
+def test_markdown_is_not_written_over_an_existing_file_without_force(tmp_path: Path) -> None:
+    md = tmp_path / "notat.md"
+    md.write_text("advokatens notat")
+    args = ["run", "ideell-status", "--trees", SKETCH, "--set", "utbytteforbud=ja", "--non-interactive", "--markdown", md]
+    code, _, err = invoke(*args)
+    assert code == 2 and "finnes allerede; bruk --force" in err
+    assert md.read_text() == "advokatens notat"
+    code, _, _ = invoke(*args, "--force")
+    assert code == 0 and md.read_text().startswith("# Vurdering")
+
+
+def test_bad_date_option() -> None:
+    code, _, err = invoke("terskler", "--trees", SKETCH, "--dato", "i går")
+    assert code == 2 and "--dato: «i går» er ikke en dato" in err
+
+
+def test_terskler_lists_the_value_in_force() -> None:
+    code, out, _ = invoke("terskler", "--trees", SKETCH, "--dato", "2024-01-01")
+    assert code == 0
+    assert "7 200 000 kr" in out and "2020-02-12" in out
+    code, out, _ = invoke("terskler", "--trees", SKETCH, "--dato", "2029-01-01")
+    assert "7 800 000 kr" in out
+    assert "sist sjekket 2026-11-27, mer enn 2 år" in " ".join(out.split())
+
+
+def test_version() -> None:
+    code, out, _ = invoke("--version")
+    assert code == 0 and out.startswith("anskaffelse ")
+
+
+@pytest.mark.parametrize("command", ["list", "run", "validate", "show", "export", "terskler"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    code, out, _ = invoke(command, "--help")
+    assert code == 0
+    assert "Eksempel:" in out and f"anskaffelse {command}" in out
