@@ -54,7 +54,12 @@ def test_validate_clean_catalogue_exits_0() -> None:
 def test_validate_reports_every_error_with_position_and_exits_1(tmp_path: Path) -> None:
     for f in KINDS.iterdir():
         (tmp_path / f.name).write_bytes(f.read_bytes())
-    text = (tmp_path / "under.yaml").read_text().replace("next: gjenta", "next: gjenta2").replace("sources: [loa-4]", "sources: []", 1)
+    text = (
+        (tmp_path / "under.yaml")
+        .read_text()
+        .replace("next: gjenta", "next: gjenta2")
+        .replace("sources: [loa-4]", "sources: []", 1)
+    )
     (tmp_path / "under.yaml").write_text(text)
     code, out, _ = invoke("validate", "--trees", tmp_path)
     assert code == 1
@@ -96,7 +101,10 @@ def test_show_unknown_tree_is_a_usage_error() -> None:
 
 def test_run_with_answers_file_prints_the_outcome(tmp_path: Path) -> None:
     answers = tmp_path / "svar.yaml"
-    answers.write_text("tree: reserverte-kontrakter\nanswers:\n  tjenestetype: helse_sosial\n  kontraktsverdi: 40 mill\n  utbytteforbud: ja\n")
+    answers.write_text(
+        "tree: reserverte-kontrakter\nanswers:\n"
+        "  tjenestetype: helse_sosial\n  kontraktsverdi: 40 mill\n  utbytteforbud: ja\n"
+    )
     code, out, err = invoke("run", "--trees", SKETCH, "--answers", answers, "--non-interactive")
     assert code == 0, err
     assert "Konkurransen kan reserveres for ideelle organisasjoner" in out
@@ -110,12 +118,34 @@ def test_run_json_trace_has_the_stable_keys(tmp_path: Path) -> None:
     trace = tmp_path / "t.json"
     md = tmp_path / "r.md"
     code, out, err = invoke(
-        "run", "reserverte-kontrakter", "--trees", SKETCH, "--set", "tjenestetype=annet",
-        "--non-interactive", "--json", "--trace", trace, "--markdown", md, "--dato", "2025-01-01",
+        "run",
+        "reserverte-kontrakter",
+        "--trees",
+        SKETCH,
+        "--set",
+        "tjenestetype=annet",
+        "--non-interactive",
+        "--json",
+        "--trace",
+        trace,
+        "--markdown",
+        md,
+        "--dato",
+        "2025-01-01",
     )
     assert code == 0, err
     data = json.loads(out)
-    assert list(data)[:9] == ["schema", "tool_version", "created", "date_of_assessment", "tree", "steps", "outcome", "thresholds", "path"]
+    assert list(data)[:9] == [
+        "schema",
+        "tool_version",
+        "created",
+        "date_of_assessment",
+        "tree",
+        "steps",
+        "outcome",
+        "thresholds",
+        "path",
+    ]
     assert data["schema"] == "anskaffelse.trace/1" and data["complete"] is True
     assert data["date_of_assessment"] == "2025-01-01"
     assert data["outcome"]["node"] == "integrering" and data["outcome"]["verdict"] == "vurder"
@@ -134,7 +164,9 @@ def test_missing_answer_non_interactive_names_question_values_and_line() -> None
 
 
 def test_invalid_answer_names_the_question_and_allowed_values() -> None:
-    code, out, err = invoke("run", "ideell-status", "--trees", SKETCH, "--set", "utbytteforbud=kanskje", "--non-interactive")
+    code, out, err = invoke(
+        "run", "ideell-status", "--trees", SKETCH, "--set", "utbytteforbud=kanskje", "--non-interactive"
+    )
     assert code == 2 and out == ""
     assert "ugyldig svar på «utbytteforbud»: «kanskje» er ikke et av valgene; gyldige svar: ja, nei, vet_ikke" in err
     assert "ideell-status.yaml:7:3" in err
@@ -150,8 +182,21 @@ def test_answers_for_another_tree_are_refused(tmp_path: Path) -> None:
 
 def test_a_saved_trace_is_a_reusable_answer_set(tmp_path: Path) -> None:
     trace = tmp_path / "t.json"
-    code, _, _ = invoke("run", "reserverte-kontrakter", "--trees", SKETCH, "--set", "tjenestetype=helse_sosial",
-                        "--set", "kontraktsverdi=9 mill", "--set", "utbytteforbud=nei", "--non-interactive", "--trace", trace)
+    code, _, _ = invoke(
+        "run",
+        "reserverte-kontrakter",
+        "--trees",
+        SKETCH,
+        "--set",
+        "tjenestetype=helse_sosial",
+        "--set",
+        "kontraktsverdi=9 mill",
+        "--set",
+        "utbytteforbud=nei",
+        "--non-interactive",
+        "--trace",
+        trace,
+    )
     assert code == 0
     code, out, err = invoke("run", "--trees", SKETCH, "--answers", trace, "--non-interactive", "--json")
     assert code == 0, err
@@ -160,7 +205,9 @@ def test_a_saved_trace_is_a_reusable_answer_set(tmp_path: Path) -> None:
 
 def test_export_turns_a_trace_into_markdown(tmp_path: Path) -> None:
     trace = tmp_path / "t.json"
-    invoke("run", "ideell-status", "--trees", SKETCH, "--set", "utbytteforbud=ja", "--non-interactive", "--trace", trace)
+    invoke(
+        "run", "ideell-status", "--trees", SKETCH, "--set", "utbytteforbud=ja", "--non-interactive", "--trace", trace
+    )
     code, out, err = invoke("export", trace)
     assert code == 0 and err == ""
     assert "## Resultat" in out and "[^foa-30-2a]: FOA § 30\\-2a" in out
@@ -179,7 +226,17 @@ def test_export_refuses_a_file_that_is_not_a_trace(tmp_path: Path) -> None:
 def test_markdown_is_not_written_over_an_existing_file_without_force(tmp_path: Path) -> None:
     md = tmp_path / "notat.md"
     md.write_text("advokatens notat")
-    args = ["run", "ideell-status", "--trees", SKETCH, "--set", "utbytteforbud=ja", "--non-interactive", "--markdown", md]
+    args = [
+        "run",
+        "ideell-status",
+        "--trees",
+        SKETCH,
+        "--set",
+        "utbytteforbud=ja",
+        "--non-interactive",
+        "--markdown",
+        md,
+    ]
     code, _, err = invoke(*args)
     assert code == 2 and "finnes allerede; bruk --force" in err
     assert md.read_text() == "advokatens notat"

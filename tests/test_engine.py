@@ -59,8 +59,14 @@ def test_sketch_paths_are_exactly_the_expected_routes() -> None:
 
 def test_call_returns_to_the_caller_by_outcome_id() -> None:
     engine = engine_for(SKETCH)
-    assert walk(engine, "reserverte-kontrakter", ["helse_sosial", "8 mill", "ja"])[:2] == ("reserverte-kontrakter", "kan_reservere")
-    assert walk(engine, "reserverte-kontrakter", ["helse_sosial", "8 mill", "vet_ikke"])[:2] == ("reserverte-kontrakter", "kan_ikke")
+    assert walk(engine, "reserverte-kontrakter", ["helse_sosial", "8 mill", "ja"])[:2] == (
+        "reserverte-kontrakter",
+        "kan_reservere",
+    )
+    assert walk(engine, "reserverte-kontrakter", ["helse_sosial", "8 mill", "vet_ikke"])[:2] == (
+        "reserverte-kontrakter",
+        "kan_ikke",
+    )
 
 
 def test_threshold_is_the_value_in_force_on_the_date_of_assessment() -> None:
@@ -77,7 +83,9 @@ def test_threshold_is_the_value_in_force_on_the_date_of_assessment() -> None:
     ]
 
 
-@pytest.mark.parametrize(("amount", "outcome"), [("7799999", "under_terskel"), ("7800000", "kan_reservere"), ("7800001", "kan_reservere")])
+@pytest.mark.parametrize(
+    ("amount", "outcome"), [("7799999", "under_terskel"), ("7800000", "kan_reservere"), ("7800001", "kan_reservere")]
+)
 def test_a_value_on_the_threshold_is_in_the_higher_band(amount: str, outcome: str) -> None:
     engine = engine_for(SKETCH)
     answers = ["helse_sosial", amount] + (["ja"] if outcome == "kan_reservere" else [])
@@ -105,7 +113,10 @@ def test_a_wrong_answer_names_the_question_the_valid_ids_and_the_file_line() -> 
     state = engine.start("hoved")
     with pytest.raises(AnswerError) as caught:
         engine.answer(state, "fylke")
-    assert caught.value.message == "ugyldig svar på «kjopertype»: «fylke» er ikke et av valgene; gyldige svar: stat, kommune, annen"
+    assert (
+        caught.value.message
+        == "ugyldig svar på «kjopertype»: «fylke» er ikke et av valgene; gyldige svar: stat, kommune, annen"
+    )
     assert caught.value.details[-1].endswith("hoved.yaml:7:3")
     state = engine.answer(state, "stat")
     with pytest.raises(AnswerError, match="ugyldig svar på «belop»: «mye» er ikke et beløp"):

@@ -53,9 +53,11 @@ def load_answers(path: str | os.PathLike[str]) -> Answers:
     if not isinstance(answers_y, YMap):
         raise UsageError(f"{answers_y.loc}: «answers» må være en tabell: spørsmål: svar")
     values: dict[str, str] = {}
-    for key, (key_y, value_y) in answers_y.items.items():
+    for key, (_, value_y) in answers_y.items.items():
         if not isinstance(value_y, YScalar) or value_y.tag == _NULL:
-            raise AnswerError(f"{value_y.loc}: svaret på «{key}» må være én verdi, ikke en liste eller tabell eller tomt")
+            raise AnswerError(
+                f"{value_y.loc}: svaret på «{key}» må være én verdi, ikke en liste eller tabell eller tomt"
+            )
         values[key] = value_y.text
     return Answers(values, _scalar(y, "tree"), shown, _scalar(y, "dato"))
 

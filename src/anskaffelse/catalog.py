@@ -9,8 +9,8 @@ from pathlib import Path
 from .errors import CatalogueError
 from .loader import load_catalogue
 from .model import Catalogue, Threshold
-from .values import format_amount
 from .validate import errors_only, validate
+from .values import format_amount
 from .yamlread import Finding
 
 ENV_TREES = "ANSKAFFELSE_TREES"

@@ -29,9 +29,15 @@ app = typer.Typer(
 
 TreesOpt = Annotated[
     Path | None,
-    typer.Option("--trees", help="Mappe med trær (standard: katalogen som følger med, eller $ANSKAFFELSE_TREES).", show_default=False),
+    typer.Option(
+        "--trees",
+        help="Mappe med trær (standard: katalogen som følger med, eller $ANSKAFFELSE_TREES).",
+        show_default=False,
+    ),
 ]
-DatoOpt = Annotated[str | None, typer.Option("--dato", help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).", show_default=False)]
+DatoOpt = Annotated[
+    str | None, typer.Option("--dato", help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).", show_default=False)
+]
 
 
 def _err_console() -> Any:
@@ -90,8 +96,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Vis versjonen og avslutt.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Vis hele feilsporet ved interne feil (for utviklere).")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Vis versjonen og avslutt.")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Vis hele feilsporet ved interne feil (for utviklere).")
+    ] = False,
 ) -> None:
     """Veiviser for offentlige innkjøpere som vil kjøpe fra sosiale entreprenører – lovlig.
 
@@ -140,7 +150,10 @@ def list_trees(trees: TreesOpt = None) -> None:
 @app.command()
 @handles_errors
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Mapper med trær, eller enkeltfiler (standard: katalogen).", show_default=False)] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Mapper med trær, eller enkeltfiler (standard: katalogen).", show_default=False),
+    ] = None,
     trees: TreesOpt = None,
 ) -> None:
     """Sjekk trærne og vis alle feil som fil:linje:kolonne: melding. Avslutter med 1 ved feil.
@@ -181,7 +194,9 @@ def validate(
 def show(
     tree: Annotated[str, typer.Argument(help="Tre-id, f.eks. ideell-status.")],
     mermaid: Annotated[bool, typer.Option("--mermaid", help="Skriv treet som Mermaid-flytskjema.")] = False,
-    markdown: Annotated[bool, typer.Option("--markdown", help="Med --mermaid: pakk inn i en ```mermaid-blokk.")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Med --mermaid: pakk inn i en ```mermaid-blokk.")
+    ] = False,
     trees: TreesOpt = None,
 ) -> None:
     """Tegn et tre: spørsmål, valg, forgreninger og utfall med konklusjon.
@@ -210,13 +225,28 @@ def show(
 @handles_errors
 def run(
     tree: Annotated[str | None, typer.Argument(help="Tre-id (standard: veiviser).", show_default=False)] = None,
-    answers: Annotated[Path | None, typer.Option("--answers", help="Svarfil (YAML/JSON) eller en lagret trace.", show_default=False)] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Ett svar: ID=VERDI (kan gjentas).", show_default=False)] = None,
-    non_interactive: Annotated[bool, typer.Option("--non-interactive", help="Aldri spør; et manglende svar er en feil.")] = False,
-    trace: Annotated[Path | None, typer.Option("--trace", help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).", show_default=False)] = None,
-    markdown: Annotated[Path | None, typer.Option("--markdown", help="Lagre rapporten som markdown.", show_default=False)] = None,
+    answers: Annotated[
+        Path | None, typer.Option("--answers", help="Svarfil (YAML/JSON) eller en lagret trace.", show_default=False)
+    ] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Ett svar: ID=VERDI (kan gjentas).", show_default=False)
+    ] = None,
+    non_interactive: Annotated[
+        bool, typer.Option("--non-interactive", help="Aldri spør; et manglende svar er en feil.")
+    ] = False,
+    trace: Annotated[
+        Path | None,
+        typer.Option(
+            "--trace", help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).", show_default=False
+        ),
+    ] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Lagre rapporten som markdown.", show_default=False)
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende markdown-fil.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Skriv tracen som JSON på stdout i stedet for rapporten.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Skriv tracen som JSON på stdout i stedet for rapporten.")
+    ] = False,
     dato: DatoOpt = None,
     trees: TreesOpt = None,
 ) -> None:
@@ -250,7 +280,7 @@ def run(
         from .prompts import QuestionaryAsker
 
         asker = QuestionaryAsker(_out_console())
-    created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
         state = walk(engine, tree_id, preset, asker, terminal=terminal or non_interactive)
     except Interrupted as stop:
@@ -307,7 +337,9 @@ def _save_partial(engine: Any, state: Any, tree_id: str, created: dt.datetime, t
 @handles_errors
 def export(
     trace_file: Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Markdown-fil (standard: stdout).", show_default=False)] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Markdown-fil (standard: stdout).", show_default=False)
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil.")] = False,
 ) -> None:
     """Lag markdown-rapporten fra en lagret trace.

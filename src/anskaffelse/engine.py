@@ -130,8 +130,8 @@ class Engine:
                 called = self.tree(node.tree)
                 state = self._move(replace(state, stack=state.stack + (frame,)), called.id, called.start)
             elif isinstance(node, Goto):
-                target = self.tree(node.tree)
-                state = self._move(state, target.id, target.start)
+                other = self.tree(node.tree)
+                state = self._move(state, other.id, other.start)
             else:
                 if not state.stack:
                     return replace(state, done=True)
@@ -267,8 +267,13 @@ class Engine:
             )
         used.append(
             ThresholdUse(
-                threshold.id, threshold.title, value.amount, value.start,
-                threshold.source, threshold.checked, threshold.confirmed_until,
+                threshold.id,
+                threshold.title,
+                value.amount,
+                value.start,
+                threshold.source,
+                threshold.checked,
+                threshold.confirmed_until,
             )
         )
         return value.amount

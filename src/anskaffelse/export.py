@@ -31,7 +31,9 @@ def _source(catalogue: Catalogue, source_id: str) -> dict[str, str]:
     return {"id": source.id, "citation": source.citation, "title": source.title, "url": source.url}
 
 
-def build_trace(engine: Engine, state: State, start_tree: str, created: dt.datetime, *, complete: bool) -> dict[str, Any]:
+def build_trace(
+    engine: Engine, state: State, start_tree: str, created: dt.datetime, *, complete: bool
+) -> dict[str, Any]:
     """The trace JSON of design.md for a walk (complete or interrupted)."""
     catalogue = engine.catalogue
     used_ids = list(dict.fromkeys([start_tree] + [t for t, _ in state.visited]))
@@ -147,7 +149,13 @@ def to_markdown(trace: dict[str, Any]) -> str:
             out.append(f"- {md(u['title'])}: {md(amount)} (fra {u['from']}); {cite([u['source']])}")
     outcome = trace["outcome"]
     if outcome:
-        out += ["", "## Resultat", "", f"**{VERDICT_LABELS.get(outcome['verdict'], outcome['verdict'])}:** {md(outcome['title'])}", ""]
+        out += [
+            "",
+            "## Resultat",
+            "",
+            f"**{VERDICT_LABELS.get(outcome['verdict'], outcome['verdict'])}:** {md(outcome['title'])}",
+            "",
+        ]
         out += [md_block(outcome["text"]), ""]
         if outcome["steps"]:
             out += ["### Neste steg", ""] + [f"- {md(s)}" for s in outcome["steps"]] + [""]

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from . import yamlread as yr
 from .model import (
-    END,
     VERDICTS,
     AllOf,
     AnyOf,
@@ -103,7 +102,7 @@ class Reader:
             self.add(
                 y.loc,
                 f"{what} «{y.text}» leses som sannhetsverdi i YAML (Norge-problemet); "
-                f"skriv \"{y.text}\" i anførselstegn eller velg en annen id, f.eks. ja/nei",
+                f'skriv "{y.text}" i anførselstegn eller velg en annen id, f.eks. ja/nei',
             )
             return None
         if not ID_PATTERN.match(y.text):
@@ -192,7 +191,7 @@ def build_tree(y: yr.Y, r: Reader, shown: str, sha: str = "") -> Tree | None:
     if nodes_y is not None:
         if not nodes_y.items:
             r.add(nodes_y.loc, "nodes er tom; et tre trenger minst ett utfall")
-        for key, (key_y, value_y) in nodes_y.items.items():
+        for key_y, value_y in nodes_y.items.values():
             node_id = r.ident(key_y, "node-id")
             if node_id is None:
                 continue
@@ -516,7 +515,10 @@ def build_threshold_values(what: str, y: yr.Y | None, r: Reader) -> tuple[Thresh
         if start is None or amount is None:
             continue
         if values and start <= values[-1].start:
-            r.add(m.loc, f"{what}: datoene må stå i stigende rekkefølge uten overlapp ({start} kommer etter {values[-1].start})")
+            r.add(
+                m.loc,
+                f"{what}: datoene må stå i stigende rekkefølge uten overlapp ({start} kommer etter {values[-1].start})",
+            )
             continue
         values.append(ThresholdValue(start, amount, m.loc))
     return tuple(values)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, Union
+from typing import Literal
 
 VERDICTS = ("tillatt", "ikke_tillatt", "vurder", "utenfor_regelverket")
 INPUT_KINDS = ("amount", "date", "text", "yesno", "choice")
 END = "end"  # in `returns`: end the walk with the called tree's own outcome
 
 InputKind = Literal["amount", "date", "text", "yesno", "choice"]
-Value = Union[str, Decimal, dt.date]
+Value = str | Decimal | dt.date
 
 
 @dataclass(frozen=True, order=True)
@@ -105,7 +105,7 @@ class Not:
     loc: Location
 
 
-Condition = Union[Compare, AllOf, AnyOf, Not]
+Condition = Compare | AllOf | AnyOf | Not
 
 
 # --- nodes --------------------------------------------------------------------
@@ -210,7 +210,7 @@ class Outcome:
         return ()
 
 
-Node = Union[Question, Branch, Call, Goto, Outcome]
+Node = Question | Branch | Call | Goto | Outcome
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,9 @@ def answers_table(steps: list[dict[str, Any]]) -> Table:
     table.add_column("kilde til svaret")
     for n, step in enumerate(steps, 1):
         table.add_row(
-            str(n), escape(step["question"]), escape(step["answer_label"]),
+            str(n),
+            escape(step["question"]),
+            escape(step["answer_label"]),
             ORIGIN_LABELS.get(step["origin"], step["origin"]),
         )
     return table
@@ -97,11 +99,17 @@ def outcome_panel(outcome: dict[str, Any]) -> Panel:
     if outcome["steps"]:
         parts += [Text(""), Text("Neste steg", style="bold underline"), _bullets(outcome["steps"])]
     if outcome.get("document"):
-        parts += [Text(""), Text("Dokumenter i anskaffelsesprotokollen", style="bold underline"), _bullets(outcome["document"])]
+        parts += [
+            Text(""),
+            Text("Dokumenter i anskaffelsesprotokollen", style="bold underline"),
+            _bullets(outcome["document"]),
+        ]
     parts += [Text(""), Text("Rettslig grunnlag", style="bold underline"), _sources_line(outcome["sources"])]
     parts += [Text(DISCLAIMER, style="italic dim")]
     verdict = VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"])
-    return Panel(Group(*parts), title=Text(f" {verdict} ", style=f"bold reverse {style}"), border_style=style, title_align="left")
+    return Panel(
+        Group(*parts), title=Text(f" {verdict} ", style=f"bold reverse {style}"), border_style=style, title_align="left"
+    )
 
 
 def thresholds_used(thresholds: list[dict[str, Any]], day: str) -> RenderableType:
@@ -179,7 +187,11 @@ def _draw(tree: Tree, node_id: str, parent: RichTree, seen: set[str], catalogue:
         parent.add(Text(f"⇒ fortsetter i treet «{node.tree}»", style="blue"))
     elif isinstance(node, Outcome):
         style = VERDICT_STYLES.get(node.verdict, "white")
-        parent.add(Text.assemble((f"■ {VERDICT_LABELS[node.verdict]}", f"bold {style}"), f": {node.title} ", (f"({node.id})", "dim")))
+        parent.add(
+            Text.assemble(
+                (f"■ {VERDICT_LABELS[node.verdict]}", f"bold {style}"), f": {node.title} ", (f"({node.id})", "dim")
+            )
+        )
 
 
 def describe_condition(cond: object, catalogue: Catalogue) -> str:

@@ -24,7 +24,9 @@ class Reply:
 
 
 class Asker(Protocol):
-    def ask(self, engine: Engine, state: State, question: Question, default: str | None, can_go_back: bool) -> Reply: ...
+    def ask(
+        self, engine: Engine, state: State, question: Question, default: str | None, can_go_back: bool
+    ) -> Reply: ...
 
     def warn(self, message: str) -> None: ...
 
@@ -36,7 +38,11 @@ def missing_answer(engine: Engine, question: Question, *, terminal: bool) -> Ans
         details.append("gyldige svar: " + ", ".join(c.id for c in question.choices))
     else:
         details.append(f"svartype: {question.input}")
-    lead = f"{NO_TERMINAL} (første ubesvarte spørsmål: «{question.key}»)" if not terminal else f"mangler svar på «{question.key}»"
+    lead = (
+        f"{NO_TERMINAL} (første ubesvarte spørsmål: «{question.key}»)"
+        if not terminal
+        else f"mangler svar på «{question.key}»"
+    )
     return AnswerError(lead, details=details)
 
 

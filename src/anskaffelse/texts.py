@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 DISCLAIMER = (
-    "Dette er veiledning, ikke juridisk rådgivning. Vurder alltid den konkrete saken, "
-    "og søk juridisk bistand ved tvil."
+    "Dette er veiledning, ikke juridisk rådgivning. Vurder alltid den konkrete saken, og søk juridisk bistand ved tvil."
 )
 
 VERDICT_LABELS = {

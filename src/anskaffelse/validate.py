@@ -63,7 +63,9 @@ def _fact_questions(catalogue: Catalogue) -> dict[str, list[Question]]:
 def _check_tree(tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]]) -> Iterator[Finding]:
     nodes = tree.nodes
     if tree.start not in nodes:
-        yield Finding(tree.start_loc or tree.loc, f"start viser til ukjent node «{tree.start}»{_hint(tree.start, nodes)}")
+        yield Finding(
+            tree.start_loc or tree.loc, f"start viser til ukjent node «{tree.start}»{_hint(tree.start, nodes)}"
+        )
     for node in nodes.values():
         yield from _check_node(node, tree, catalogue, facts)
     yield from _check_reachability(tree)
@@ -87,7 +89,10 @@ def _check_node(node: Node, tree: Tree, catalogue: Catalogue, facts: dict[str, l
             yield Finding(node.loc, f"spørsmålet «{node.id}» må ha minst to valg (har {len(node.choices)})")
         for source in node.sources:
             if source not in catalogue.sources:
-                yield Finding(node.loc, f"spørsmålet «{node.id}» viser til ukjent kilde «{source}»{_hint(source, catalogue.sources)}")
+                yield Finding(
+                    node.loc,
+                    f"spørsmålet «{node.id}» viser til ukjent kilde «{source}»{_hint(source, catalogue.sources)}",
+                )
         if not node.help:
             yield Finding(node.loc, f"spørsmålet «{node.id}» mangler help (en forklaring med eksempel)", True)
     elif isinstance(node, Outcome):
@@ -95,7 +100,10 @@ def _check_node(node: Node, tree: Tree, catalogue: Catalogue, facts: dict[str, l
             yield Finding(node.loc, f"utfallet «{node.id}» mangler kilder (sources)")
         for source in node.sources:
             if source not in catalogue.sources:
-                yield Finding(node.loc, f"utfallet «{node.id}» viser til ukjent kilde «{source}»{_hint(source, catalogue.sources)}")
+                yield Finding(
+                    node.loc,
+                    f"utfallet «{node.id}» viser til ukjent kilde «{source}»{_hint(source, catalogue.sources)}",
+                )
     elif isinstance(node, Branch):
         for rule in node.rules:
             if rule.when is not None:
@@ -115,9 +123,14 @@ def _check_jump(node: Call | Goto, tree: Tree, catalogue: Catalogue) -> Iterator
     outcomes = {o.id for o in target.outcomes()}
     mapped = {key for key, _ in node.returns}
     for key in sorted(mapped - outcomes):
-        yield Finding(node.loc, f"«{node.id}»: treet «{target.id}» har ikke utfallet «{key}» (har: {', '.join(sorted(outcomes))})")
+        yield Finding(
+            node.loc, f"«{node.id}»: treet «{target.id}» har ikke utfallet «{key}» (har: {', '.join(sorted(outcomes))})"
+        )
     for key in sorted(outcomes - mapped):
-        yield Finding(node.loc, f"«{node.id}»: returns mangler utfallet «{key}» fra «{target.id}»; bruk «{key}: {END}» for å avslutte der")
+        yield Finding(
+            node.loc,
+            f"«{node.id}»: returns mangler utfallet «{key}» fra «{target.id}»; bruk «{key}: {END}» for å avslutte der",
+        )
 
 
 def _check_condition(cond: Condition, catalogue: Catalogue, facts: dict[str, list[Question]]) -> Iterator[Finding]:
@@ -130,14 +143,19 @@ def _check_condition(cond: Condition, catalogue: Catalogue, facts: dict[str, lis
         return
     questions = facts.get(cond.fact)
     if not questions:
-        yield Finding(cond.loc, f"betingelsen tester faktum «{cond.fact}», som ingen spørsmål spør om{_hint(cond.fact, facts)}")
+        yield Finding(
+            cond.loc, f"betingelsen tester faktum «{cond.fact}», som ingen spørsmål spør om{_hint(cond.fact, facts)}"
+        )
         return
     kind = questions[0].input
     if cond.op in _AMOUNT_OPS:
         if kind != "amount":
             yield Finding(cond.loc, f"«{cond.op}» sammenligner beløp, men «{cond.fact}» er {kind}")
         if isinstance(cond.operand, ThresholdRef) and cond.operand.id not in catalogue.thresholds:
-            yield Finding(cond.operand.loc, f"ukjent terskelverdi «{cond.operand.id}»{_hint(cond.operand.id, catalogue.thresholds)}")
+            yield Finding(
+                cond.operand.loc,
+                f"ukjent terskelverdi «{cond.operand.id}»{_hint(cond.operand.id, catalogue.thresholds)}",
+            )
         return
     values = cond.operand if isinstance(cond.operand, tuple) else (str(cond.operand),)
     if kind == "choice":
@@ -187,8 +205,10 @@ def _check_cycles(tree: Tree) -> Iterator[Finding]:
             if child not in tree.nodes:
                 continue
             if state.get(child) == 1:
-                loop = path[path.index(child):] + [child]
-                yield Finding(tree.nodes[node_id].loc, f"sløyfe i treet: {' → '.join(loop)}; en vei må alltid ende i et utfall")
+                loop = path[path.index(child) :] + [child]
+                yield Finding(
+                    tree.nodes[node_id].loc, f"sløyfe i treet: {' → '.join(loop)}; en vei må alltid ende i et utfall"
+                )
             elif child not in state:
                 state[child] = 1
                 path.append(child)
@@ -211,7 +231,11 @@ def _check_facts_known(tree: Tree) -> Iterator[Finding]:
         if isinstance(node, Branch):
             for rule in node.rules:
                 for fact in sorted(_facts_of(rule.when) - here) if rule.when else ():
-                    yield Finding(rule.loc, f"forgreningen «{node_id}» tester faktum «{fact}», som ikke er besvart på alle veier hit i «{tree.id}»")
+                    yield Finding(
+                        rule.loc,
+                        f"forgreningen «{node_id}» tester faktum «{fact}», "
+                        f"som ikke er besvart på alle veier hit i «{tree.id}»",
+                    )
         after = here | {node.fact} if isinstance(node, Question) and node.fact else here
         for target in node.targets():
             if target in tree.nodes:
@@ -251,7 +275,10 @@ def _check_answer_keys(catalogue: Catalogue, facts: dict[str, list[Question]]) -
         shape = _shape(first)
         for other in questions[1:]:
             if _shape(other) != shape:
-                yield Finding(other.loc, f"faktum «{fact}» spørres også i {first.loc}, men med annen type eller andre valg; de må være like")
+                yield Finding(
+                    other.loc,
+                    f"faktum «{fact}» spørres også i {first.loc}, men med annen type eller andre valg; de må være like",
+                )
     by_id: dict[str, list[tuple[Question, Location]]] = defaultdict(list)
     for tree in catalogue.trees.values():
         for question in tree.questions():
@@ -259,9 +286,15 @@ def _check_answer_keys(catalogue: Catalogue, facts: dict[str, list[Question]]) -
                 by_id[question.id].append((question, question.loc))
     for node_id, owners in by_id.items():
         if node_id in facts:
-            yield Finding(owners[0][1], f"svarnøkkelen «{node_id}» er både node-id og navnet på et faktum; gi noden et annet navn")
+            yield Finding(
+                owners[0][1], f"svarnøkkelen «{node_id}» er både node-id og navnet på et faktum; gi noden et annet navn"
+            )
         for _, loc in owners[1:]:
-            yield Finding(loc, f"svarnøkkelen «{node_id}» brukes også av spørsmålet i {owners[0][1]}; node-id-er for spørsmål uten fact må være unike i katalogen")
+            yield Finding(
+                loc,
+                f"svarnøkkelen «{node_id}» brukes også av spørsmålet i {owners[0][1]}; "
+                "node-id-er for spørsmål uten fact må være unike i katalogen",
+            )
 
 
 def _shape(question: Question) -> tuple[str, tuple[str, ...]]:
@@ -280,7 +313,7 @@ def _check_tree_cycles(catalogue: Catalogue) -> Iterator[Finding]:
         state[tree_id] = 1
         for jump in edges[tree_id]:
             if state.get(jump.tree) == 1:
-                loop = path[path.index(jump.tree):] + [jump.tree]
+                loop = path[path.index(jump.tree) :] + [jump.tree]
                 yield Finding(jump.loc, f"trærne kaller hverandre i ring: {' → '.join(loop)}")
             elif jump.tree not in state:
                 yield from visit(jump.tree, path + [jump.tree])

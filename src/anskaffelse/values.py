@@ -46,9 +46,7 @@ def parse_amount(raw: object) -> Decimal:
             multiplier = factor
             break
     if not text or not _NUMBER.match(text):
-        raise ValueProblem(
-            f"«{_short(raw)}» er ikke et beløp; skriv f.eks. 2500000, 2 500 000, 2,5 mill eller 2.5m"
-        )
+        raise ValueProblem(f"«{_short(raw)}» er ikke et beløp; skriv f.eks. 2500000, 2 500 000, 2,5 mill eller 2.5m")
     number = _read_number(text, has_multiplier=multiplier != 1)
     return _checked_amount(number * multiplier)
 
@@ -60,7 +58,7 @@ def _read_number(text: str, *, has_multiplier: bool) -> Decimal:
         text = text.replace(thousands, "").replace(decimal_sep, ".")
     elif text.count(",") > 1 or text.count(".") > 1:
         sep = "," if "," in text else "."
-        if not re.fullmatch(r"\d{1,3}(\%s\d{3})+" % sep, text):
+        if not re.fullmatch(r"\d{1,3}(" + re.escape(sep) + r"\d{3})+", text):
             raise ValueProblem("tusenskilletegnene står feil; skriv f.eks. 2 500 000")
         text = text.replace(sep, "")
     elif "." in text and not has_multiplier and re.fullmatch(r"\d{1,3}\.\d{3}", text):

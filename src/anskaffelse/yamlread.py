@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Union
 
 import yaml
 
@@ -63,7 +62,7 @@ class YSeq:
     items: list[Y] = field(default_factory=list)
 
 
-Y = Union[YScalar, YMap, YSeq]
+Y = YScalar | YMap | YSeq
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -84,9 +83,7 @@ def read_bytes(path: str | os.PathLike[str], shown: str) -> bytes:
             raise YamlProblem(Finding(loc, "er en mappe, ikke en fil"))
         size = os.path.getsize(path)
         if size > MAX_FILE_BYTES:
-            raise YamlProblem(
-                Finding(loc, f"filen er for stor ({size // 1024 // 1024} MB; grensen er 5 MB)")
-            )
+            raise YamlProblem(Finding(loc, f"filen er for stor ({size // 1024 // 1024} MB; grensen er 5 MB)"))
         with open(path, "rb") as handle:
             return handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:

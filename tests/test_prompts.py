@@ -1,0 +1,101 @@
+"""The real questionary prompts, driven through prompt_toolkit's pipe input."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from prompt_toolkit.input import PipeInput, create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from anskaffelse.answers import Answers
+from anskaffelse.engine import Engine, State
+from anskaffelse.errors import Interrupted
+from anskaffelse.model import Question
+from anskaffelse.prompts import QuestionaryAsker
+from anskaffelse.render import make_console
+from anskaffelse.session import walk
+from conftest import KINDS, SKETCH, engine_for
+
+DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
+
+
+class ScriptedAsker(QuestionaryAsker):
+    """Types one chunk of keys into the pipe before each real prompt is shown."""
+
+    def __init__(self, pipe: PipeInput, keys: list[str]) -> None:
+        self.screen = io.StringIO()
+        super().__init__(make_console(file=self.screen, width=100), input=pipe, output=DummyOutput())
+        self.pipe = pipe
+        self.keys = keys
+
+    def _prompt(self, engine: Engine, question: Question, default: str | None, can_go_back: bool) -> str:
+        self.pipe.send_text(self.keys.pop(0))
+        return super()._prompt(engine, question, default, can_go_back)
+
+
+@pytest.fixture
+def pipe() -> Iterator[PipeInput]:
+    with create_pipe_input() as p:
+        yield p
+
+
+def run(pipe: PipeInput, root: Any, tree: str, keys: list[str]) -> tuple[State, Engine, ScriptedAsker]:
+    engine = engine_for(root)
+    asker = ScriptedAsker(pipe, keys)
+    state = walk(engine, tree, Answers(), asker)
+    assert asker.keys == [], "not every scripted key was used"
+    return state, engine, asker
+
+
+def test_select_and_amount_prompts_walk_to_an_outcome(pipe: PipeInput) -> None:
+    keys = [ENTER, "7 800 000" + ENTER, ENTER]  # helse_sosial, on the threshold, utbytteforbud=ja
+    state, engine, asker = run(pipe, SKETCH, "reserverte-kontrakter", keys)
+    outcome = engine.outcome(state)
+    assert outcome is not None and outcome.id == "kan_reservere"
+    assert [s.answer_label for s in state.steps] == ["Helse- og sosialtjenester", "7 800 000 kr", "Ja"]
+    assert "Kan konkurransen reserveres? · spørsmål 2" in asker.screen.getvalue()
+
+
+def test_a_bad_amount_is_refused_and_asked_again(pipe: PipeInput) -> None:
+    # The validator refuses "abc"; the person clears the line (Ctrl-U) and types a number.
+    keys = [ENTER, "abc" + ENTER + "\x15" + "2,5 mill" + ENTER]
+    state, engine, _ = run(pipe, SKETCH, "reserverte-kontrakter", keys)
+    assert engine.outcome(state) is not None and engine.outcome(state).id == "under_terskel"  # type: ignore[union-attr]
+    assert str(state.facts["kontraktsverdi"]) == "2500000"
+
+
+def test_help_shows_the_explanation_and_sources_then_asks_again(pipe: PipeInput) -> None:
+    # Choices: Helse, Annet, ? Forklaring. Choose help, then the second choice.
+    keys = [DOWN + DOWN + ENTER, DOWN + ENTER]
+    state, _, asker = run(pipe, SKETCH, "reserverte-kontrakter", keys)
+    screen = asker.screen.getvalue()
+    assert "Forklaring i klarspråk, med eksempler." in screen
+    assert "FOA § 30-1" in screen and "https://lovdata.no/forskrift/2016-08-12-974/§30-1" in screen
+    assert state.steps[0].answer == "annet" and state.steps[0].help_shown is True
+
+
+def test_back_reasks_the_previous_question_and_drops_later_answers(pipe: PipeInput) -> None:
+    keys = [
+        DOWN + ENTER,  # kjopertype = kommune
+        "<" + ENTER,  # back from the amount
+        DOWN + ENTER,  # kommune pre-selected → one down is "annen"
+        "1" + ENTER,  # belop → goto under
+        ENTER,  # spor = a → gjenta is a known fact (annen) → b
+    ]
+    state, engine, _ = run(pipe, KINDS, "hoved", keys)
+    assert [s.key for s in state.steps] == ["kjopertype", "belop", "spor", "kjopertype"]
+    assert state.steps[0].answer == "annen"
+    assert engine.outcome(state).id == "b"  # type: ignore[union-attr]
+
+
+def test_ctrl_c_stops_with_the_answers_so_far(pipe: PipeInput) -> None:
+    engine = engine_for(SKETCH)
+    asker = ScriptedAsker(pipe, [ENTER, CTRL_C])
+    with pytest.raises(Interrupted) as stop:
+        walk(engine, "reserverte-kontrakter", Answers(), asker)
+    state = stop.value.state
+    assert isinstance(state, State)
+    assert [s.answer for s in state.steps] == ["helse_sosial"]

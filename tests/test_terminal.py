@@ -1,0 +1,74 @@
+"""The installed CLI in a real pseudo-terminal (pexpect), and with no terminal at all."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+
+from conftest import SKETCH
+
+CLI = str(Path(sys.executable).with_name("anskaffelse"))
+DOWN, ENTER = "\x1b[B", "\r"
+
+
+def spawn(*args: str) -> pexpect.spawn:
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
+    return pexpect.spawn(CLI, list(args), env=env, encoding="utf-8", timeout=15, dimensions=(40, 100))
+
+
+def test_a_whole_walk_in_a_pseudo_terminal() -> None:
+    child = spawn("run", "reserverte-kontrakter", "--trees", str(SKETCH))
+    child.expect("Hva slags tjeneste skal dere kjøpe")
+    child.send(ENTER)
+    child.expect("Anslått samlet verdi")
+    child.send("40 mill" + ENTER)
+    child.expect("Forbyr vedtektene utbytte")
+    child.send(ENTER)
+    child.expect("Konkurransen kan reserveres for ideelle organisasjoner")
+    child.expect("FOA § 30-2a")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_ctrl_c_at_question_2_keeps_the_partial_trace(tmp_path: Path) -> None:
+    trace = tmp_path / "delvis.json"
+    child = spawn("run", "reserverte-kontrakter", "--trees", str(SKETCH), "--trace", str(trace))
+    child.expect("Hva slags tjeneste")
+    child.send(ENTER)
+    child.expect("Anslått samlet verdi")
+    child.sendcontrol("c")
+    child.expect("Avbrutt")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
+    data = json.loads(trace.read_text())
+    assert data["complete"] is False
+    assert [(s["key"], s["answer"]) for s in data["steps"]] == [("tjenestetype", "helse_sosial")]
+
+
+def test_no_terminal_and_missing_answers_fails_fast_with_exit_2() -> None:
+    result = subprocess.run(
+        [CLI, "run", "ideell-status", "--trees", str(SKETCH)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "Interaktiv økt krever en terminal — bruk --answers FIL" in result.stderr
+    assert "«utbytteforbud»" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "anskaffelse", "--version"], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0 and result.stdout.startswith("anskaffelse ")
