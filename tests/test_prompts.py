@@ -36,6 +36,17 @@ class ScriptedAsker(QuestionaryAsker):
         return super()._prompt(engine, question, default, can_go_back)
 
 
+class ScriptedReviewer(ScriptedAsker):
+    """Also types keys before the review; choosing "Endre et svar" brings a second select."""
+
+    def review(self, engine: Engine, state: State) -> str | None:
+        first = self.keys.pop(0)
+        self.pipe.send_text(first)
+        if first == DOWN + ENTER:
+            self.pipe.send_text(self.keys.pop(0))
+        return super().review(engine, state)
+
+
 @pytest.fixture
 def pipe() -> Iterator[PipeInput]:
     with create_pipe_input() as p:
@@ -89,6 +100,25 @@ def test_back_reasks_the_previous_question_and_drops_later_answers(pipe: PipeInp
     assert [s.key for s in state.steps] == ["kjopertype", "belop", "spor", "kjopertype"]
     assert state.steps[0].answer == "annen"
     assert engine.outcome(state).id == "b"  # type: ignore[union-attr]
+
+
+def test_review_lets_the_person_change_an_answer_and_rewalk(pipe: PipeInput) -> None:
+    engine = engine_for(SKETCH)
+    keys = [
+        ENTER,  # helse_sosial
+        "9 mill" + ENTER,
+        ENTER,  # utbytteforbud = ja
+        DOWN + ENTER,  # review: "Endre et svar"
+        DOWN + ENTER,  # pick the second answer (kontraktsverdi)
+        "\x15" + "1 mill" + ENTER,  # clear the pre-filled 9000000 and answer again
+        ENTER,  # review again: "Se resultatet"
+    ]
+    asker = ScriptedReviewer(pipe, keys)
+    state = walk(engine, "reserverte-kontrakter", Answers(), asker, review=True)
+    assert asker.keys == []
+    assert engine.outcome(state).id == "under_terskel"  # type: ignore[union-attr]
+    assert [s.key for s in state.steps] == ["tjenestetype", "kontraktsverdi"]  # utbytteforbud is off the path
+    assert "Dine svar" in asker.screen.getvalue()
 
 
 def test_ctrl_c_stops_with_the_answers_so_far(pipe: PipeInput) -> None:

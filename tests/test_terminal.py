@@ -29,8 +29,27 @@ def test_a_whole_walk_in_a_pseudo_terminal() -> None:
     child.send("40 mill" + ENTER)
     child.expect("Forbyr vedtektene utbytte")
     child.send(ENTER)
+    child.expect("Dine svar")
+    child.expect("Alt besvart")
+    child.send(ENTER)
     child.expect("Konkurransen kan reserveres for ideelle organisasjoner")
     child.expect("FOA § 30-2a")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_answer_two_go_back_one_change_it_and_finish() -> None:
+    child = spawn("run", "reserverte-kontrakter", "--trees", str(SKETCH), "--no-review")
+    child.expect("Hva slags tjeneste skal dere kjøpe")
+    child.send(ENTER)  # helse- og sosialtjenester
+    child.expect("Anslått samlet verdi")
+    child.send("9 mill" + ENTER)
+    child.expect("Forbyr vedtektene utbytte")
+    child.send("\x1b[A" + ENTER)  # up from the first choice wraps to the last: ← Tilbake
+    child.expect("Anslått samlet verdi")
+    child.send("\x15" + "2 mill" + ENTER)  # the old answer is pre-filled: clear it, type a new one
+    child.expect("Under terskelverdien gjelder bare del I")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

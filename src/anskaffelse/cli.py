@@ -247,6 +247,9 @@ def run(
     as_json: Annotated[
         bool, typer.Option("--json", help="Skriv tracen som JSON på stdout i stedet for rapporten.")
     ] = False,
+    no_review: Annotated[
+        bool, typer.Option("--no-review", help="Hopp over oversikten over svarene før resultatet.")
+    ] = False,
     dato: DatoOpt = None,
     trees: TreesOpt = None,
 ) -> None:
@@ -282,7 +285,7 @@ def run(
         asker = QuestionaryAsker(_out_console())
     created = dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
-        state = walk(engine, tree_id, preset, asker, terminal=terminal or non_interactive)
+        state = walk(engine, tree_id, preset, asker, terminal=terminal or non_interactive, review=not no_review)
     except Interrupted as stop:
         _save_partial(engine, stop.state, tree_id, created, trace)
         raise

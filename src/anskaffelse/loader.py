@@ -89,7 +89,10 @@ class Reader:
             if required:
                 self.add(y.loc, f"{what} mangler verdi")
             return None
-        self.add(y.loc, f"{what}: forventet tekst, fant {_kind(y)}")
+        hint = ""
+        if isinstance(y, YMap) and len(y.items) == 1:
+            hint = "; en tekst med «: » i seg leses som en tabell – sett teksten i anførselstegn"
+        self.add(y.loc, f"{what}: forventet tekst, fant {_kind(y)}{hint}")
         return None
 
     def ident(self, y: yr.Y | None, what: str) -> str | None:

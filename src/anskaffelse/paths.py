@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .engine import Engine, State
 from .errors import AnswerError
-from .model import AllOf, AnyOf, Branch, Compare, Condition, Not, Question, ThresholdRef
+from .model import AllOf, AnyOf, Branch, Call, Compare, Condition, Goto, Not, Question, ThresholdRef
 
 MAX_PATHS = 100_000
 
@@ -85,3 +85,29 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
         for raw in reversed(candidates(question, probes, engine.day)):
             todo.append((engine.answer(state, raw), (*answers, (question.key, raw))))
     return sorted(found.values(), key=lambda p: p.answers)
+
+
+def questions_left(engine: Engine, tree_id: str, node_id: str, memo: dict[tuple[str, str], int] | None = None) -> int:
+    """The most questions any path from this node may still ask (an upper bound: known facts are skipped)."""
+    memo = {} if memo is None else memo
+    key = (tree_id, node_id)
+    if key in memo:
+        return memo[key]
+    memo[key] = 0  # a guard against cycles in an unvalidated tree
+    tree = engine.catalogue.trees[tree_id]
+    node = tree.nodes.get(node_id)
+    if node is None:
+        return 0
+    own = 1 if isinstance(node, Question) else 0
+    if isinstance(node, Call) and node.tree in engine.catalogue.trees:
+        called = engine.catalogue.trees[node.tree]
+        inner = questions_left(engine, called.id, called.start, memo)
+        after = max((questions_left(engine, tree_id, t, memo) for t in node.targets()), default=0)
+        result = inner + after
+    elif isinstance(node, Goto) and node.tree in engine.catalogue.trees:
+        other = engine.catalogue.trees[node.tree]
+        result = questions_left(engine, other.id, other.start, memo)
+    else:
+        result = own + max((questions_left(engine, tree_id, t, memo) for t in node.targets()), default=0)
+    memo[key] = result
+    return result

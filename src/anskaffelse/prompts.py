@@ -11,7 +11,8 @@ from rich.text import Text
 from .engine import Engine, State
 from .errors import AnswerError, Interrupted
 from .model import Question
-from .render import help_panel
+from .paths import questions_left
+from .render import answers_table, help_panel, step_row
 from .session import Reply
 
 HELP = "\x00help"
@@ -32,6 +33,32 @@ class QuestionaryAsker:
     def __init__(self, console: Console, **prompt_kwargs: Any) -> None:
         self.console = console
         self.prompt_kwargs = prompt_kwargs  # tests pass input=/output= for prompt_toolkit
+        self.memo: dict[tuple[str, str], int] = {}
+
+    def review(self, engine: Engine, state: State) -> str | None:
+        steps = [s for s in state.steps if s.origin != "fact"]
+        self.console.print(answers_table([step_row(s) for s in state.steps]))
+        see, change = "\x00see", "\x00change"
+        try:
+            what = questionary.select(
+                "Alt besvart. Hva vil du gjøre?",
+                choices=[
+                    questionary.Choice("Se resultatet", value=see),
+                    questionary.Choice("Endre et svar", value=change),
+                ],
+                qmark="✔",
+                **self.prompt_kwargs,
+            ).unsafe_ask()
+            if what != change:
+                return None
+            choices = [questionary.Choice(f"{s.question} — {s.answer_label}", value=s.key) for s in steps]
+            choices.append(questionary.Choice("← Ikke endre noe, se resultatet", value=see))
+            key = questionary.select(
+                "Hvilket svar vil du endre?", choices=choices, qmark="?", **self.prompt_kwargs
+            ).unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted() from None
+        return None if key in (see, None) else str(key)
 
     def warn(self, message: str) -> None:
         self.console.print(Text(f"⚠ {message}", style="yellow"))
@@ -39,8 +66,11 @@ class QuestionaryAsker:
     def ask(self, engine: Engine, state: State, question: Question, default: str | None, can_go_back: bool) -> Reply:
         tree = engine.tree(state.tree)
         help_shown = False
+        left = questions_left(engine, state.tree, state.node, self.memo) - 1
+        where = f"{tree.title} · spørsmål {len(state.steps) + 1}"
+        where += f" · høyst {left} til" if left > 0 else " · siste spørsmål i dette treet" if not state.stack else ""
         while True:
-            self.console.print(Text(f"{tree.title} · spørsmål {len(state.steps) + 1}", style="dim"))
+            self.console.print(Text(where, style="dim"))
             raw = self._prompt(engine, question, default, can_go_back)
             if raw == HELP:
                 help_shown = True

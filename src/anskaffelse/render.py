@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree as RichTree
 
-from .model import Branch, Call, Catalogue, Goto, Outcome, Question, Threshold, Tree
+from .model import Branch, Call, Catalogue, Goto, Outcome, Question, Step, Threshold, Tree
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS
 from .values import format_amount
 from .yamlread import Finding
@@ -69,6 +69,11 @@ def _sources_line(sources: list[dict[str, str]]) -> Text:
 
 def _bullets(items: list[str]) -> Text:
     return Text("\n".join(f"• {item}" for item in items))
+
+
+def step_row(step: Step) -> dict[str, Any]:
+    """A recorded step in the shape of a trace step (what answers_table reads)."""
+    return {"question": step.question, "answer_label": step.answer_label, "origin": step.origin}
 
 
 def answers_table(steps: list[dict[str, Any]]) -> Table:

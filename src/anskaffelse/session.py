@@ -30,6 +30,10 @@ class Asker(Protocol):
 
     def warn(self, message: str) -> None: ...
 
+    def review(self, engine: Engine, state: State) -> str | None:
+        """Show all answers before the result; the answer key to change, or None to see the result."""
+        ...
+
 
 def missing_answer(engine: Engine, question: Question, *, terminal: bool) -> AnswerError:
     """The error for a question with no answer and no way to ask it."""
@@ -54,6 +58,7 @@ def walk(
     *,
     terminal: bool = True,
     on_state: Callable[[State], None] | None = None,
+    review: bool = False,
 ) -> State:
     """Walk `tree_id` to its outcome. Interrupted carries the last state when the person stops."""
     state = engine.start(tree_id)
@@ -64,11 +69,18 @@ def walk(
             on_state(state)
         question = engine.question(state)
         if question is None:
-            return state
+            change = asker.review(engine, state) if asker is not None and review else None
+            target = _state_asking(engine, state, change) if change else None
+            if target is None:
+                return state
+            used_preset.add(change or "")  # a changed file answer is asked, not re-read
+            state = target
+            continue
         key = question.key
         if key in preset.values and key not in used_preset:
             try:
                 state = engine.answer(state, preset.values[key], "file")
+                remembered.setdefault(key, preset.values[key])
                 continue
             except AnswerError as error:
                 if asker is None:
@@ -89,6 +101,17 @@ def walk(
         remembered[key] = reply.raw
         used_preset.add(key)  # an answer given at the prompt overrides the file
         state = engine.answer(state, reply.raw, "asked", help_shown=reply.help_shown)
+
+
+def _state_asking(engine: Engine, state: State, key: str | None) -> State | None:
+    """The earlier state at which the question with this answer key was open."""
+    previous = state.previous
+    while previous is not None:
+        question = engine.question(previous)
+        if question is not None and question.key == key:
+            return previous
+        previous = previous.previous
+    return None
 
 
 def _previous_asked(state: State) -> State | None:
