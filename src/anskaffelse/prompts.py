@@ -47,6 +47,7 @@ class QuestionaryAsker:
                     questionary.Choice("Endre et svar", value=change),
                 ],
                 qmark="✔",
+                instruction="(piltaster og Enter)",
                 **self.prompt_kwargs,
             ).unsafe_ask()
             if what != change:
@@ -54,7 +55,11 @@ class QuestionaryAsker:
             choices = [questionary.Choice(f"{s.question} — {s.answer_label}", value=s.key) for s in steps]
             choices.append(questionary.Choice("← Ikke endre noe, se resultatet", value=see))
             key = questionary.select(
-                "Hvilket svar vil du endre?", choices=choices, qmark="?", **self.prompt_kwargs
+                "Hvilket svar vil du endre?",
+                choices=choices,
+                qmark="?",
+                instruction="(piltaster og Enter)",
+                **self.prompt_kwargs,
             ).unsafe_ask()
         except (KeyboardInterrupt, EOFError):
             raise Interrupted() from None
