@@ -210,7 +210,7 @@ def test_export_turns_a_trace_into_markdown(tmp_path: Path) -> None:
     )
     code, out, err = invoke("export", trace)
     assert code == 0 and err == ""
-    assert "## Resultat" in out and "[^foa-30-2a]: FOA § 30\\-2a" in out
+    assert "## Resultat" in out and "[^foa-30-2a]: FOA § 30-2a" in out
 
 
 def test_export_refuses_a_file_that_is_not_a_trace(tmp_path: Path) -> None:

@@ -194,22 +194,36 @@ def validate(
 def show(
     tree: Annotated[str, typer.Argument(help="Tre-id, f.eks. ideell-status.")],
     mermaid: Annotated[bool, typer.Option("--mermaid", help="Skriv treet som Mermaid-flytskjema.")] = False,
+    paths: Annotated[bool, typer.Option("--paths", help="List alle veier gjennom treet: svarene → utfall.")] = False,
     markdown: Annotated[
-        bool, typer.Option("--markdown", help="Med --mermaid: pakk inn i en ```mermaid-blokk.")
+        bool, typer.Option("--markdown", help="Med --mermaid: i en ```mermaid-blokk; med --paths: som markdown.")
     ] = False,
+    dato: DatoOpt = None,
     trees: TreesOpt = None,
 ) -> None:
-    """Tegn et tre: spørsmål, valg, forgreninger og utfall med konklusjon.
+    """Tegn et tre: spørsmål, valg, forgreninger og utfall med konklusjon – eller alle veier gjennom det.
 
     \b
     Eksempel:
       anskaffelse show ideell-status
       anskaffelse show veiviser --mermaid --markdown > kart.md
+      anskaffelse show direkte-anskaffelse --paths --markdown > veier.md
     """
     from .engine import Engine
 
     catalogue = _catalogue(trees)
-    the_tree = Engine(catalogue, dt.date.today()).tree(tree)
+    engine = Engine(catalogue, _day(dato))
+    the_tree = engine.tree(tree)
+    if paths:
+        from .paths import enumerate_paths
+        from .render import paths_markdown, paths_table
+
+        found = enumerate_paths(engine, tree)
+        if markdown:
+            typer.echo(paths_markdown(engine, found), nl=False)
+        else:
+            _out_console().print(paths_table(engine, found))
+        return
     if mermaid:
         from .export import to_mermaid
 
@@ -380,6 +394,48 @@ def read_trace(path: Path) -> dict[str, Any]:
     if missing:
         raise TraceError(f"{shown}: tracen mangler {', '.join(missing)}")
     return data
+
+
+@app.command()
+@handles_errors
+def replay(
+    trace_file: Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json")],
+    dato: DatoOpt = None,
+    trees: TreesOpt = None,
+) -> None:
+    """Kjør svarene i en lagret trace på dagens trær og si hva som er endret (avslutter med 3 ved endring).
+
+    \b
+    Eksempel:
+      anskaffelse replay vurdering-2024.json
+      anskaffelse replay vurdering-2024.json --dato 2024-06-01
+    """
+    from rich.text import Text
+
+    from .engine import Engine
+    from .export import build_trace
+    from .replay import compare, rewalk
+
+    old = read_trace(trace_file)
+    catalogue = _catalogue(trees)
+    tree_id = old["tree"]["id"]
+    engine = Engine(catalogue, _day(dato))
+    engine.tree(tree_id)
+    answers = {s["key"]: str(s["answer"]) for s in old["steps"] if s["origin"] != "fact"}
+    state, stopped = rewalk(engine, tree_id, answers)
+    new = build_trace(engine, state, tree_id, dt.datetime.now(dt.UTC), complete=not stopped)
+    changes, notes = compare(old, new, stopped)
+    console = _out_console()
+    console.print(f"Lagret {old['date_of_assessment']}, kjørt på nytt med vurderingsdato {engine.day}.", soft_wrap=True)
+    for note in notes:
+        console.print(Text(f"ℹ {note}", style="dim"), soft_wrap=True)
+    if not changes:
+        console.print(Text("uendret: samme spørsmål, svar, terskelverdier og resultat", style="bold green"))
+        return
+    console.print(Text(f"endret ({len(changes)}):", style="bold yellow"))
+    for change in changes:
+        console.print(Text(f"• {change}"), soft_wrap=True)
+    raise typer.Exit(int(ExitCode.CHANGED))
 
 
 @app.command()

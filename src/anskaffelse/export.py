@@ -95,83 +95,142 @@ def build_trace(
 
 # --- markdown -----------------------------------------------------------------
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+_LEADING = re.compile(r"^(?:(#{1,6}(?=\s|$)|>|[+=-](?=[\s+=-]|$))|(\d{1,9})([.)])(?=\s|$))")
 
 
 def md(text: object) -> str:
-    """Escape text from a tree or a user so it stays literal in CommonMark (one line)."""
-    flat = " ".join(str(text).split())
-    return _SPECIAL.sub(r"\\\1", flat)
+    """Text from a tree or a user, escaped so it stays literal in CommonMark, on one line."""
+    flat = _INLINE.sub(r"\\\1", " ".join(str(text).split()))
+    lead = _LEADING.match(flat)
+    if lead and lead.group(1):
+        return "\\" + flat  # would open a heading, quote or list
+    if lead:
+        return f"{lead.group(2)}\\{flat[len(lead.group(2)) :]}"  # "2024. " would open a list
+    return flat
 
 
 def md_block(text: object) -> str:
-    """Escape a multi-line text, keeping its paragraphs."""
+    """A multi-line text escaped paragraph by paragraph."""
     paragraphs = [p for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
     return "\n\n".join(md(p) for p in paragraphs)
 
 
-def to_markdown(trace: dict[str, Any]) -> str:
-    """The lawyer's report of a trace. Same trace → same bytes."""
-    notes: dict[str, dict[str, str]] = {}
+def _note_id(source_id: str) -> str:
+    return re.sub(r"[^a-z0-9-]", "-", source_id.lower())
 
-    def cite(sources: list[dict[str, str]]) -> str:
+
+class _Notes:
+    """Footnotes for sources, numbered by first use."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, dict[str, str]] = {}
+
+    def cite(self, sources: list[dict[str, str]]) -> str:
         marks = []
         for source in sources:
-            notes.setdefault(source["id"], source)
+            self.sources.setdefault(source["id"], source)
             marks.append(f"{md(source['citation'])}[^{_note_id(source['id'])}]")
         return ", ".join(marks)
 
+    def lines(self) -> list[str]:
+        out = []
+        for source_id, source in self.sources.items():
+            title = f" – {md(source['title'])}" if source.get("title") else ""
+            url = f" <{source['url']}>" if source.get("url") else ""
+            out.append(f"[^{_note_id(source_id)}]: {md(source['citation'])}{title}.{url}")
+        return out
+
+
+def to_markdown(trace: dict[str, Any]) -> str:
+    """The lawyer's report of a trace: valid CommonMark (+ footnotes). Same trace → same bytes."""
+    notes = _Notes()
     tree = trace["tree"]
     out: list[str] = [f"# Vurdering: {md(tree.get('title', tree['id']))}", ""]
     if not trace.get("complete"):
-        out += ["> **Ufullstendig:** veiviseren ble avbrutt før et resultat.", ""]
+        out += ["**Ufullstendig:** veiviseren ble avbrutt før et resultat.", ""]
     out += [
         f"- Vurderingsdato: {trace['date_of_assessment']}",
         f"- Laget: {md(trace['created'])}",
         f"- Verktøy: anskaffelse {md(trace['tool_version'])}",
-        f"- Tre: {md(tree['id'])} versjon {md(tree['version'])}",
+        f"- Tre: {md(tree['id'])}, versjon {md(tree['version'])}",
+        f"- Sjekksum for trærne (sha256): `{tree['sha256']}`",
     ]
-    for f in tree.get("files", []):
-        out.append(f"  - {md(f['id'])} {md(f['version'])}, sha256 `{f['sha256']}`")
-    out += ["", "## Svar", ""]
+    out += [f"  - {md(f['id'])} {md(f['version'])}: `{f['sha256']}`" for f in tree.get("files", [])]
+    out += ["", "## Spørsmål og svar", ""]
     for n, step in enumerate(trace["steps"], 1):
         origin = ORIGIN_LABELS.get(step["origin"], step["origin"])
         line = f"{n}. {md(step['question'])} — **{md(step['answer_label'])}** ({origin})"
-        if step["sources"]:
-            line += f"; {cite(step['sources'])}"
-        out.append(line)
+        out.append(line + (f"; {notes.cite(step['sources'])}" if step["sources"] else ""))
     if not trace["steps"]:
         out.append("Ingen spørsmål ble besvart.")
     if trace["thresholds"]:
         out += ["", "## Terskelverdier brukt", ""]
         for u in trace["thresholds"]:
             amount = format_amount(Decimal(str(u["amount"])))
-            out.append(f"- {md(u['title'])}: {md(amount)} (fra {u['from']}); {cite([u['source']])}")
+            out.append(
+                f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {u['from']}; {notes.cite([u['source']])}"
+            )
     outcome = trace["outcome"]
     if outcome:
-        out += [
-            "",
-            "## Resultat",
-            "",
-            f"**{VERDICT_LABELS.get(outcome['verdict'], outcome['verdict'])}:** {md(outcome['title'])}",
-            "",
-        ]
-        out += [md_block(outcome["text"]), ""]
-        if outcome["steps"]:
-            out += ["### Neste steg", ""] + [f"- {md(s)}" for s in outcome["steps"]] + [""]
-        if outcome.get("document"):
-            out += ["### Dokumenter i anskaffelsesprotokollen", ""] + [f"- {md(s)}" for s in outcome["document"]] + [""]
-        out += [f"Rettslig grunnlag: {cite(outcome['sources'])}", ""]
-    out += [f"*{md(DISCLAIMER)}*", ""]
-    for source_id, source in notes.items():
-        title = f" – {md(source['title'])}" if source.get("title") else ""
-        url = f" <{source['url']}>" if source.get("url") else ""
-        out.append(f"[^{_note_id(source_id)}]: {md(source['citation'])}{title}.{url}")
+        out += _outcome_section(outcome, notes)
+        out += _protocol_section(trace, outcome, notes)
+    out += ["", f"*{md(DISCLAIMER)}*", ""]
+    out += notes.lines()
     return "\n".join(out).rstrip() + "\n"
 
 
-def _note_id(source_id: str) -> str:
-    return re.sub(r"[^a-z0-9-]", "-", source_id.lower())
+def _outcome_section(outcome: dict[str, Any], notes: _Notes) -> list[str]:
+    verdict = VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"])
+    out = [
+        "",
+        "## Resultat",
+        "",
+        f"**{verdict}:** {md(outcome['title'])}",
+        "",
+        "### Hvorfor",
+        "",
+        md_block(outcome["text"]),
+    ]
+    if outcome["steps"]:
+        out += ["", "### Neste steg", ""] + [f"- {md(s)}" for s in outcome["steps"]]
+    if outcome.get("document"):
+        out += ["", "### Dette skal dokumenteres", ""] + [f"- {md(s)}" for s in outcome["document"]]
+    out += ["", f"Rettslig grunnlag: {notes.cite(outcome['sources'])}."]
+    return out
+
+
+def _protocol_section(trace: dict[str, Any], outcome: dict[str, Any], notes: _Notes) -> list[str]:
+    """Formal text for the procurement protocol (FOA § 7-1 and the protocol paragraphs)."""
+    facts = [s for s in trace["steps"] if s["origin"] != "fact"]
+    basis = ", ".join(md(s["citation"]) for s in outcome["sources"])
+    tree = trace["tree"]
+    out = [
+        "",
+        "## Til anskaffelsesprotokollen",
+        "",
+        f"**Valgt fremgangsmåte:** {md(outcome['title'])}",
+        "",
+        f"**Rettslig grunnlag:** {basis}.",
+        "",
+        "**Faktiske forhold lagt til grunn:** Oppdragsgiveren har lagt følgende opplysninger til grunn:",
+        "",
+    ]
+    out += [f"- {md(s['question'])} {md(s['answer_label'])}." for s in facts]
+    for u in trace["thresholds"]:
+        amount = format_amount(Decimal(str(u["amount"])))
+        out.append(
+            f"- {md(u['title'])} var {md(amount)} ekskl. mva. på vurderingsdatoen ({md(u['source']['citation'])})."
+        )
+    out += ["", f"**Vurdering:** {md(' '.join(outcome['text'].split()))}"]
+    if outcome.get("document"):
+        out += ["", "**Dokumentasjon som skal foreligge i saken:**", ""] + [f"- {md(s)}" for s in outcome["document"]]
+    out += [
+        "",
+        f"Vurderingen er gjort {trace['date_of_assessment']} med verktøyet anskaffelse {md(trace['tool_version'])} "
+        f"(beslutningstre {md(tree['id'])}, versjon {md(tree['version'])}).",
+    ]
+    return out
 
 
 # --- mermaid ------------------------------------------------------------------

@@ -13,7 +13,10 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree as RichTree
 
+from .engine import Engine
+from .export import md
 from .model import Branch, Call, Catalogue, Goto, Outcome, Question, Step, Threshold, Tree
+from .paths import WalkedPath
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS
 from .values import format_amount
 from .yamlread import Finding
@@ -246,3 +249,40 @@ def thresholds_table(thresholds: dict[str, Threshold], day: dt.date, catalogue: 
 
 def print_to(console: Console, renderable: RenderableType) -> None:
     console.print(renderable)
+
+
+def _path_answers(engine: Engine, path: WalkedPath) -> list[str]:
+    """The answers of a path as a reader sees them: «key = label»."""
+    questions = {q.key: q for t in engine.catalogue.trees.values() for q in t.questions()}
+    shown = []
+    for key, raw in path.answers:
+        question = questions[key]
+        shown.append(f"{key} = {engine.label(question, engine.parse(question, raw))}")
+    return shown
+
+
+def paths_table(engine: Engine, paths: list[WalkedPath]) -> Table:
+    table = Table(title=f"{len(paths)} veier (vurderingsdato {engine.day})", title_justify="left", show_lines=True)
+    table.add_column("nr", justify="right", no_wrap=True)
+    table.add_column("svar", min_width=30, ratio=3)
+    table.add_column("utfall", ratio=1)
+    table.add_column("konklusjon", no_wrap=True)
+    for n, path in enumerate(paths, 1):
+        outcome = f"{path.outcome_tree}/{path.outcome}"
+        table.add_row(
+            str(n), escape("\n".join(_path_answers(engine, path))), escape(outcome), VERDICT_LABELS[path.verdict]
+        )
+    return table
+
+
+def paths_markdown(engine: Engine, paths: list[WalkedPath]) -> str:
+    """One list item per path, stable order, so a diff shows which paths a content change altered."""
+    lines = [
+        f"Veier: {len(paths)} (vurderingsdato {engine.day}; beløp prøvd like under, på og like over hver terskel)",
+        "",
+    ]
+    for n, path in enumerate(paths, 1):
+        answers = "; ".join(_path_answers(engine, path)) or "(ingen spørsmål)"
+        outcome = f"{path.outcome_tree}/{path.outcome}"
+        lines.append(f"{n}. {md(answers)} → **{md(outcome)}** ({VERDICT_LABELS[path.verdict]})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,126 @@
+"""Re-run a saved walk on today's catalogue and say what changed. Pure: no printing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .engine import Engine, State
+from .errors import AnswerError
+
+
+@dataclass
+class Replay:
+    """The walk again, and what differs from the saved one."""
+
+    state: State
+    stopped: str = ""  # why the walk could not reach an outcome with the saved answers
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # differences that do not change the walk
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+def rewalk(engine: Engine, tree_id: str, answers: dict[str, str]) -> tuple[State, str]:
+    """Walk with the saved answers only; stops (with the reason) at a question they do not answer."""
+    state = engine.start(tree_id)
+    while (question := engine.question(state)) is not None:
+        if question.key not in answers:
+            return state, f"nytt spørsmål «{question.key}»: {question.text} (i {question.loc})"
+        try:
+            state = engine.answer(state, answers[question.key], "file")
+        except AnswerError as error:
+            return state, f"det lagrede svaret passer ikke lenger: {error.message}"
+    return state, ""
+
+
+def compare(old: dict[str, Any], new: dict[str, Any], stopped: str) -> tuple[list[str], list[str]]:
+    """Differences between two traces: (changes to the walk, notes on changed files)."""
+    changes: list[str] = []
+    old_steps = {s["key"]: s for s in old["steps"]}
+    new_steps = {s["key"]: s for s in new["steps"]}
+    for n, step in enumerate(new["steps"], 1):
+        before = old_steps.get(step["key"])
+        if before is None:
+            changes.append(f"steg {n}: nytt spørsmål «{step['key']}»: {step['question']}")
+            continue
+        for field_name, label in (("question", "spørsmålet"), ("answer_label", "svaret")):
+            if before[field_name] != step[field_name]:
+                changes.append(
+                    f"steg {n} «{step['key']}»: {label} er endret: «{before[field_name]}» → «{step[field_name]}»"
+                )
+        if _citations(before["sources"]) != _citations(step["sources"]):
+            was, now = _citations(before["sources"]), _citations(step["sources"])
+            changes.append(f"steg {n} «{step['key']}»: kildene er endret: {was} → {now}")
+    asked_now = set(new_steps)
+    for key, step in old_steps.items():
+        if key not in asked_now and not stopped:
+            changes.append(f"spørsmålet «{key}» stilles ikke lenger: {step['question']}")
+    if stopped:
+        changes.append(f"gjennomgangen stopper: {stopped}")
+    changes += _threshold_changes(old["thresholds"], new["thresholds"])
+    changes += _outcome_changes(old["outcome"], new["outcome"])
+    notes = _file_notes(old["tree"], new["tree"])
+    return changes, notes
+
+
+def _citations(sources: list[dict[str, str]]) -> str:
+    return ", ".join(s["citation"] for s in sources) or "ingen"
+
+
+def _threshold_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+    before = {u["id"]: u for u in old}
+    after = {u["id"]: u for u in new}
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        a, b = before.get(key), after.get(key)
+        if a and b and (a["amount"], a["from"]) != (b["amount"], b["from"]):
+            changes.append(f"terskelverdien «{key}»: {a['amount']} (fra {a['from']}) → {b['amount']} (fra {b['from']})")
+        elif a and not b:
+            changes.append(f"terskelverdien «{key}» brukes ikke lenger")
+        elif b and not a:
+            changes.append(f"terskelverdien «{key}» brukes nå ({b['amount']} fra {b['from']})")
+    return changes
+
+
+def _outcome_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[str]:
+    if old is None or new is None:
+        if old != new:
+            return [f"resultatet: {_outcome_name(old)} → {_outcome_name(new)}"]
+        return []
+    changes = []
+    if (old["tree"], old["node"], old["verdict"]) != (new["tree"], new["node"], new["verdict"]):
+        changes.append(f"resultatet er endret: {_outcome_name(old)} → {_outcome_name(new)}")
+    else:
+        for field_name, label in (
+            ("title", "svaret"),
+            ("text", "begrunnelsen"),
+            ("steps", "neste steg"),
+            ("document", "dokumentasjonskravene"),
+        ):
+            if old.get(field_name) != new.get(field_name):
+                changes.append(f"resultatet «{new['node']}»: {label} er endret")
+        if _citations(old["sources"]) != _citations(new["sources"]):
+            was, now = _citations(old["sources"]), _citations(new["sources"])
+            changes.append(f"resultatet «{new['node']}»: rettslig grunnlag er endret: {was} → {now}")
+    return changes
+
+
+def _outcome_name(outcome: dict[str, Any] | None) -> str:
+    if outcome is None:
+        return "(intet resultat)"
+    return f"{outcome['tree']}/{outcome['node']} ({outcome['verdict']})"
+
+
+def _file_notes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    before = {f["id"]: f for f in old.get("files", [])}
+    notes = []
+    for f in new.get("files", []):
+        a = before.get(f["id"])
+        if a is None:
+            notes.append(f"treet «{f['id']}» var ikke med i den lagrede gjennomgangen")
+        elif a["sha256"] != f["sha256"]:
+            notes.append(f"treet «{f['id']}» er endret siden (versjon {a['version']} → {f['version']})")
+    return notes
