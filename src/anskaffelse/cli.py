@@ -228,7 +228,7 @@ def show(
         from .export import to_mermaid
 
         text = to_mermaid(the_tree)
-        typer.echo(f"```mermaid\n{text}```" if markdown else text, nl=not markdown)
+        typer.echo(f"```mermaid\n{text}```\n" if markdown else text, nl=False)
         return
     from .render import tree_view
 
@@ -424,7 +424,8 @@ def replay(
     answers = {s["key"]: str(s["answer"]) for s in old["steps"] if s["origin"] != "fact"}
     state, stopped = rewalk(engine, tree_id, answers)
     new = build_trace(engine, state, tree_id, dt.datetime.now(dt.UTC), complete=not stopped)
-    changes, notes = compare(old, new, stopped)
+    keys = {q.key for t in catalogue.trees.values() for q in t.questions()}
+    changes, notes = compare(old, new, stopped, keys)
     console = _out_console()
     console.print(f"Lagret {old['date_of_assessment']}, kjørt på nytt med vurderingsdato {engine.day}.", soft_wrap=True)
     for note in notes:

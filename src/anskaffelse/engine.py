@@ -188,6 +188,8 @@ class Engine:
         if question.input == "choice":
             choice = question.choice(str(value))
             return choice.label if choice else str(value)
+        if question.input == "yesno":
+            return str(value).capitalize()
         if isinstance(value, Decimal):
             return format_amount(value)
         if isinstance(value, dt.date):

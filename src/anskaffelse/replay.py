@@ -36,8 +36,14 @@ def rewalk(engine: Engine, tree_id: str, answers: dict[str, str]) -> tuple[State
     return state, ""
 
 
-def compare(old: dict[str, Any], new: dict[str, Any], stopped: str) -> tuple[list[str], list[str]]:
-    """Differences between two traces: (changes to the walk, notes on changed files)."""
+def compare(
+    old: dict[str, Any], new: dict[str, Any], stopped: str, known_keys: set[str]
+) -> tuple[list[str], list[str]]:
+    """Differences between two traces: (changes to the walk, notes on changed files).
+
+    `known_keys` are the answer keys of today's catalogue: a saved question whose key is gone
+    from it is reported even when the walk stopped before it would have been asked.
+    """
     changes: list[str] = []
     old_steps = {s["key"]: s for s in old["steps"]}
     new_steps = {s["key"]: s for s in new["steps"]}
@@ -56,8 +62,12 @@ def compare(old: dict[str, Any], new: dict[str, Any], stopped: str) -> tuple[lis
             changes.append(f"steg {n} «{step['key']}»: kildene er endret: {was} → {now}")
     asked_now = set(new_steps)
     for key, step in old_steps.items():
-        if key not in asked_now and not stopped:
-            changes.append(f"spørsmålet «{key}» stilles ikke lenger: {step['question']}")
+        if key in asked_now:
+            continue
+        if key not in known_keys:
+            changes.append(f"spørsmålet «{key}» finnes ikke lenger: {step['question']}")
+        elif not stopped:
+            changes.append(f"spørsmålet «{key}» stilles ikke lenger på denne veien: {step['question']}")
     if stopped:
         changes.append(f"gjennomgangen stopper: {stopped}")
     changes += _threshold_changes(old["thresholds"], new["thresholds"])

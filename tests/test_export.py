@@ -1,0 +1,289 @@
+"""The lawyer's outputs: markdown report, trace JSON (with its schema), replay and the Mermaid map."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+from typer.testing import CliRunner
+
+from anskaffelse.answers import Answers
+from anskaffelse.cli import app
+from anskaffelse.export import build_trace, to_markdown, to_mermaid
+from anskaffelse.model import Branch, Call, Goto, Outcome, Question
+from anskaffelse.paths import enumerate_paths
+from anskaffelse.session import walk
+from conftest import KINDS, SKETCH, engine_for
+
+CREATED = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+SPECIALS = "| * # <b>fet</b> & [lenke](http://x) `kode` _u_ ~s~ <script>alert(1)</script>\n- ny linje"
+runner = CliRunner()
+
+
+def trace_of(root: Path, tree: str, answers: dict[str, str], day: dt.date = dt.date(2026, 11, 27)) -> dict[str, Any]:
+    engine = engine_for(root, day)
+    state = walk(engine, tree, Answers(answers), None)
+    data = build_trace(engine, state, tree, CREATED, complete=True)
+    for f in data["tree"]["files"]:
+        f["file"] = os.path.basename(f["file"])  # snapshots must not depend on where the repository lies
+    return data
+
+
+def parse(markdown: str) -> Any:
+    return MarkdownIt("commonmark").use(footnote_plugin).parse(markdown)
+
+
+def test_markdown_structure_headings_list_items_and_footnotes() -> None:
+    data = trace_of(
+        SKETCH,
+        "reserverte-kontrakter",
+        {"tjenestetype": "helse_sosial", "kontraktsverdi": "9 mill", "utbytteforbud": "ja"},
+    )
+    tokens = parse(to_markdown(data))
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings == [
+        "Vurdering: Kan konkurransen reserveres?",
+        "Spørsmål og svar",
+        "Terskelverdier brukt",
+        "Resultat",
+        "Hvorfor",
+        "Neste steg",
+        "Til anskaffelsesprotokollen",
+    ]
+    ordered = [i for i, t in enumerate(tokens) if t.type == "ordered_list_open"]
+    assert len(ordered) == 1
+    items = sum(1 for t in tokens if t.type == "list_item_open")
+    assert items == 5 + 2 + 3 + 1 + 2 + 4  # metadata+files, neste steg, svar, terskel, protokoll-fakta
+    footnotes = [t for t in tokens if t.type == "footnote_open"]
+    assert len(footnotes) == 3  # foa-30-1, foa-30-2a, foa-5-3 – each once
+    html = MarkdownIt("commonmark").use(footnote_plugin).render(to_markdown(data))
+    assert 'href="https://lovdata.no/forskrift/2016-08-12-974/%C2%A730-2a"' in html
+
+
+def test_user_text_full_of_markdown_and_html_stays_literal() -> None:
+    answers = {"kjopertype": "stat", "belop": "2 mill", "frist": "2026-12-01", "beskrivelse": SPECIALS, "haster": "nei"}
+    data = trace_of(KINDS, "hoved", answers)
+    markdown = to_markdown(data)
+    html = MarkdownIt("commonmark").use(footnote_plugin).render(markdown)
+    for tag in ("<b>fet", "<script>alert", "<code>kode", "<em>u", "<del>", '<a href="http://x"'):
+        assert tag not in html
+    assert "&lt;b&gt;fet&lt;/b&gt;" in html and "&lt;script&gt;" in html
+    assert "[lenke](http://x)" in html and "| * #" in html and "`kode`" in html
+    tokens = parse(markdown)
+    answer_items = [
+        tokens[i + 2].content
+        for i, t in enumerate(tokens)
+        if t.type == "list_item_open" and "Beskriv" in tokens[i + 2].content
+    ]
+    # In the answers and in the protocol facts; the pasted newline opened no list item of its own.
+    assert len(answer_items) == 2 and all("\\<script\\>" in item and "- ny linje" in item for item in answer_items)
+    assert len([t for t in tokens if t.type == "heading_open"]) == 8
+
+
+def test_same_trace_same_bytes() -> None:
+    data = trace_of(SKETCH, "ideell-status", {"utbytteforbud": "vet_ikke"})
+    assert to_markdown(data) == to_markdown(json.loads(json.dumps(data)))
+
+
+SNAPSHOT_WALKS = {
+    "sketch-reservert": (
+        SKETCH,
+        "reserverte-kontrakter",
+        {"tjenestetype": "helse_sosial", "kontraktsverdi": "7 800 000", "utbytteforbud": "ja"},
+    ),
+    "sketch-integrering": (SKETCH, "reserverte-kontrakter", {"tjenestetype": "annet"}),
+    "kinds-call-end": (
+        KINDS,
+        "hoved",
+        {
+            "kjopertype": "kommune",
+            "belop": "1,3 mill",
+            "frist": "1.2.2027",
+            "beskrivelse": SPECIALS,
+            "haster": "ja",
+            "spor": "b",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNAPSHOT_WALKS))
+def test_markdown_snapshot(name: str) -> None:
+    root, tree, answers = SNAPSHOT_WALKS[name]
+    markdown = to_markdown(trace_of(root, tree, answers))
+    snapshot = SNAPSHOTS / f"{name}.md"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        snapshot.write_text(markdown, encoding="utf-8")
+    assert markdown == snapshot.read_text(encoding="utf-8")
+
+
+def test_every_trace_of_every_path_matches_the_shipped_schema() -> None:
+    schema = json.loads(resources.files("anskaffelse").joinpath("trace.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    checked = 0
+    for root, tree in ((SKETCH, "reserverte-kontrakter"), (KINDS, "hoved")):
+        engine = engine_for(root)
+        for path in enumerate_paths(engine, tree):
+            state = walk(engine, tree, Answers(dict(path.answers)), None)
+            data = json.loads(json.dumps(build_trace(engine, state, tree, CREATED, complete=True)))
+            validator.validate(data)
+            checked += 1
+    assert checked == 12
+    broken = json.loads(json.dumps(build_trace(engine, state, tree, CREATED, complete=True)))
+    broken["steps"][0]["origin"] = "gjettet"
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(broken)
+
+
+def _count_mermaid(text: str) -> tuple[int, int]:
+    body = [line.strip() for line in text.splitlines()[1:] if not line.strip().startswith("classDef")]
+    edges = [line for line in body if "-->" in line]
+    nodes = [line for line in body if "-->" not in line]
+    return len(nodes), len(edges)
+
+
+@pytest.mark.parametrize(("root", "tree"), [(SKETCH, "reserverte-kontrakter"), (KINDS, "hoved"), (KINDS, "under")])
+def test_mermaid_has_one_node_per_tree_node_and_one_edge_per_choice_rule_and_return(root: Path, tree: str) -> None:
+    the_tree = engine_for(root).catalogue.trees[tree]
+    text = to_mermaid(the_tree)
+    assert text.startswith("flowchart TD\n")
+    ends = sum(1 for n in the_tree.nodes.values() if isinstance(n, Call) for _, t in n.returns if t == "end")
+    expected_edges = sum(
+        len(n.choices) or 1
+        if isinstance(n, Question)
+        else len(n.rules)
+        if isinstance(n, Branch)
+        else len(n.returns)
+        if isinstance(n, Call)
+        else 0
+        for n in the_tree.nodes.values()
+    )
+    assert _count_mermaid(text) == (len(the_tree.nodes) + ends, expected_edges)
+    ids = set(re.findall(r"\bn_[A-Za-z0-9_]+", text))
+    assert {f"n_{node_id.replace('-', '_')}" for node_id in the_tree.nodes} <= ids
+    verdicts = [n.verdict for n in the_tree.nodes.values() if isinstance(n, Outcome)]
+    assert text.count(":::") == len(verdicts)
+    assert all(isinstance(n, (Question, Branch, Call, Goto, Outcome)) for n in the_tree.nodes.values())
+
+
+def test_show_mermaid_markdown_is_a_fenced_block() -> None:
+    result = runner.invoke(app, ["show", "ideell-status", "--trees", str(SKETCH), "--mermaid", "--markdown"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("```mermaid\nflowchart TD\n") and result.stdout.endswith("```\n")
+
+
+def test_show_paths_markdown_lists_every_path() -> None:
+    result = runner.invoke(app, ["show", "reserverte-kontrakter", "--trees", str(SKETCH), "--paths", "--markdown"])
+    assert result.exit_code == 0
+    lines = [line for line in result.stdout.splitlines() if re.match(r"^\d+\. ", line)]
+    assert len(lines) == 5
+    assert (
+        "tjenestetype = Andre tjenester eller varer → **reserverte\\-kontrakter/integrering** (Må vurderes nærmere)"
+        in lines[0]
+        or any("integrering" in line for line in lines)
+    )
+
+
+# --- replay -------------------------------------------------------------------------------
+
+
+def save(tmp_path: Path, amount: str) -> tuple[Path, Path]:
+    catalogue = tmp_path / "trær"
+    if not catalogue.exists():
+        shutil.copytree(SKETCH, catalogue)
+    trace = tmp_path / f"vurdering-{amount.replace(' ', '')}.json"
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "reserverte-kontrakter",
+            "--trees",
+            str(catalogue),
+            "--dato",
+            "2025-01-01",
+            "--non-interactive",
+            "--set",
+            "tjenestetype=helse_sosial",
+            "--set",
+            f"kontraktsverdi={amount}",
+            "--set",
+            "utbytteforbud=ja",
+            "--trace",
+            str(trace),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    return catalogue, trace
+
+
+def replay(catalogue: Path, trace: Path) -> tuple[int, str]:
+    result = runner.invoke(app, ["replay", str(trace), "--trees", str(catalogue), "--dato", "2025-01-01"])
+    return result.exit_code, " ".join(result.stdout.split())
+
+
+def test_replay_unchanged(tmp_path: Path) -> None:
+    code, out = replay(*save(tmp_path, "9 mill"))
+    assert code == 0 and "uendret" in out
+
+
+def test_replay_reports_a_changed_threshold_and_the_changed_outcome(tmp_path: Path) -> None:
+    catalogue, trace = save(tmp_path, "9 mill")
+    path = catalogue / "terskelverdier.yaml"
+    path.write_text(path.read_text().replace("7800000", "10000000"))
+    code, out = replay(catalogue, trace)
+    assert code == 3
+    assert "terskelverdien «eos-helse-sosial»: 7800000 (fra 2024-03-14) → 10000000 (fra 2024-03-14)" in out
+    assert (
+        "resultatet er endret: reserverte-kontrakter/kan_reservere (tillatt) → "
+        "reserverte-kontrakter/under_terskel (tillatt)" in out
+    )
+    assert "spørsmålet «utbytteforbud» stilles ikke lenger på denne veien" in out
+
+
+def test_replay_stops_at_a_question_the_saved_answers_do_not_answer(tmp_path: Path) -> None:
+    catalogue, trace = save(tmp_path, "7 500 000")
+    path = catalogue / "terskelverdier.yaml"
+    path.write_text(path.read_text().replace("7800000", "7400000"))
+    code, out = replay(catalogue, trace)
+    assert code == 3
+    assert "steg 3: nytt spørsmål «utbytteforbud»" not in out  # a stopped walk has no step 3
+    assert "gjennomgangen stopper: nytt spørsmål «utbytteforbud»" in out
+    assert "resultatet: reserverte-kontrakter/under_terskel (tillatt) → (intet resultat)" in out
+
+
+def test_replay_reports_a_changed_outcome_text_and_sources(tmp_path: Path) -> None:
+    catalogue, trace = save(tmp_path, "7 500 000")
+    path = catalogue / "reserverte-kontrakter.yaml"
+    text = path.read_text()
+    text = text.replace("title: Under terskelverdien gjelder bare del I", "title: Under terskelverdien gjelder del I")
+    old_sources = "steps: [Følg de grunnleggende prinsippene]\n      sources: [loa-4]"
+    text = text.replace(old_sources, old_sources.replace("[loa-4]", "[loa-4, foa-30-1]"))
+    path.write_text(text)
+    code, out = replay(catalogue, trace)
+    assert code == 3
+    assert "resultatet «under_terskel»: svaret er endret" in out
+    assert "rettslig grunnlag er endret: LOA § 4 → LOA § 4, FOA § 30-1" in out
+    assert "treet «reserverte-kontrakter» er endret siden (versjon 2026.1 → 2026.1)" in out
+
+
+def test_replay_reports_a_removed_question_and_the_new_one_it_stops_at(tmp_path: Path) -> None:
+    catalogue, trace = save(tmp_path, "9 mill")
+    path = catalogue / "ideell-status.yaml"
+    path.write_text(path.read_text().replace("utbytteforbud", "vedtekter_utbytte"))
+    code, out = replay(catalogue, trace)
+    assert code == 3
+    assert "spørsmålet «utbytteforbud» finnes ikke lenger" in out
+    assert "gjennomgangen stopper: nytt spørsmål «vedtekter_utbytte»" in out
+    assert "resultatet: reserverte-kontrakter/kan_reservere (tillatt) → (intet resultat)" in out
