@@ -21,11 +21,18 @@ class Answers:
     tree: str | None = None
     origin: str = ""  # the file they came from, for messages
     date: str | None = None  # a trace's date of assessment
+    expect: str | None = None  # the outcome id a case file expects (checked by `run`)
 
     def merged(self, other: Answers) -> Answers:
         values = dict(self.values)
         values.update(other.values)
-        return Answers(values, other.tree or self.tree, other.origin or self.origin, other.date or self.date)
+        return Answers(
+            values,
+            other.tree or self.tree,
+            other.origin or self.origin,
+            other.date or self.date,
+            other.expect or self.expect,
+        )
 
 
 def load_answers(path: str | os.PathLike[str]) -> Answers:
@@ -41,15 +48,16 @@ def load_answers(path: str | os.PathLike[str]) -> Answers:
         raise UsageError(f"{y.loc}: svarfilen må være en tabell med «answers:» (eller en lagret trace)")
     if "schema" in y.items:
         return _from_trace(y, shown)
-    allowed = ("tree", "answers", "dato")
+    allowed = ("tree", "answers", "dato", "description", "expect")
     for key, (key_y, _) in y.items.items():
         if key not in allowed:
             raise UsageError(f"{key_y.loc}: ukjent nøkkel «{key}» i svarfilen; tillatt: {', '.join(allowed)}")
     answers_y = y.items.get("answers", (None, None))[1]
     if answers_y is None:
         raise UsageError(f"{y.loc}: svarfilen mangler «answers:»")
+    _scalar(y, "description")  # free text for the reader; must still be a single value
     if isinstance(answers_y, YScalar) and answers_y.tag == _NULL:
-        return Answers({}, _scalar(y, "tree"), shown, _scalar(y, "dato"))
+        return Answers({}, _scalar(y, "tree"), shown, _scalar(y, "dato"), _scalar(y, "expect"))
     if not isinstance(answers_y, YMap):
         raise UsageError(f"{answers_y.loc}: «answers» må være en tabell: spørsmål: svar")
     values: dict[str, str] = {}
@@ -59,7 +67,7 @@ def load_answers(path: str | os.PathLike[str]) -> Answers:
                 f"{value_y.loc}: svaret på «{key}» må være én verdi, ikke en liste eller tabell eller tomt"
             )
         values[key] = value_y.text
-    return Answers(values, _scalar(y, "tree"), shown, _scalar(y, "dato"))
+    return Answers(values, _scalar(y, "tree"), shown, _scalar(y, "dato"), _scalar(y, "expect"))
 
 
 def _scalar(m: YMap, key: str) -> str | None:

@@ -304,6 +304,12 @@ def run(
         _save_partial(engine, stop.state, tree_id, created, trace)
         raise
     data = build_trace(engine, state, tree_id, created, complete=True)
+    if preset.expect and data["outcome"] and data["outcome"]["node"] != preset.expect:
+        _err_console().print(
+            f"[yellow]⚠ svarfilen forventer utfallet «{preset.expect}», men gjennomgangen endte i "
+            f"«{data['outcome']['node']}»[/]",
+            soft_wrap=True,
+        )
     if trace:
         _write(trace, json.dumps(data, ensure_ascii=False, indent=2) + "\n", force=True)
     if markdown:

@@ -67,13 +67,27 @@ def candidates(question: Question, probes: list[Decimal], day: dt.date) -> list[
 
 
 def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
-    """Depth-first over every candidate answer; paths that pass the same nodes are kept once."""
+    """Depth-first over every candidate answer; paths that pass the same nodes are kept once.
+
+    Two open questions with the same position, call stack and shared facts have the same future,
+    so that future is explored once (from the first of them): every distinct way on from every
+    point is walked, without multiplying the sub-trees a composite tree like `veiviser` calls.
+    """
     probes = amount_probes(engine)
+    relevant = _Relevance(engine)
     found: dict[tuple[tuple[str, str], ...], WalkedPath] = {}
+    expanded: set[object] = set()
     todo: list[tuple[State, tuple[tuple[str, str], ...]]] = [(engine.start(tree_id), ())]
     while todo:
         state, answers = todo.pop()
         question = engine.question(state)
+        if question is not None:
+            future = relevant.of_state(state)
+            known = tuple(sorted((k, str(v)) for k, v in state.facts.items() if k in future))
+            key = (state.tree, state.node, state.stack, known)
+            if key in expanded:
+                continue
+            expanded.add(key)
         if question is None:
             outcome = engine.outcome(state)
             assert outcome is not None
@@ -111,3 +125,48 @@ def questions_left(engine: Engine, tree_id: str, node_id: str, memo: dict[tuple[
         result = own + max((questions_left(engine, tree_id, t, memo) for t in node.targets()), default=0)
     memo[key] = result
     return result
+
+
+class _Relevance:
+    """Which facts can still change a walk from a node on: asked or tested downstream, across calls."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.trees = engine.catalogue.trees
+        self.memo: dict[tuple[str, str], frozenset[str]] = {}
+
+    def of_state(self, state: State) -> frozenset[str]:
+        result = self.of_node(state.tree, state.node)
+        for frame in state.stack:
+            call = self.trees[frame.tree].nodes[frame.node]
+            for target in call.targets():
+                result |= self.of_node(frame.tree, target)
+        return result
+
+    def of_node(self, tree_id: str, node_id: str) -> frozenset[str]:
+        key = (tree_id, node_id)
+        if key in self.memo:
+            return self.memo[key]
+        self.memo[key] = frozenset()  # cycles cannot occur in a validated catalogue
+        node = self.trees[tree_id].nodes.get(node_id)
+        found: set[str] = set()
+        if isinstance(node, Question) and node.fact:
+            found.add(node.fact)
+        if isinstance(node, Branch):
+            for rule in node.rules:
+                found |= _facts(rule.when) if rule.when else set()
+        if isinstance(node, (Call, Goto)) and node.tree in self.trees:
+            found |= self.of_node(node.tree, self.trees[node.tree].start)
+        for target in node.targets() if node else ():
+            found |= self.of_node(tree_id, target)
+        self.memo[key] = frozenset(found)
+        return self.memo[key]
+
+
+def _facts(cond: Condition) -> set[str]:
+    if isinstance(cond, Compare):
+        return {cond.fact}
+    if isinstance(cond, Not):
+        return _facts(cond.item)
+    if isinstance(cond, (AllOf, AnyOf)):
+        return set().union(*(_facts(c) for c in cond.items))
+    return set()

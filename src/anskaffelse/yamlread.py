@@ -8,7 +8,9 @@ non-standard tags are refused here, with the position of the offence.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -48,6 +50,7 @@ class YScalar:
     tag: str
     loc: Location
     plain: bool  # written without quotes: YAML may have read it as a bool, number or date
+    refused: bool = False  # stands in for an alias or a foreign tag that was refused
 
 
 @dataclass
@@ -100,94 +103,198 @@ def parse(data: bytes, shown: str) -> tuple[Y, list[Finding]]:
     Duplicate keys, aliases and foreign tags are findings: the rest of the file is still read,
     so that `validate` can report every problem at once.
     """
+    text = _decode(data, shown)
+    loader = _Loader(text)
+    try:
+        return _Builder(loader, shown).document()
+    except yaml.MarkedYAMLError as exc:
+        raise YamlProblem(_yaml_finding(exc, text, shown)) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Finding(Location(shown, 1, 1), f"ugyldig YAML ({exc})")) from None
+    finally:
+        loader.dispose()
+
+
+def _decode(data: bytes, shown: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlProblem(Finding(Location(shown, 1, 1), "filen er lagret som UTF-16; lagre den som UTF-8"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        col = len(data[: exc.start].rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
         raise YamlProblem(
-            Finding(Location(shown, line, 1), "filen er ikke gyldig UTF-8; lagre den som UTF-8")
+            Finding(Location(shown, line, col), "filen er ikke gyldig UTF-8; lagre den som UTF-8")
         ) from None
-    if "\x00" in text:
-        raise YamlProblem(Finding(Location(shown, 1, 1), "filen inneholder NUL-tegn; er det en binærfil?"))
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        raise YamlProblem(_yaml_finding(exc, shown)) from None
-    except yaml.YAMLError as exc:
-        raise YamlProblem(Finding(Location(shown, 1, 1), f"ugyldig YAML ({exc})")) from None
-    except RecursionError:
-        raise YamlProblem(Finding(Location(shown, 1, 1), "for dyp nøsting i YAML-filen")) from None
-    if node is None:
-        raise YamlProblem(Finding(Location(shown, 1, 1), "filen er tom"))
-    converter = _Converter(shown)
-    return converter.convert(node, 0), converter.findings
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        char = bad.group()
+        message = (
+            "filen inneholder NUL-tegn; er det en binærfil?"
+            if char == "\x00"
+            else f"tegnet U+{ord(char):04X} er ikke tillatt i YAML (et kontrolltegn eller usynlig tegn); fjern det"
+        )
+        raise YamlProblem(Finding(Location(shown, line, col), message))
+    return text
 
 
-def _yaml_finding(exc: yaml.MarkedYAMLError, shown: str) -> Finding:
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_ALIAS = "ankere og aliaser (&navn / *navn) er ikke tillatt i disse filene"
+_MERGE = "sammenslåingsnøkler («<<») er ikke tillatt"
+_QUOTE_HINT = "sett teksten i anførselstegn"
+# libyaml's and PyYAML's problems (substrings), in Norwegian; the first match wins.
+_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("tab character", "tabulator i innrykk; YAML krever mellomrom"),
+    ("'\\t'", "tabulator i innrykk; YAML krever mellomrom"),
+    ("expected a single document", "filen har flere YAML-dokumenter (---); én fil skal ha ett dokument"),
+    ("but found another document", "filen har flere YAML-dokumenter (---); én fil skal ha ett dokument"),
+    ("exceeded maximum nesting depth", f"for dyp nøsting (mer enn {MAX_DEPTH} nivåer)"),
+    ("undefined alias", _ALIAS),
+    ("mapping values are not allowed", f"kolon («: ») der det ikke kan stå; {_QUOTE_HINT}, eller sjekk innrykket"),
+    ("unexpected ':'", f"kolon («: ») der det ikke kan stå; {_QUOTE_HINT}"),
+    ("could not find expected ':'", "fant ikke kolon («:») etter nøkkelen; sjekk linjen og innrykket"),
+    ("did not find expected key", "fant ikke en nøkkel der den var ventet; sjekk innrykket"),
+    ("expected '-' indicator", "fant ikke et listeelement («- ») der det var ventet; sjekk innrykket"),
+    ("block sequence entries are not allowed", "listeelement («- ») der det ikke kan stå; sjekk innrykket"),
+    ("expected ',' or ']'", "listen i [ ] mangler «,» eller avsluttende «]»"),
+    ("expected ',' or '}'", "tabellen i { } mangler «,» eller avsluttende «}»"),
+    (
+        "unexpected end of stream",
+        "filen slutter midt i en verdi; mangler et avsluttende anførselstegn eller en parentes?",
+    ),
+    ("unknown escape character", "ukjent tegn etter «\\» i tekst i doble anførselstegn; bruk enkle anførselstegn"),
+    ("expected node content", "forventet en verdi her"),
+)
+
+
+def _yaml_finding(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Finding:
     mark = exc.problem_mark or exc.context_mark
     loc = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
     problem = (exc.problem or "").strip()
-    if "'\\t'" in problem or "\t" in problem:
-        return Finding(loc, "tabulator i innrykk; YAML krever mellomrom")
-    if "expected a single document" in problem or "but found another document" in problem:
-        return Finding(loc, "filen har flere YAML-dokumenter (---); én fil skal ha ett dokument")
+    if "cannot start any token" in problem and mark is not None and 0 <= mark.index < len(text):
+        char = text[mark.index]
+        if char == "\t":
+            return Finding(loc, "tabulator i innrykk; YAML krever mellomrom")
+        return Finding(loc, f"tegnet «{char}» kan ikke begynne en verdi; {_QUOTE_HINT}")
+    for needle, message in _PROBLEMS:
+        if needle in problem:
+            return Finding(loc, message)
     context = f"{exc.context}; " if exc.context else ""
-    return Finding(loc, f"ugyldig YAML: {context}{problem}")
+    return Finding(loc, f"ugyldig YAML ({context}{problem})")
 
 
-class _Converter:
-    def __init__(self, shown: str) -> None:
+@dataclass
+class _Frame:
+    """An open mapping or sequence while the events are read."""
+
+    node: YMap | YSeq
+    tag: str
+    start: Any  # a yaml Mark (pure-Python or libyaml)
+    key: YScalar | None = None
+    has_key: bool = False
+
+
+class _Builder:
+    """Builds Y values straight from parser events: no recursion, nothing constructed, aliases never followed."""
+
+    def __init__(self, loader: Any, shown: str) -> None:
+        self.loader = loader
         self.shown = shown
-        self.seen: set[int] = set()
         self.findings: list[Finding] = []
 
-    def loc(self, node: yaml.Node) -> Location:
-        mark = node.start_mark
+    def loc(self, mark: Any) -> Location:
         return Location(self.shown, mark.line + 1, mark.column + 1)
 
-    def fail(self, node: yaml.Node, message: str) -> YamlProblem:
-        return YamlProblem(Finding(self.loc(node), message))
-
-    def note(self, node: yaml.Node, message: str) -> YScalar:
+    def note(self, mark: Any, message: str) -> YScalar:
         """Record a finding and stand in an empty scalar for the refused node."""
-        self.findings.append(Finding(self.loc(node), message))
-        return YScalar("", _STD + "null", self.loc(node), True)
+        self.findings.append(Finding(self.loc(mark), message))
+        return YScalar("", _STD + "null", self.loc(mark), True, refused=True)
 
-    def convert(self, node: yaml.Node, depth: int) -> Y:
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"for dyp nøsting (mer enn {MAX_DEPTH} nivåer)")
-        if id(node) in self.seen:
-            # An alias is the same node object again; refusing it keeps "billion laughs" bounded.
-            return self.note(node, "ankere og aliaser (&navn / *navn) er ikke tillatt i disse filene")
-        self.seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag not in SCALAR_TAGS:
-                return self.note(node, f"YAML-taggen «{node.tag}» er ikke tillatt")
-            return YScalar(str(node.value), node.tag, self.loc(node), not node.style)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _STD + "seq":
-                return self.note(node, f"YAML-taggen «{node.tag}» er ikke tillatt")
-            return YSeq(self.loc(node), [self.convert(item, depth + 1) for item in node.value])
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != _STD + "map":
-                return self.note(node, f"YAML-taggen «{node.tag}» er ikke tillatt")
-            return self.mapping(node, depth)
-        return self.note(node, "ukjent YAML-node")
+    def document(self) -> tuple[Y, list[Finding]]:
+        loader = self.loader
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            raise YamlProblem(Finding(Location(self.shown, 1, 1), "filen er tom"))
+        loader.get_event()  # document start
+        root = self.node()
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            raise YamlProblem(
+                Finding(
+                    self.loc(event.start_mark), "filen har flere YAML-dokumenter (---); én fil skal ha ett dokument"
+                )
+            )
+        return root, self.findings
 
-    def mapping(self, node: yaml.MappingNode, depth: int) -> YMap:
-        result = YMap(self.loc(node))
-        for key_node, value_node in node.value:
-            if key_node.tag == _STD + "merge":
-                self.note(key_node, "sammenslåingsnøkler («<<») er ikke tillatt")
+    def node(self) -> Y:
+        stack: list[_Frame] = []
+        while True:
+            event = self.loader.get_event()
+            value: Y
+            if isinstance(event, yaml.AliasEvent):
+                # Refused where it stands: "billion laughs" is never expanded, not even once.
+                value = self.note(event.start_mark, _ALIAS)
+            elif isinstance(event, yaml.ScalarEvent):
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                if tag == _STD + "merge":
+                    value = self.note(event.start_mark, _MERGE)
+                elif tag not in SCALAR_TAGS:
+                    value = self.note(event.start_mark, f"YAML-taggen «{tag}» er ikke tillatt")
+                else:
+                    value = YScalar(str(event.value), tag, self.loc(event.start_mark), not event.style)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(
+                        Finding(self.loc(event.start_mark), f"for dyp nøsting (mer enn {MAX_DEPTH} nivåer)")
+                    )
+                is_map = isinstance(event, yaml.MappingStartEvent)
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = self.loader.resolve(yaml.MappingNode if is_map else yaml.SequenceNode, None, event.implicit)
+                loc = self.loc(event.start_mark)
+                stack.append(_Frame(YMap(loc) if is_map else YSeq(loc), tag, event.start_mark))
                 continue
-            key = self.convert(key_node, depth + 1)
-            if not isinstance(key, YScalar):
-                self.note(key_node, "en nøkkel må være en enkel tekst, ikke en liste eller tabell")
-                continue
-            if key.text in result.items:
-                first = result.items[key.text][0].loc
-                # PyYAML would silently keep the last value; a lawyer's edit must not vanish.
-                self.note(key_node, f"nøkkelen «{key.text}» står to ganger (første gang på linje {first.line})")
-                continue
-            result.items[key.text] = (key, self.convert(value_node, depth + 1))
-        return result
+            else:  # the end of a mapping or sequence
+                frame = stack.pop()
+                expected = _STD + ("map" if isinstance(frame.node, YMap) else "seq")
+                if frame.tag == expected:
+                    value = frame.node
+                else:
+                    value = self.note(frame.start, f"YAML-taggen «{frame.tag}» er ikke tillatt")
+            if not stack:
+                return value
+            self.add(stack[-1], value)
+
+    def add(self, frame: _Frame, value: Y) -> None:
+        node = frame.node
+        if isinstance(node, YSeq):
+            node.items.append(value)
+            return
+        if not frame.has_key:
+            frame.has_key = True
+            frame.key = self.key(node, value)
+            return
+        frame.has_key = False
+        if frame.key is not None:
+            node.items[frame.key.text] = (frame.key, value)
+
+    def key(self, node: YMap, key: Y) -> YScalar | None:
+        """The key of a mapping entry, or None when the entry is to be left out."""
+        if not isinstance(key, YScalar):
+            self.findings.append(Finding(key.loc, "en nøkkel må være en enkel tekst, ikke en liste eller tabell"))
+            return None
+        if key.refused:
+            return None
+        if key.text in node.items:
+            first = node.items[key.text][0].loc
+            # PyYAML would silently keep the last value; a lawyer's edit must not vanish.
+            self.findings.append(
+                Finding(key.loc, f"nøkkelen «{key.text}» står to ganger (første gang på linje {first.line})")
+            )
+            return None
+        return key
