@@ -319,7 +319,8 @@ def run(
         return
     from .render import report
 
-    _out_console().print(report(data, _walk_warnings(engine, state)))
+    console = _out_console()
+    console.print(report(data, _walk_warnings(engine, state), console.width))
 
 
 def _walk_warnings(engine: Any, state: Any) -> list[str]:

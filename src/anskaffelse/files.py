@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -18,21 +20,39 @@ def write_text(path: str | os.PathLike[str], text: str, *, force: bool = True) -
         raise UsageError(f"{target}: mappen «{target.parent}» finnes ikke")
     if target.exists() and not force:
         raise UsageError(f"{target}: filen finnes allerede; bruk --force for å skrive over den")
+    temp: str | None = None
     try:
+        mode = _mode_for(target)
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="replace", newline="\n") as out:
             out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, mode)  # mkstemp makes 0600; a report gets the mode any new (or the old) file would have
         os.replace(temp, target)
+        temp = None
     except PermissionError:
         raise UsageError(f"{target}: mangler skrivetilgang") from None
     except OSError as exc:
         raise UsageError(f"{target}: kan ikke skrive filen ({exc.strerror})") from None
+    finally:
+        if temp is not None:  # never leave a half-written temporary file behind
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
     return target
+
+
+def _mode_for(target: Path) -> int:
+    if target.exists():
+        return stat.S_IMODE(target.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_partial(text: str) -> Path:
     """A partial trace in a private temporary file (mode 600), for resuming with --answers."""
     handle, name = tempfile.mkstemp(prefix="anskaffelse-avbrutt-", suffix=".json")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
+    with os.fdopen(handle, "w", encoding="utf-8", errors="replace") as out:
         out.write(text)
     return Path(name)

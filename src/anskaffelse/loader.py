@@ -517,10 +517,14 @@ def build_threshold_values(what: str, y: yr.Y | None, r: Reader) -> tuple[Thresh
                 r.add(amount_y.loc, f"{what}: amount: {exc}")
         if start is None or amount is None:
             continue
-        if values and start <= values[-1].start:
+        if values and start == values[-1].start:
+            r.add(m.loc, f"{what}: to verdier gjelder fra samme dato {start}; hvilken gjelder da? Fjern den ene")
+            continue
+        if values and start < values[-1].start:
             r.add(
                 m.loc,
-                f"{what}: datoene må stå i stigende rekkefølge uten overlapp ({start} kommer etter {values[-1].start})",
+                f"{what}: datoene må stå i stigende rekkefølge ({start} står etter {values[-1].start}, "
+                "men er tidligere)",
             )
             continue
         values.append(ThresholdValue(start, amount, m.loc))
@@ -553,12 +557,23 @@ def load_catalogue(root: str | os.PathLike[str]) -> tuple[Catalogue, list[Findin
     r = Reader()
     shown_root = yr.display_path(base)
     if not base.is_dir():
-        r.add(Location(shown_root), "finner ikke mappen med trær" if not base.exists() else "er ikke en mappe")
+        if base.exists():
+            message = "er ikke en mappe"
+        elif base.suffix in (".yaml", ".yml"):
+            message = "filen finnes ikke"
+        else:
+            message = "finner ikke mappen med trær"
+        r.add(Location(shown_root), message)
         return Catalogue({}, {}, {}, shown_root), r.findings
     trees: dict[str, Tree] = {}
     sources: dict[str, Source] = {}
     thresholds: dict[str, Threshold] = {}
-    files = catalogue_files(base)
+    try:
+        files = catalogue_files(base)
+    except OSError as exc:
+        reason = "mangler lesetilgang til mappen" if isinstance(exc, PermissionError) else exc.strerror
+        r.add(Location(shown_root), f"kan ikke lese mappen med trær ({reason})")
+        return Catalogue({}, {}, {}, shown_root), r.findings
     for special in (SOURCES_FILE, THRESHOLDS_FILE):
         if not (base / special).is_file():
             r.add(Location(yr.display_path(base / special)), f"katalogen mangler {special}")

@@ -101,6 +101,15 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
     return sorted(found.values(), key=lambda p: p.answers)
 
 
+def questions_left_in_walk(engine: Engine, state: State, memo: dict[tuple[str, str], int]) -> int:
+    """The most questions still to come, counting what follows each pending call's return."""
+    left = questions_left(engine, state.tree, state.node, memo)
+    for frame in state.stack:
+        call = engine.catalogue.trees[frame.tree].nodes[frame.node]
+        left += max((questions_left(engine, frame.tree, t, memo) for t in call.targets()), default=0)
+    return left
+
+
 def questions_left(engine: Engine, tree_id: str, node_id: str, memo: dict[tuple[str, str], int] | None = None) -> int:
     """The most questions any path from this node may still ask (an upper bound: known facts are skipped)."""
     memo = {} if memo is None else memo

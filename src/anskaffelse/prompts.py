@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from typing import Any
 
 import questionary
@@ -11,8 +13,8 @@ from rich.text import Text
 from .engine import Engine, State
 from .errors import AnswerError, Interrupted
 from .model import Question
-from .paths import questions_left
-from .render import answers_table, help_panel, step_row
+from .paths import questions_left_in_walk
+from .render import answers_view, help_panel, step_row
 from .session import Reply
 
 HELP = "\x00help"
@@ -37,7 +39,7 @@ class QuestionaryAsker:
 
     def review(self, engine: Engine, state: State) -> str | None:
         steps = [s for s in state.steps if s.origin != "fact"]
-        self.console.print(answers_table([step_row(s) for s in state.steps]))
+        self.console.print(answers_view([step_row(s) for s in state.steps], self.console.width))
         see, change = "\x00see", "\x00change"
         try:
             what = questionary.select(
@@ -71,9 +73,9 @@ class QuestionaryAsker:
     def ask(self, engine: Engine, state: State, question: Question, default: str | None, can_go_back: bool) -> Reply:
         tree = engine.tree(state.tree)
         help_shown = False
-        left = questions_left(engine, state.tree, state.node, self.memo) - 1
+        left = questions_left_in_walk(engine, state, self.memo) - 1
         where = f"{tree.title} · spørsmål {len(state.steps) + 1}"
-        where += f" · høyst {left} til" if left > 0 else " · siste spørsmål i dette treet" if not state.stack else ""
+        where += f" · høyst {left} til" if left > 0 else " · siste spørsmål"
         while True:
             self.console.print(Text(where, style="dim"))
             raw = self._prompt(engine, question, default, can_go_back)
@@ -98,7 +100,7 @@ class QuestionaryAsker:
         return str(answer)
 
     def _select(self, question: Question, default: str | None, can_go_back: bool) -> questionary.Question:
-        choices: list[questionary.Choice] = [questionary.Choice(c.label, value=c.id) for c in question.choices]
+        choices = [questionary.Choice(_wrapped(c.label), value=c.id) for c in question.choices]
         if question.help or question.sources:
             choices.append(questionary.Choice("? Forklaring", value=HELP))
         if can_go_back:
@@ -131,6 +133,12 @@ class QuestionaryAsker:
             f"{question.text} {hint}", default=default or "", validate=check, qmark="?", **self.prompt_kwargs
         )
         return _Mapped(prompt, {HELP_KEY: HELP, BACK_KEY: BACK})
+
+
+def _wrapped(label: str) -> str:
+    """A long choice label on several lines: a select never wraps, it cuts at the screen edge."""
+    width = max(24, shutil.get_terminal_size().columns - 4)
+    return textwrap.fill(label, width=width, subsequent_indent="   ", break_on_hyphens=False)
 
 
 class _Mapped(questionary.Question):

@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -56,27 +57,53 @@ def findings_text(findings: list[Finding]) -> Text:
     return text
 
 
-def _sources_line(sources: list[dict[str, str]]) -> Text:
-    text = Text()
+def _hanging(rows: list[Text], mark: str = "•", style: str = "") -> Table:
+    """Bullets whose wrapped lines stay indented under the text, not under the bullet."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style=style)
+    grid.add_column(overflow="fold", style=style)
+    for row in rows:
+        grid.add_row(mark, row)
+    return grid
+
+
+def _sources_line(sources: list[dict[str, str]]) -> Table:
+    rows = []
     for source in sources:
-        text.append("• ")
-        text.append(source["citation"], style="bold")
+        text = Text(source["citation"], style="bold")
         if source.get("title"):
             text.append(f" – {source['title']}")
         if source.get("url"):
-            text.append("\n  ")
+            text.append("\n")
             text.append(source["url"], style=f"link {source['url']}")
-        text.append("\n")
-    return text
+        rows.append(text)
+    return _hanging(rows)
 
 
-def _bullets(items: list[str]) -> Text:
-    return Text("\n".join(f"• {item}" for item in items))
+def _bullets(items: list[str]) -> Table:
+    return _hanging([Text(item) for item in items])
 
 
 def step_row(step: Step) -> dict[str, Any]:
     """A recorded step in the shape of a trace step (what answers_table reads)."""
     return {"question": step.question, "answer_label": step.answer_label, "origin": step.origin}
+
+
+def answers_view(steps: list[dict[str, Any]], width: int) -> RenderableType:
+    """A table on a wide screen; on a narrow one a list, which stays readable at 60 columns."""
+    if width >= 90:
+        return answers_table(steps)
+    rows = []
+    for step in steps:
+        answer = Text.assemble(("→ ", ""), (step["answer_label"], "bold"))
+        answer.append(f"  ({ORIGIN_LABELS.get(step['origin'], step['origin'])})", style="dim")
+        rows.append(Group(Text(step["question"]), Padding(answer, (0, 0, 0, 2))))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for n, row in enumerate(rows, 1):
+        grid.add_row(f"{n}.", row)
+    return Group(Text("Dine svar", style="bold italic"), grid)
 
 
 def answers_table(steps: list[dict[str, Any]]) -> Table:
@@ -121,20 +148,20 @@ def outcome_panel(outcome: dict[str, Any]) -> Panel:
 
 
 def thresholds_used(thresholds: list[dict[str, Any]], day: str) -> RenderableType:
-    lines = Text(f"Terskelverdier brukt (vurderingsdato {day}):\n", style="dim")
+    rows = []
     for u in thresholds:
         amount = format_amount(Decimal(str(u["amount"])))
-        lines.append(f"• {u['title']}: {amount} (fra {u['from']}, {u['source']['citation']})\n", style="dim")
-    return lines
+        rows.append(Text(f"{u['title']}: {amount} (fra {u['from']}, {u['source']['citation']})"))
+    return Group(Text(f"Terskelverdier brukt (vurderingsdato {day}):", style="dim"), _hanging(rows, style="dim"))
 
 
-def report(trace: dict[str, Any], warnings: list[str]) -> Group:
+def report(trace: dict[str, Any], warnings: list[str], width: int = 100) -> Group:
     """The whole end-of-walk report for the terminal."""
-    parts: list[RenderableType] = [answers_table(trace["steps"])]
+    parts: list[RenderableType] = [answers_view(trace["steps"], width)]
     if trace["thresholds"]:
         parts.append(thresholds_used(trace["thresholds"], trace["date_of_assessment"]))
-    for warning in warnings:
-        parts.append(Text(f"⚠ {warning}", style="yellow"))
+    if warnings:
+        parts.append(_hanging([Text(w) for w in warnings], mark="⚠", style="yellow"))
     if trace["outcome"]:
         parts.append(outcome_panel(trace["outcome"]))
     return Group(*parts)

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 MAX_AMOUNT = Decimal(10) ** 12
 MAX_TEXT = 2000
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a date outside is a typo, not a procurement
 
 _MULTIPLIERS = (
     (("milliarder", "milliard", "mrd", "mrdnok", "bnok", "b"), Decimal(10) ** 9),
@@ -76,31 +77,39 @@ def _checked_amount(amount: Decimal) -> Decimal:
         raise ValueProblem("forventet et beløp i kroner")
     if amount < 0:
         raise ValueProblem("beløpet kan ikke være negativt")
-    if amount == 0:
-        raise ValueProblem("beløpet må være større enn 0 kr")
     if amount > MAX_AMOUNT:
         raise ValueProblem("beløpet er urimelig stort (over 1 000 milliarder kr); sjekk antall nuller")
-    amount = amount.quantize(Decimal("0.01"))
+    amount = amount.quantize(Decimal("0.01"))  # to whole øre first: 0,001 kr is 0 kr, not an amount
+    if amount == 0:
+        raise ValueProblem("beløpet må være større enn 0 kr")
     return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
 
 
 def parse_date(raw: object) -> dt.date:
     """Read a date as YYYY-MM-DD or DD.MM.YYYY."""
     if isinstance(raw, dt.datetime):
-        return raw.date()
+        return _checked_date(raw.date(), raw)
     if isinstance(raw, dt.date):
-        return raw
+        return _checked_date(raw, raw)
     text = str(raw).strip()
-    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text, re.ASCII)
+    if not match and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
+        raise ValueProblem(f"«{_short(raw)}» er ikke en dato; skriv ÅÅÅÅ-MM-DD, f.eks. 2026-03-01")
     try:
         if match:
             day, month, year = (int(g) for g in match.groups())
-            return dt.date(year, month, day)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return dt.date.fromisoformat(text)
+            found = dt.date(year, month, day)
+        else:
+            found = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueProblem(f"«{_short(raw)}» finnes ikke i kalenderen") from None
-    raise ValueProblem(f"«{_short(raw)}» er ikke en dato; skriv ÅÅÅÅ-MM-DD, f.eks. 2026-03-01")
+    return _checked_date(found, raw)
+
+
+def _checked_date(day: dt.date, raw: object) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueProblem(f"«{_short(raw)}» er utenfor årene {FIRST_YEAR}–{LAST_YEAR}; sjekk årstallet")
+    return day
 
 
 def parse_yesno(raw: object) -> str:
@@ -138,5 +147,6 @@ def format_amount(amount: Decimal) -> str:
 
 
 def _short(raw: object) -> str:
-    text = str(raw).replace("\n", " ")
+    """A raw answer as it may be quoted in a message: one line, no control characters, at most 40 characters."""
+    text = "".join(" " if ch in "\n\r\t" else "\ufffd" if unicodedata.category(ch)[0] == "C" else ch for ch in str(raw))
     return text if len(text) <= 40 else text[:37] + "…"

@@ -88,7 +88,10 @@ def read_bytes(path: str | os.PathLike[str], shown: str) -> bytes:
         if size > MAX_FILE_BYTES:
             raise YamlProblem(Finding(loc, f"filen er for stor ({size // 1024 // 1024} MB; grensen er 5 MB)"))
         with open(path, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:  # a device or a file that grew while it was read
+            raise YamlProblem(Finding(loc, "filen er for stor (grensen er 5 MB)"))
+        return data
     except FileNotFoundError:
         raise YamlProblem(Finding(loc, "filen finnes ikke")) from None
     except PermissionError:
@@ -141,6 +144,8 @@ def _decode(data: bytes, shown: str) -> str:
 
 
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Escapes in quoted text ("\e", "\x1b", "\u009b") can still produce these; a terminal would obey them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ALIAS = "ankere og aliaser (&navn / *navn) er ikke tillatt i disse filene"
 _MERGE = "sammenslåingsnøkler («<<») er ikke tillatt"
 _QUOTE_HINT = "sett teksten i anførselstegn"
@@ -241,7 +246,14 @@ class _Builder:
                 tag = event.tag
                 if tag is None or tag == "!":
                     tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-                if tag == _STD + "merge":
+                control = _CONTROL.search(event.value)
+                if control:
+                    value = self.note(
+                        event.start_mark,
+                        f"teksten inneholder kontrolltegnet U+{ord(control.group()):04X} "
+                        "(fra en escape som «\\e» eller «\\x1b»); fjern det",
+                    )
+                elif tag == _STD + "merge":
                     value = self.note(event.start_mark, _MERGE)
                 elif tag not in SCALAR_TAGS:
                     value = self.note(event.start_mark, f"YAML-taggen «{tag}» er ikke tillatt")
