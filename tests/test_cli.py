@@ -268,3 +268,23 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     code, out, _ = invoke(command, "--help")
     assert code == 0
     assert "Eksempel:" in out and f"anskaffelse {command}" in out
+
+
+def test_a_case_file_is_an_answers_file_and_its_expectation_is_checked(tmp_path: Path) -> None:
+    case = ROOT / "tests" / "cases" / "02-kaffe-arbeidsintegrering-35-prosent.yaml"
+    code, out, err = invoke("run", "--answers", case, "--non-interactive", "--no-review")
+    assert code == 0 and err == ""
+    assert "Dere kan reservere konkurransen for arbeidsintegrerende virksomheter" in " ".join(out.split())
+    code, _, err = invoke("run", "--answers", case, "--non-interactive", "--set", "res_int_andel=under_30")
+    assert code == 0
+    assert "svarfilen forventer utfallet «reservert-integrering», men gjennomgangen endte i «kan-ikke-reservere»" in err
+
+
+def test_the_report_stays_within_60_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    case = ROOT / "tests" / "cases" / "01-sykehjem-reservert-ideelle.yaml"
+    code, out, _ = invoke("run", "--answers", case, "--non-interactive")
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 60
+    assert "Dine svar" in out and "→ 40 000 000 kr" in out  # the narrow list view, not the table
+    assert "┏" not in out.split("╭")[0]

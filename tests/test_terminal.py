@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -91,3 +92,67 @@ def test_python_dash_m_works() -> None:
         [sys.executable, "-m", "anskaffelse", "--version"], capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 0 and result.stdout.startswith("anskaffelse ")
+
+
+def test_ctrl_c_without_trace_offers_a_private_partial_trace_that_resumes(tmp_path: Path) -> None:
+    child = spawn("run", "reserverte-kontrakter", "--trees", str(SKETCH))
+    child.expect("Hva slags tjeneste")
+    child.send(ENTER)
+    child.expect("Anslått samlet verdi")
+    child.sendcontrol("c")
+    child.expect(r"Svarene så langt er lagret i (\S+\.json)")
+    partial = Path(child.match.group(1))
+    child.expect("Fortsett med: anskaffelse run reserverte-kontrakter --answers")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert oct(partial.stat().st_mode & 0o777) == "0o600"
+    result = subprocess.run(
+        [
+            CLI,
+            "run",
+            "--trees",
+            str(SKETCH),
+            "--answers",
+            str(partial),
+            "--set",
+            "kontraktsverdi=1 mill",
+            "--non-interactive",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    partial.unlink()
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["steps"][0]["answer"] == "helse_sosial" and data["outcome"]["node"] == "under_terskel"
+
+
+def test_aeoeaa_can_be_typed_and_are_shown() -> None:
+    child = spawn(
+        "run",
+        "hoved",
+        "--trees",
+        str(Path(__file__).parent / "trees" / "kinds"),
+        "--no-review",
+        "--set",
+        "kjopertype=stat",
+        "--set",
+        "belop=2 mill",
+        "--set",
+        "frist=2026-12-01",
+    )
+    screen = io.StringIO()
+    child.logfile_read = screen
+    child.expect("Beskriv tjenesten kort")
+    child.send("Kafé i Tromsø æøå ÆØÅ" + ENTER)
+    child.expect("Haster det")
+    child.send("nei" + ENTER)
+    child.expect("Stort kjøp")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    report = screen.getvalue().split("Dine svar", 1)[1]
+    assert "Kafé i Tromsø æøå ÆØÅ" in report
