@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +157,29 @@ def test_aeoeaa_can_be_typed_and_are_shown() -> None:
     assert child.exitstatus == 0
     report = screen.getvalue().split("Dine svar", 1)[1]
     assert "Kafé i Tromsø æøå ÆØÅ" in report
+
+
+def _report_in_a_terminal(**env: str) -> str:
+    full = dict(os.environ, COLUMNS="100", LINES="40", TERM="xterm-256color", **env)
+    full.pop("NO_COLOR", None) if "NO_COLOR" not in env else None
+    child = pexpect.spawn(
+        CLI,
+        ["run", "ideell-status", "--trees", str(SKETCH), "--set", "utbytteforbud=ja", "--non-interactive"],
+        env=full,
+        encoding="utf-8",
+        timeout=15,
+        dimensions=(40, 100),
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    return child.before or ""
+
+
+def test_no_color_is_respected_in_a_real_terminal() -> None:
+    coloured = _report_in_a_terminal()
+    plain = _report_in_a_terminal(NO_COLOR="1")
+    colour_code = re.compile(r"\x1b\[[0-9;]*3[0-7](;[0-9]+)*m|\x1b\[[0-9;]*38;")
+    assert colour_code.search(coloured), "the report should be coloured when NO_COLOR is unset"
+    assert not colour_code.search(plain)
+    assert "Leverandøren er ideell" in plain
