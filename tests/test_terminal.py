@@ -160,8 +160,8 @@ def test_aeoeaa_can_be_typed_and_are_shown() -> None:
 
 
 def _report_in_a_terminal(**env: str) -> str:
-    full = dict(os.environ, COLUMNS="100", LINES="40", TERM="xterm-256color", **env)
-    full.pop("NO_COLOR", None) if "NO_COLOR" not in env else None
+    full = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    full.update(COLUMNS="100", LINES="40", TERM="xterm-256color", **env)
     child = pexpect.spawn(
         CLI,
         ["run", "ideell-status", "--trees", str(SKETCH), "--set", "utbytteforbud=ja", "--non-interactive"],
