@@ -456,18 +456,17 @@ def terskler(dato: DatoOpt = None, trees: TreesOpt = None) -> None:
       anskaffelse terskler
       anskaffelse terskler --dato 2024-01-01
     """
-    from rich.text import Text
 
     from .catalog import threshold_warnings
-    from .render import thresholds_table
+    from .render import thresholds_table, warnings_view
 
     catalogue = _catalogue(trees)
     day = _day(dato)
     console = _out_console()
     console.print(thresholds_table(catalogue.thresholds, day, catalogue))
-    for threshold in catalogue.thresholds.values():
-        for warning in threshold_warnings(threshold, day):
-            console.print(Text(f"⚠ {warning}", style="yellow"))
+    warnings = [w for t in catalogue.thresholds.values() for w in threshold_warnings(t, day)]
+    if warnings:
+        console.print(warnings_view(warnings))
 
 
 def main() -> int:

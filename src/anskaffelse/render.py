@@ -155,13 +155,17 @@ def thresholds_used(thresholds: list[dict[str, Any]], day: str) -> RenderableTyp
     return Group(Text(f"Terskelverdier brukt (vurderingsdato {day}):", style="dim"), _hanging(rows, style="dim"))
 
 
+def warnings_view(warnings: list[str]) -> Table:
+    return _hanging([Text(w) for w in warnings], mark="⚠", style="yellow")
+
+
 def report(trace: dict[str, Any], warnings: list[str], width: int = 100) -> Group:
     """The whole end-of-walk report for the terminal."""
     parts: list[RenderableType] = [answers_view(trace["steps"], width)]
     if trace["thresholds"]:
         parts.append(thresholds_used(trace["thresholds"], trace["date_of_assessment"]))
     if warnings:
-        parts.append(_hanging([Text(w) for w in warnings], mark="⚠", style="yellow"))
+        parts.append(warnings_view(warnings))
     if trace["outcome"]:
         parts.append(outcome_panel(trace["outcome"]))
     return Group(*parts)
@@ -253,23 +257,27 @@ def describe_condition(cond: object, catalogue: Catalogue) -> str:
 
 
 def thresholds_table(thresholds: dict[str, Threshold], day: dt.date, catalogue: Catalogue) -> Table:
-    table = Table(title=f"Terskelverdier i kraft {day.isoformat()}", title_justify="left")
-    table.add_column("id", no_wrap=True, style="bold")
-    table.add_column("terskel")
+    checked = sorted({t.checked.isoformat() for t in thresholds.values() if t.checked})
+    table = Table(
+        title=f"Terskelverdier i kraft {day.isoformat()}",
+        title_justify="left",
+        caption=f"Sist sjekket mot kildene: {', '.join(checked) or 'ukjent'}",
+        caption_justify="left",
+    )
+    table.add_column("terskel", ratio=1)
     table.add_column("beløp ekskl. mva.", justify="right", no_wrap=True)
-    table.add_column("fra", no_wrap=True)
-    table.add_column("kilde")
-    table.add_column("sjekket", no_wrap=True)
+    table.add_column("gjelder fra", no_wrap=True)
+    table.add_column("kilde", max_width=16)
     for threshold in thresholds.values():
         value = threshold.value_on(day)
         source = catalogue.sources.get(threshold.source)
+        name = Text(threshold.title)
+        name.append(f"\n{threshold.id}", style="dim")
         table.add_row(
-            escape(threshold.id),
-            escape(threshold.title),
+            name,
             format_amount(value.amount) if value else "–",
             value.start.isoformat() if value else "ingen verdi ennå",
             escape(source.citation if source else threshold.source),
-            threshold.checked.isoformat() if threshold.checked else "–",
         )
     return table
 

@@ -27,6 +27,8 @@ from .model import (
 from .yamlread import Finding
 
 _AMOUNT_OPS = ("gt", "gte", "lt", "lte")
+# Drawing a tree (`show`) and counting the questions left recurse along a route; no real tree comes near.
+MAX_ROUTE = 200
 
 
 def validate(catalogue: Catalogue) -> list[Finding]:
@@ -38,6 +40,7 @@ def validate(catalogue: Catalogue) -> list[Finding]:
         findings.extend(_check_tree(tree, catalogue, facts))
     findings.extend(_check_answer_keys(catalogue, facts))
     findings.extend(_check_tree_cycles(catalogue))
+    findings.extend(_check_route_length(catalogue))
     for threshold in catalogue.thresholds.values():
         if threshold.source not in catalogue.sources:
             add(Finding(threshold.loc, f"terskelen «{threshold.id}» viser til ukjent kilde «{threshold.source}»"))
@@ -308,17 +311,61 @@ def _check_tree_cycles(catalogue: Catalogue) -> Iterator[Finding]:
             if isinstance(node, (Call, Goto)) and node.tree in catalogue.trees:
                 edges[tree.id].append(node)
     state: dict[str, int] = {}
-
-    def visit(tree_id: str, path: list[str]) -> Iterator[Finding]:
-        state[tree_id] = 1
-        for jump in edges[tree_id]:
-            if state.get(jump.tree) == 1:
+    # Iterative depth-first search: a catalogue of a few thousand trees must not exhaust Python's stack.
+    for root in sorted(catalogue.trees):
+        if root in state:
+            continue
+        state[root] = 1
+        path = [root]
+        stack = [iter(edges[root])]
+        while stack:
+            jump = next(stack[-1], None)
+            if jump is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(jump.tree) == 1:
                 loop = path[path.index(jump.tree) :] + [jump.tree]
                 yield Finding(jump.loc, f"trærne kaller hverandre i ring: {' → '.join(loop)}")
             elif jump.tree not in state:
-                yield from visit(jump.tree, path + [jump.tree])
-        state[tree_id] = 2
+                state[jump.tree] = 1
+                path.append(jump.tree)
+                stack.append(iter(edges[jump.tree]))
 
-    for tree_id in sorted(catalogue.trees):
-        if tree_id not in state:
-            yield from visit(tree_id, [tree_id])
+
+def _check_route_length(catalogue: Catalogue) -> Iterator[Finding]:
+    """The longest route from each tree's start, into called trees too, must stay under MAX_ROUTE nodes."""
+    longest: dict[tuple[str, str], int] = {}
+
+    def successors(key: tuple[str, str]) -> list[tuple[str, str]]:
+        tree = catalogue.trees[key[0]]
+        node = tree.nodes[key[1]]
+        found = [(tree.id, t) for t in node.targets() if t in tree.nodes]
+        other = catalogue.trees.get(node.tree) if isinstance(node, (Call, Goto)) else None
+        if other is not None and other.start in other.nodes:
+            found.append((other.id, other.start))
+        return found
+
+    for tree in sorted(catalogue.trees.values(), key=lambda t: t.id):
+        start = (tree.id, tree.start)
+        if tree.start not in tree.nodes:
+            continue
+        stack = [(start, iter(successors(start)))]
+        on_route = {start}
+        while stack:  # iterative post-order, so that a long route cannot exhaust the stack here
+            key, pending = stack[-1]
+            step = next(pending, None)
+            if step is None:
+                stack.pop()
+                on_route.discard(key)
+                longest[key] = 1 + max((longest[s] for s in successors(key)), default=0)
+            elif step in on_route:
+                return  # a cycle, reported by the cycle checks
+            elif step not in longest:
+                on_route.add(step)
+                stack.append((step, iter(successors(step))))
+        if longest[start] > MAX_ROUTE:
+            yield Finding(
+                tree.start_loc or tree.loc,
+                f"den lengste veien fra start i «{tree.id}» går gjennom {longest[start]} noder; "
+                f"grensen er {MAX_ROUTE} – del opp treet",
+            )
