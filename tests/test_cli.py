@@ -288,3 +288,19 @@ def test_the_report_stays_within_60_columns(monkeypatch: pytest.MonkeyPatch) -> 
     assert max(len(line) for line in out.splitlines()) <= 60
     assert "Dine svar" in out and "→ 40 000 000 kr" in out  # the narrow list view, not the table
     assert "┏" not in out.split("╭")[0]
+
+
+def test_an_unexpected_exception_is_an_internal_error_with_exit_70(monkeypatch: pytest.MonkeyPatch) -> None:
+    import anskaffelse.catalog
+
+    def broken(_: object) -> None:
+        raise RuntimeError("simulert feil")
+
+    monkeypatch.setattr(anskaffelse.catalog, "open_catalogue", broken)
+    monkeypatch.setattr("anskaffelse.cli._debug", {"on": False})
+    code, out, err = invoke("list", "--trees", SKETCH)
+    assert code == 70 and out == ""
+    assert "Intern feil i anskaffelse" in err and "--debug" in err
+    assert "Traceback" not in err and "simulert feil" not in err
+    result = runner.invoke(app, ["--debug", "list", "--trees", str(SKETCH)])
+    assert isinstance(result.exception, RuntimeError) and str(result.exception) == "simulert feil"
