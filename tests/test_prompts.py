@@ -129,3 +129,15 @@ def test_ctrl_c_stops_with_the_answers_so_far(pipe: PipeInput) -> None:
     state = stop.value.state
     assert isinstance(state, State)
     assert [s.answer for s in state.steps] == ["helse_sosial"]
+
+
+@pytest.mark.parametrize("key", ["\x04", "\x03"], ids=["ctrl-d", "ctrl-c"])
+def test_ctrl_d_and_ctrl_c_stop_a_select_and_a_text_prompt(pipe: PipeInput, key: str) -> None:
+    engine = engine_for(SKETCH)
+    for keys, answered in (([key], []), ([ENTER, key], ["helse_sosial"])):
+        with create_pipe_input() as fresh:
+            asker = ScriptedAsker(fresh, list(keys))
+            with pytest.raises(Interrupted) as stop:
+                walk(engine, "reserverte-kontrakter", Answers(), asker)
+            assert isinstance(stop.value.state, State)
+            assert [s.answer for s in stop.value.state.steps] == answered

@@ -68,6 +68,9 @@ def handles_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except Interrupted as stop:
+            _err_console().print(stop.message)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except AnskaffelseError as error:
             report_error(error)
             raise typer.Exit(int(error.exit_code)) from None
@@ -301,8 +304,9 @@ def run(
     try:
         state = walk(engine, tree_id, preset, asker, terminal=terminal or non_interactive, review=not no_review)
     except Interrupted as stop:
+        _err_console().print("Avbrutt")
         _save_partial(engine, stop.state, tree_id, created, trace)
-        raise
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     data = build_trace(engine, state, tree_id, created, complete=True)
     if preset.expect and data["outcome"] and data["outcome"]["node"] != preset.expect:
         _err_console().print(

@@ -7,6 +7,7 @@ import textwrap
 from typing import Any
 
 import questionary
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from rich.console import Console
 from rich.text import Text
 
@@ -42,26 +43,30 @@ class QuestionaryAsker:
         self.console.print(answers_view([step_row(s) for s in state.steps], self.console.width))
         see, change = "\x00see", "\x00change"
         try:
-            what = questionary.select(
-                "Alt besvart. Hva vil du gjøre?",
-                choices=[
-                    questionary.Choice("Se resultatet", value=see),
-                    questionary.Choice("Endre et svar", value=change),
-                ],
-                qmark="✔",
-                instruction="(piltaster og Enter)",
-                **self.prompt_kwargs,
+            what = _eof_stops(
+                questionary.select(
+                    "Alt besvart. Hva vil du gjøre?",
+                    choices=[
+                        questionary.Choice("Se resultatet", value=see),
+                        questionary.Choice("Endre et svar", value=change),
+                    ],
+                    qmark="✔",
+                    instruction="(piltaster og Enter)",
+                    **self.prompt_kwargs,
+                )
             ).unsafe_ask()
             if what != change:
                 return None
-            choices = [questionary.Choice(f"{s.question} — {s.answer_label}", value=s.key) for s in steps]
+            choices = [questionary.Choice(_wrapped(f"{s.question} — {s.answer_label}"), value=s.key) for s in steps]
             choices.append(questionary.Choice("← Ikke endre noe, se resultatet", value=see))
-            key = questionary.select(
-                "Hvilket svar vil du endre?",
-                choices=choices,
-                qmark="?",
-                instruction="(piltaster og Enter)",
-                **self.prompt_kwargs,
+            key = _eof_stops(
+                questionary.select(
+                    "Hvilket svar vil du endre?",
+                    choices=choices,
+                    qmark="?",
+                    instruction="(piltaster og Enter)",
+                    **self.prompt_kwargs,
+                )
             ).unsafe_ask()
         except (KeyboardInterrupt, EOFError):
             raise Interrupted() from None
@@ -90,7 +95,7 @@ class QuestionaryAsker:
     def _prompt(self, engine: Engine, question: Question, default: str | None, can_go_back: bool) -> str:
         try:
             if question.input == "choice":
-                answer = self._select(question, default, can_go_back).unsafe_ask()
+                answer = _eof_stops(self._select(question, default, can_go_back)).unsafe_ask()
             else:
                 answer = self._text(engine, question, default, can_go_back).unsafe_ask()
         except (KeyboardInterrupt, EOFError):
@@ -133,6 +138,19 @@ class QuestionaryAsker:
             f"{question.text} {hint}", default=default or "", validate=check, qmark="?", **self.prompt_kwargs
         )
         return _Mapped(prompt, {HELP_KEY: HELP, BACK_KEY: BACK})
+
+
+def _eof_stops(prompt: questionary.Question) -> questionary.Question:
+    """Ctrl-D in a select stops the walk like Ctrl-C (a text prompt already raises EOFError)."""
+    bindings = KeyBindings()
+
+    @bindings.add("c-d", eager=True)
+    def _stop(event: Any) -> None:
+        event.app.exit(exception=EOFError())
+
+    app = prompt.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
+    return prompt
 
 
 def _wrapped(label: str) -> str:

@@ -140,7 +140,7 @@ def outcome_panel(outcome: dict[str, Any]) -> Panel:
             _bullets(outcome["document"]),
         ]
     parts += [Text(""), Text("Rettslig grunnlag", style="bold underline"), _sources_line(outcome["sources"])]
-    parts += [Text(DISCLAIMER, style="italic dim")]
+    parts += [Text(""), Text(DISCLAIMER, style="italic dim")]
     verdict = VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"])
     return Panel(
         Group(*parts), title=Text(f" {verdict} ", style=f"bold reverse {style}"), border_style=style, title_align="left"
