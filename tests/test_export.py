@@ -17,13 +17,13 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 from typer.testing import CliRunner
 
-from anskaffelse.answers import Answers
+from anskaffelse.answers import Answers, load_answers
 from anskaffelse.cli import app
 from anskaffelse.export import build_trace, to_markdown, to_mermaid
 from anskaffelse.model import Branch, Call, Goto, Outcome, Question
 from anskaffelse.paths import enumerate_paths
 from anskaffelse.session import walk
-from conftest import KINDS, SKETCH, engine_for
+from conftest import BUNDLED, KINDS, SKETCH, engine_for
 
 CREATED = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -118,10 +118,23 @@ SNAPSHOT_WALKS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(SNAPSHOT_WALKS))
+CASES = Path(__file__).parent / "cases"
+REAL_WALKS = {
+    "real-sykehjem-reservert": "01-sykehjem-reservert-ideelle.yaml",
+    "real-kaffe-integrering": "02-kaffe-arbeidsintegrering-35-prosent.yaml",
+    "real-statlig-kurs": "03-statlig-kurs-egen-metode.yaml",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNAPSHOT_WALKS) + sorted(REAL_WALKS))
 def test_markdown_snapshot(name: str) -> None:
-    root, tree, answers = SNAPSHOT_WALKS[name]
-    markdown = to_markdown(trace_of(root, tree, answers))
+    if name in REAL_WALKS:
+        case = load_answers(CASES / REAL_WALKS[name])
+        assert case.tree and case.date
+        markdown = to_markdown(trace_of(BUNDLED, case.tree, case.values, dt.date.fromisoformat(case.date)))
+    else:
+        root, tree, answers = SNAPSHOT_WALKS[name]
+        markdown = to_markdown(trace_of(root, tree, answers))
     snapshot = SNAPSHOTS / f"{name}.md"
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         snapshot.write_text(markdown, encoding="utf-8")

@@ -136,7 +136,7 @@ class _Notes:
     def lines(self) -> list[str]:
         out = []
         for source_id, source in self.sources.items():
-            title = f" – {md(source['title'])}" if source.get("title") else ""
+            title = f" – {md(source['title'].rstrip('.'))}" if source.get("title") else ""
             url = f" <{source['url']}>" if source.get("url") else ""
             out.append(f"[^{_note_id(source_id)}]: {md(source['citation'])}{title}.{url}")
         return out

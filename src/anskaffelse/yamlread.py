@@ -170,6 +170,7 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
         "filen slutter midt i en verdi; mangler et avsluttende anførselstegn eller en parentes?",
     ),
     ("unknown escape character", "ukjent tegn etter «\\» i tekst i doble anførselstegn; bruk enkle anførselstegn"),
+    ("invalid Unicode character escape", "ugyldig \\u-kode i tekst i doble anførselstegn; skriv tegnet som det er"),
     ("expected node content", "forventet en verdi her"),
 )
 
