@@ -194,3 +194,20 @@ def test_the_sketch_catalogue_is_valid() -> None:
 
     _, findings = check(SKETCH)
     assert [f for f in findings if not f.warning] == []
+
+
+def test_a_fact_the_called_tree_always_asks_may_be_tested_after_the_call(catalogue_with: Callable[..., Path]) -> None:
+    body = (
+        "  c:\n    call: hoved\n    returns: {lite: b, stor: b}\n"
+        "  b:\n    branch:\n      - when: {fact: belop, gte: 1000}\n        next: o\n"
+        "      - when: {fact: haster, eq: ja}\n        next: o\n      - otherwise: o\n" + OUT
+    )
+    root = catalogue_with({"etter-kall.yaml": HEAD.format(id="etter-kall").replace("start: q", "start: c") + body})
+    _, findings = check(root)
+    shown = [str(f) for f in findings]
+    # belop is asked on every path through hoved; haster only on some of them.
+    assert len(shown) == 1, shown
+    assert shown[0].endswith(
+        "etter-kall.yaml:14:9: forgreningen «b» tester faktum «haster», "
+        "som ikke er besvart på alle veier hit i «etter-kall»"
+    )

@@ -73,7 +73,7 @@ def _check_tree(tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question
         yield from _check_node(node, tree, catalogue, facts)
     yield from _check_reachability(tree)
     yield from _check_cycles(tree)
-    yield from _check_facts_known(tree)
+    yield from _check_facts_known(tree, catalogue)
 
 
 def _hint(name: str, known: Iterable[str]) -> str:
@@ -218,31 +218,53 @@ def _check_cycles(tree: Tree) -> Iterator[Finding]:
                 stack.append((child, iter(tree.nodes[child].targets())))
 
 
-def _check_facts_known(tree: Tree) -> Iterator[Finding]:
-    """A branch may test only facts asked on every path from start to it (within its tree)."""
+def _check_facts_known(tree: Tree, catalogue: Catalogue) -> Iterator[Finding]:
+    """A branch may test only facts asked on every path from start to it (a called tree counts)."""
+    known = _known_facts(tree, catalogue, {})
+    for node_id, here in known.items():
+        node = tree.nodes[node_id]
+        if not isinstance(node, Branch):
+            continue
+        for rule in node.rules:
+            for fact in sorted(_facts_of(rule.when) - here) if rule.when else ():
+                yield Finding(
+                    rule.loc,
+                    f"forgreningen «{node_id}» tester faktum «{fact}», "
+                    f"som ikke er besvart på alle veier hit i «{tree.id}»",
+                )
+
+
+def _known_facts(tree: Tree, catalogue: Catalogue, memo: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """For each reachable node, the facts answered on every path from the start to it."""
     if tree.start not in tree.nodes:
-        return
+        return {}
     order = _topological(tree)
     if order is None:
-        return
+        return {}
     known: dict[str, frozenset[str]] = {tree.start: frozenset()}
     for node_id in order:
         if node_id not in known:
             continue
         node = tree.nodes[node_id]
-        here = known[node_id]
-        if isinstance(node, Branch):
-            for rule in node.rules:
-                for fact in sorted(_facts_of(rule.when) - here) if rule.when else ():
-                    yield Finding(
-                        rule.loc,
-                        f"forgreningen «{node_id}» tester faktum «{fact}», "
-                        f"som ikke er besvart på alle veier hit i «{tree.id}»",
-                    )
-        after = here | {node.fact} if isinstance(node, Question) and node.fact else here
+        after = known[node_id]
+        if isinstance(node, Question) and node.fact:
+            after = after | {node.fact}
+        elif isinstance(node, Call) and node.tree in catalogue.trees:
+            after = after | _certain_facts(catalogue.trees[node.tree], catalogue, memo)
         for target in node.targets():
             if target in tree.nodes:
                 known[target] = known[target] & after if target in known else after
+    return known
+
+
+def _certain_facts(tree: Tree, catalogue: Catalogue, memo: dict[str, frozenset[str]]) -> frozenset[str]:
+    """Facts a called tree answers on every path to every one of its outcomes."""
+    if tree.id not in memo:
+        memo[tree.id] = frozenset()  # a call cycle is reported elsewhere
+        known = _known_facts(tree, catalogue, memo)
+        at_outcomes = [facts for node_id, facts in known.items() if isinstance(tree.nodes[node_id], Outcome)]
+        memo[tree.id] = frozenset.intersection(*at_outcomes) if at_outcomes else frozenset()
+    return memo[tree.id]
 
 
 def _topological(tree: Tree) -> list[str] | None:
