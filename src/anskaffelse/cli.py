@@ -167,27 +167,35 @@ def validate(
       anskaffelse validate trees/ideell-status.yaml
     """
     from .catalog import check, trees_dir
-    from .render import findings_text
     from .validate import errors_only
     from .yamlread import display_path
 
+    # Plain typer output: rich is not imported for the command authors run on every save.
+    colour = not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+    def paint(text: str, **style: Any) -> str:
+        return typer.style(text, **style) if colour else text
+
     targets = list(paths or [trees_dir(trees)])
-    out = _out_console()
+    checked: dict[Path, Any] = {}
     total_errors = 0
     for target in targets:
         root, only = (target.parent, display_path(target)) if target.is_file() else (target, None)
-        catalogue, findings = check(root)
+        if root not in checked:  # several files of one folder: the catalogue is read once
+            checked[root] = check(root)
+        catalogue, findings = checked[root]
         if only:
             findings = [f for f in findings if f.loc.file == only]
         errors = errors_only(findings)
         total_errors += len(errors)
-        if findings:
-            out.print(findings_text(findings), end="", soft_wrap=True)
+        for finding in findings:
+            level = paint("advarsel: ", fg="yellow") if finding.warning else paint("feil: ", fg="red")
+            typer.echo(paint(f"{finding.loc}: ", bold=True) + level + finding.message)
         nodes = sum(len(t.nodes) for t in catalogue.trees.values())
         shown = only or catalogue.root
         summary = f"{shown}: {len(catalogue.trees)} trær, {nodes} noder, {len(catalogue.sources)} kilder, "
         summary += f"{len(errors)} feil, {len(findings) - len(errors)} advarsler"
-        out.print(summary, style="red" if errors else "green", soft_wrap=True)
+        typer.echo(paint(summary, fg="red" if errors else "green"))
     if total_errors:
         raise typer.Exit(int(ExitCode.INVALID))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
@@ -14,13 +14,14 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree as RichTree
 
-from .engine import Engine
-from .export import md
 from .model import Branch, Call, Catalogue, Goto, Outcome, Question, Step, Threshold, Tree
-from .paths import WalkedPath
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS
 from .values import format_amount
-from .yamlread import Finding
+
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .paths import WalkedPath
+    from .yamlread import Finding
 
 VERDICT_STYLES = {
     "tillatt": "green",
@@ -312,6 +313,8 @@ def paths_table(engine: Engine, paths: list[WalkedPath]) -> Table:
 
 def paths_markdown(engine: Engine, paths: list[WalkedPath]) -> str:
     """One list item per path, stable order, so a diff shows which paths a content change altered."""
+    from .export import md
+
     lines = [
         f"Veier: {len(paths)} (vurderingsdato {engine.day}; beløp prøvd like under, på og like over hver terskel)",
         "",
