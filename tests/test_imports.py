@@ -1,0 +1,85 @@
+"""What each command imports, checked in a fresh interpreter (not timed; see benchmarks/run.py).
+
+Start-up time is mostly import time: the prompt library is loaded only when a prompt is shown,
+YAML only when a file is read, and rich only when something is drawn with it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SKETCH
+
+PROMPTS = {"questionary", "prompt_toolkit"}
+WALK = [
+    "run",
+    "reserverte-kontrakter",
+    "--trees",
+    str(SKETCH),
+    "--set",
+    "tjenestetype=helse_sosial",
+    "--set",
+    "kontraktsverdi=40000000",
+    "--set",
+    "utbytteforbud=ja",
+    "--non-interactive",
+    "--json",
+]
+PROBE = """
+import json, sys
+from anskaffelse.cli import app
+args = json.loads(sys.argv[1])
+if args:
+    try:
+        app(args, prog_name="anskaffelse")
+    except SystemExit:
+        pass
+print("MODULES", json.dumps(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+
+
+def loaded_by(args: list[str]) -> set[str]:
+    """Top-level packages in sys.modules after importing the CLI and running `args` in-process."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    lines = [line for line in result.stderr.splitlines() if line.startswith("MODULES ")]
+    assert lines, result.stderr
+    return set(json.loads(lines[-1].removeprefix("MODULES ")))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--help"], ["run", "--help"], ["validate", "--help"]],
+    ids=["import", "--help", "run --help", "validate --help"],
+)
+def test_importing_the_cli_and_asking_for_help_loads_no_prompts_rich_or_yaml(args: list[str]) -> None:
+    loaded = loaded_by(args)
+    assert not loaded & PROMPTS
+    assert "rich" not in loaded
+    assert "yaml" not in loaded
+
+
+@pytest.mark.parametrize(
+    "args", [["validate", "--trees", str(SKETCH)], ["list", "--trees", str(SKETCH)]], ids=["validate", "list"]
+)
+def test_commands_that_never_prompt_load_no_prompt_library(args: list[str]) -> None:
+    loaded = loaded_by(args)
+    assert not loaded & PROMPTS
+    assert "pydantic" not in loaded  # typer 0.29 would import it for every parameter
+    assert ("rich" in loaded) == (args[0] == "list")  # validate prints plain lines
+
+
+def test_a_non_interactive_json_walk_loads_neither_prompts_nor_rich() -> None:
+    loaded = loaded_by(WALK)
+    assert not loaded & PROMPTS
+    assert "rich" not in loaded and "pydantic" not in loaded
+    assert "yaml" in loaded  # it did read the trees: the probe ran the walk
