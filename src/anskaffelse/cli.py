@@ -33,6 +33,7 @@ TreesOpt = Annotated[
         "--trees",
         help="Mappe med trær (standard: katalogen som følger med, eller $ANSKAFFELSE_TREES).",
         show_default=False,
+        readable=False,
     ),
 ]
 DatoOpt = Annotated[
@@ -155,7 +156,9 @@ def list_trees(trees: TreesOpt = None) -> None:
 def validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Mapper med trær, eller enkeltfiler (standard: katalogen).", show_default=False),
+        typer.Argument(
+            help="Mapper med trær, eller enkeltfiler (standard: katalogen).", show_default=False, readable=False
+        ),
     ] = None,
     trees: TreesOpt = None,
 ) -> None:
@@ -251,7 +254,10 @@ def show(
 def run(
     tree: Annotated[str | None, typer.Argument(help="Tre-id (standard: veiviser).", show_default=False)] = None,
     answers: Annotated[
-        Path | None, typer.Option("--answers", help="Svarfil (YAML/JSON) eller en lagret trace.", show_default=False)
+        Path | None,
+        typer.Option(
+            "--answers", help="Svarfil (YAML/JSON) eller en lagret trace.", show_default=False, readable=False
+        ),
     ] = None,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Ett svar: ID=VERDI (kan gjentas).", show_default=False)
@@ -289,6 +295,7 @@ def run(
     from .answers import Answers, load_answers, parse_set_option
     from .engine import Engine
     from .export import build_trace, to_markdown
+    from .files import check_writable
     from .session import walk
 
     catalogue = _catalogue(trees)
@@ -300,8 +307,10 @@ def run(
     tree_id = tree or preset.tree or "veiviser"
     engine = Engine(catalogue, _day(dato, preset.date))
     engine.tree(tree_id)
-    if markdown and markdown.exists() and not force:
-        raise UsageError(f"{markdown}: filen finnes allerede; bruk --force for å skrive over den")
+    # Refuse an output path that cannot be written before the first question, not after the last.
+    for target in (trace, markdown):
+        if target is not None:
+            check_writable(target, force=force or target is trace)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     asker = None
     if terminal and not non_interactive:
@@ -372,7 +381,7 @@ def _save_partial(engine: Any, state: Any, tree_id: str, created: dt.datetime, t
 @app.command()
 @handles_errors
 def export(
-    trace_file: Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json")],
+    trace_file: Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False)],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Markdown-fil (standard: stdout).", show_default=False)
     ] = None,
@@ -418,7 +427,7 @@ def read_trace(path: Path) -> dict[str, Any]:
 @app.command()
 @handles_errors
 def replay(
-    trace_file: Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json")],
+    trace_file: Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False)],
     dato: DatoOpt = None,
     trees: TreesOpt = None,
 ) -> None:

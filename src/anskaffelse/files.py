@@ -11,8 +11,8 @@ from pathlib import Path
 from .errors import UsageError
 
 
-def write_text(path: str | os.PathLike[str], text: str, *, force: bool = True) -> Path:
-    """Write via a temporary file and rename, so a crash never leaves half a report."""
+def check_writable(path: str | os.PathLike[str], *, force: bool) -> None:
+    """The problems write_text would meet, found before any work is done."""
     target = Path(path)
     if target.is_dir():
         raise UsageError(f"{target}: er en mappe; oppgi et filnavn")
@@ -20,6 +20,12 @@ def write_text(path: str | os.PathLike[str], text: str, *, force: bool = True) -
         raise UsageError(f"{target}: mappen «{target.parent}» finnes ikke")
     if target.exists() and not force:
         raise UsageError(f"{target}: filen finnes allerede; bruk --force for å skrive over den")
+
+
+def write_text(path: str | os.PathLike[str], text: str, *, force: bool = True) -> Path:
+    """Write via a temporary file and rename, so a crash never leaves half a report."""
+    target = Path(path)
+    check_writable(target, force=force)
     temp: str | None = None
     try:
         mode = _mode_for(target)

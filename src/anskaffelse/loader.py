@@ -56,9 +56,15 @@ class Reader:
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
+        self.counts: dict[str, int] = {}
 
     def add(self, loc: Location, message: str) -> None:
-        self.findings.append(Finding(loc, message))
+        # At most MAX_FINDINGS per file: a hostile file must not turn into a million lines of messages.
+        count = self.counts[loc.file] = self.counts.get(loc.file, 0) + 1
+        if count <= yr.MAX_FINDINGS:
+            self.findings.append(Finding(loc, message))
+        elif count == yr.MAX_FINDINGS + 1:
+            self.findings.append(Finding(loc, f"over {yr.MAX_FINDINGS} feil i filen; de øvrige vises ikke"))
 
     def mapping(self, y: yr.Y | None, what: str) -> YMap | None:
         if isinstance(y, YMap):
@@ -541,7 +547,7 @@ def read_document(path: Path, r: Reader) -> tuple[yr.Y | None, str]:
         data = yr.read_bytes(path, shown)
         y, findings = yr.parse(data, shown)
     except yr.YamlProblem as problem:
-        r.findings.append(problem.finding)
+        r.findings.extend(problem.findings)
         return None, ""
     r.findings.extend(findings)
     return y, hashlib.sha256(data).hexdigest()

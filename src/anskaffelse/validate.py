@@ -24,17 +24,20 @@ from .model import (
     ThresholdRef,
     Tree,
 )
-from .yamlread import Finding
+from .yamlread import MAX_FINDINGS, Finding
 
 _AMOUNT_OPS = ("gt", "gte", "lt", "lte")
 # Drawing a tree (`show`) and counting the questions left recurse along a route; no real tree comes near.
 MAX_ROUTE = 200
+_HINT_BUDGET = 200  # "mente du …?" costs a fuzzy match against every name; a flood of misses gets no hints
+_hints_left = [_HINT_BUDGET]
 
 
 def validate(catalogue: Catalogue) -> list[Finding]:
     """Every problem of a loaded catalogue, sorted by position (errors and warnings)."""
     findings: list[Finding] = []
     add = findings.append
+    _hints_left[0] = _HINT_BUDGET
     facts = _fact_questions(catalogue)
     for tree in catalogue.trees.values():
         findings.extend(_check_tree(tree, catalogue, facts))
@@ -47,7 +50,23 @@ def validate(catalogue: Catalogue) -> list[Finding]:
     for source in catalogue.sources.values():
         if source.checked is None:
             add(Finding(source.loc, f"kilden «{source.id}» mangler checked (når primærteksten sist ble lest)", True))
-    return sorted(findings, key=lambda f: (f.loc.file, f.loc.line, f.loc.col, f.message))
+    return _capped(sorted(findings, key=lambda f: (f.loc.file, f.loc.line, f.loc.col, f.message)))
+
+
+def _capped(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_FINDINGS per file, then one line saying that there are more."""
+    shown: list[Finding] = []
+    counts: dict[str, int] = defaultdict(int)
+    for finding in findings:
+        counts[finding.loc.file] += 1
+        count = counts[finding.loc.file]
+        if count <= MAX_FINDINGS:
+            shown.append(finding)
+        elif count == MAX_FINDINGS + 1:
+            shown.append(
+                Finding(finding.loc, f"over {MAX_FINDINGS} feil i filen; de øvrige vises ikke – rett feilene over")
+            )
+    return shown
 
 
 def errors_only(findings: list[Finding]) -> list[Finding]:
@@ -77,6 +96,9 @@ def _check_tree(tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question
 
 
 def _hint(name: str, known: Iterable[str]) -> str:
+    if _hints_left[0] <= 0:
+        return ""
+    _hints_left[0] -= 1
     names = list(known)
     close = difflib.get_close_matches(name, names, n=1)
     return f"; mente du «{close[0]}»?" if close else ""

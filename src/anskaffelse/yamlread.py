@@ -18,6 +18,7 @@ from .model import Location
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_FINDINGS = 100  # per file: past this many, a file is not worth reading on (and cannot flood the screen)
 _STD = "tag:yaml.org,2002:"
 SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -37,11 +38,12 @@ class Finding:
 
 
 class YamlProblem(Exception):
-    """The file cannot be read as YAML at all; carries one finding."""
+    """The file cannot be read (on); `finding` says why, `findings` also has those found before it."""
 
-    def __init__(self, finding: Finding) -> None:
+    def __init__(self, finding: Finding, findings: list[Finding] | None = None) -> None:
         super().__init__(str(finding))
         self.finding = finding
+        self.findings = findings or [finding]
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
     ("unexpected ':'", f"kolon («: ») der det ikke kan stå; {_QUOTE_HINT}"),
     ("could not find expected ':'", "fant ikke kolon («:») etter nøkkelen; sjekk linjen og innrykket"),
     ("did not find expected key", "fant ikke en nøkkel der den var ventet; sjekk innrykket"),
+    ("expected <block end>", "fant ikke en nøkkel der den var ventet; sjekk innrykket"),
     ("expected '-' indicator", "fant ikke et listeelement («- ») der det var ventet; sjekk innrykket"),
     ("block sequence entries are not allowed", "listeelement («- ») der det ikke kan stå; sjekk innrykket"),
     ("expected ',' or ']'", "listen i [ ] mangler «,» eller avsluttende «]»"),
@@ -172,6 +175,7 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
     ("unknown escape character", "ukjent tegn etter «\\» i tekst i doble anførselstegn; bruk enkle anførselstegn"),
     ("invalid Unicode character escape", "ugyldig \\u-kode i tekst i doble anførselstegn; skriv tegnet som det er"),
     ("expected node content", "forventet en verdi her"),
+    ("expected the node content", "forventet en verdi her"),
 )
 
 
@@ -179,6 +183,11 @@ def _yaml_finding(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Finding:
     mark = exc.problem_mark or exc.context_mark
     loc = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
     problem = (exc.problem or "").strip()
+    opened = exc.context_mark
+    if "end of stream" in problem and "quoted scalar" in (exc.context or "") and opened is not None:
+        # Where the file ends says nothing; where the quote was opened is the line to fix.
+        where = Location(shown, opened.line + 1, opened.column + 1)
+        return Finding(where, "anførselstegnet som begynner her, blir aldri lukket")
     if "cannot start any token" in problem and mark is not None and 0 <= mark.index < len(text):
         char = text[mark.index]
         if char == "\t":
@@ -213,9 +222,16 @@ class _Builder:
     def loc(self, mark: Any) -> Location:
         return Location(self.shown, mark.line + 1, mark.column + 1)
 
+    def report(self, finding: Finding) -> None:
+        if len(self.findings) >= MAX_FINDINGS:
+            # A file of a million aliases must not become a million messages (nor a gigabyte of them).
+            stop = Finding(finding.loc, f"over {MAX_FINDINGS} feil i filen; lesingen stopper her – rett feilene over")
+            raise YamlProblem(stop, [*self.findings, stop])
+        self.findings.append(finding)
+
     def note(self, mark: Any, message: str) -> YScalar:
         """Record a finding and stand in an empty scalar for the refused node."""
-        self.findings.append(Finding(self.loc(mark), message))
+        self.report(Finding(self.loc(mark), message))
         return YScalar("", _STD + "null", self.loc(mark), True, refused=True)
 
     def document(self) -> tuple[Y, list[Finding]]:
@@ -299,15 +315,13 @@ class _Builder:
     def key(self, node: YMap, key: Y) -> YScalar | None:
         """The key of a mapping entry, or None when the entry is to be left out."""
         if not isinstance(key, YScalar):
-            self.findings.append(Finding(key.loc, "en nøkkel må være en enkel tekst, ikke en liste eller tabell"))
+            self.report(Finding(key.loc, "en nøkkel må være en enkel tekst, ikke en liste eller tabell"))
             return None
         if key.refused:
             return None
         if key.text in node.items:
             first = node.items[key.text][0].loc
             # PyYAML would silently keep the last value; a lawyer's edit must not vanish.
-            self.findings.append(
-                Finding(key.loc, f"nøkkelen «{key.text}» står to ganger (første gang på linje {first.line})")
-            )
+            self.report(Finding(key.loc, f"nøkkelen «{key.text}» står to ganger (første gang på linje {first.line})"))
             return None
         return key
