@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -46,25 +46,50 @@ class YamlProblem(Exception):
         self.findings = findings or [finding]
 
 
-@dataclass(frozen=True)
-class YScalar:
-    text: str
-    tag: str
-    loc: Location
-    plain: bool  # written without quotes: YAML may have read it as a bool, number or date
-    refused: bool = False  # stands in for an alias or a foreign tag that was refused
+class _Placed:
+    """A value with its place; the Location is made only when a message needs it (there are many values)."""
+
+    __slots__ = ("col", "file", "line")
+
+    def __init__(self, file: str, line: int, col: int) -> None:
+        self.file = file
+        self.line = line
+        self.col = col
+
+    @property
+    def loc(self) -> Location:
+        return Location(self.file, self.line, self.col)
 
 
-@dataclass
-class YMap:
-    loc: Location
-    items: dict[str, tuple[YScalar, Y]] = field(default_factory=dict)
+class YScalar(_Placed):
+    __slots__ = ("plain", "refused", "tag", "text")
+
+    def __init__(
+        self, text: str, tag: str, file: str, line: int, col: int, plain: bool, *, refused: bool = False
+    ) -> None:
+        self.file = file  # set here, not via super(): there is one of these per scalar in the file
+        self.line = line
+        self.col = col
+        self.text = text
+        self.tag = tag
+        self.plain = plain  # written without quotes: YAML may have read it as a bool, number or date
+        self.refused = refused  # stands in for an alias or a foreign tag that was refused
 
 
-@dataclass
-class YSeq:
-    loc: Location
-    items: list[Y] = field(default_factory=list)
+class YMap(_Placed):
+    __slots__ = ("items",)
+
+    def __init__(self, file: str, line: int, col: int) -> None:
+        super().__init__(file, line, col)
+        self.items: dict[str, tuple[YScalar, Y]] = {}
+
+
+class YSeq(_Placed):
+    __slots__ = ("items",)
+
+    def __init__(self, file: str, line: int, col: int) -> None:
+        super().__init__(file, line, col)
+        self.items: list[Y] = []
 
 
 Y = YScalar | YMap | YSeq
@@ -200,15 +225,17 @@ def _yaml_finding(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Finding:
     return Finding(loc, f"ugyldig YAML ({context}{problem})")
 
 
-@dataclass
 class _Frame:
     """An open mapping or sequence while the events are read."""
 
-    node: YMap | YSeq
-    tag: str
-    start: Any  # a yaml Mark (pure-Python or libyaml)
-    key: YScalar | None = None
-    has_key: bool = False
+    __slots__ = ("has_key", "key", "node", "start", "tag")
+
+    def __init__(self, node: YMap | YSeq, tag: str, start: Any) -> None:
+        self.node = node
+        self.tag = tag
+        self.start = start  # a yaml Mark (pure-Python or libyaml)
+        self.key: YScalar | None = None
+        self.has_key = False
 
 
 class _Builder:
@@ -218,6 +245,7 @@ class _Builder:
         self.loader = loader
         self.shown = shown
         self.findings: list[Finding] = []
+        self.tags: dict[tuple[str, Any], str] = {}  # (text, implicit) → resolved tag: most scalars repeat
 
     def loc(self, mark: Any) -> Location:
         return Location(self.shown, mark.line + 1, mark.column + 1)
@@ -232,7 +260,7 @@ class _Builder:
     def note(self, mark: Any, message: str) -> YScalar:
         """Record a finding and stand in an empty scalar for the refused node."""
         self.report(Finding(self.loc(mark), message))
-        return YScalar("", _STD + "null", self.loc(mark), True, refused=True)
+        return YScalar("", _STD + "null", self.shown, mark.line + 1, mark.column + 1, True, refused=True)
 
     def document(self) -> tuple[Y, list[Finding]]:
         loader = self.loader
@@ -253,16 +281,22 @@ class _Builder:
 
     def node(self) -> Y:
         stack: list[_Frame] = []
+        get_event, shown, tags = self.loader.get_event, self.shown, self.tags
+        scalar_event, alias_event, mapping_start = yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent
         while True:
-            event = self.loader.get_event()
+            event = get_event()
+            kind = type(event)
             value: Y
-            if isinstance(event, yaml.AliasEvent):
+            if kind is alias_event:
                 # Refused where it stands: "billion laughs" is never expanded, not even once.
                 value = self.note(event.start_mark, _ALIAS)
-            elif isinstance(event, yaml.ScalarEvent):
+            elif kind is scalar_event:
                 tag = event.tag
                 if tag is None or tag == "!":
-                    tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                    cache_key = (event.value, event.implicit)
+                    tag = tags.get(cache_key)
+                    if tag is None:
+                        tag = tags[cache_key] = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
                 control = _CONTROL.search(event.value)
                 if control:
                     value = self.note(
@@ -275,18 +309,20 @@ class _Builder:
                 elif tag not in SCALAR_TAGS:
                     value = self.note(event.start_mark, f"YAML-taggen «{tag}» er ikke tillatt")
                 else:
-                    value = YScalar(str(event.value), tag, self.loc(event.start_mark), not event.style)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    mark = event.start_mark
+                    value = YScalar(str(event.value), tag, shown, mark.line + 1, mark.column + 1, not event.style)
+            elif kind is mapping_start or kind is yaml.SequenceStartEvent:
                 if len(stack) >= MAX_DEPTH:
                     raise YamlProblem(
                         Finding(self.loc(event.start_mark), f"for dyp nøsting (mer enn {MAX_DEPTH} nivåer)")
                     )
-                is_map = isinstance(event, yaml.MappingStartEvent)
+                is_map = kind is mapping_start
                 tag = event.tag
                 if tag is None or tag == "!":
                     tag = self.loader.resolve(yaml.MappingNode if is_map else yaml.SequenceNode, None, event.implicit)
-                loc = self.loc(event.start_mark)
-                stack.append(_Frame(YMap(loc) if is_map else YSeq(loc), tag, event.start_mark))
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                stack.append(_Frame(YMap(shown, line, col) if is_map else YSeq(shown, line, col), tag, mark))
                 continue
             else:  # the end of a mapping or sequence
                 frame = stack.pop()
@@ -297,20 +333,17 @@ class _Builder:
                     value = self.note(frame.start, f"YAML-taggen «{frame.tag}» er ikke tillatt")
             if not stack:
                 return value
-            self.add(stack[-1], value)
-
-    def add(self, frame: _Frame, value: Y) -> None:
-        node = frame.node
-        if isinstance(node, YSeq):
-            node.items.append(value)
-            return
-        if not frame.has_key:
-            frame.has_key = True
-            frame.key = self.key(node, value)
-            return
-        frame.has_key = False
-        if frame.key is not None:
-            node.items[frame.key.text] = (frame.key, value)
+            frame = stack[-1]
+            node = frame.node
+            if isinstance(node, YSeq):
+                node.items.append(value)
+            elif not frame.has_key:
+                frame.has_key = True
+                frame.key = self.key(node, value)
+            else:
+                frame.has_key = False
+                if frame.key is not None:
+                    node.items[frame.key.text] = (frame.key, value)
 
     def key(self, node: YMap, key: Y) -> YScalar | None:
         """The key of a mapping entry, or None when the entry is to be left out."""
