@@ -40,3 +40,16 @@ def test_cli_import_and_non_interactive_run_never_load_questionary() -> None:
     result = run(sys.executable, "-c", code, str(ROOT / "tests" / "trees" / "sketch"))
     assert "LOADED []" in result.stderr, result.stderr
     assert '"schema": "anskaffelse.trace/1"' in result.stdout
+
+
+def test_a_plain_wheel_ships_the_catalogue_and_the_trace_schema(tmp_path: Path) -> None:
+    import zipfile
+
+    result = run(sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "-q", "-w", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    wheel = next(tmp_path.glob("anskaffelse-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    trees = {p.name for p in (ROOT / "trees").glob("*.yaml")}
+    assert {f"anskaffelse/trees/{name}" for name in trees} <= names
+    assert {"anskaffelse/trees/veiviser.yaml", "anskaffelse/trees/kilder.yaml"} <= names
+    assert "anskaffelse/trace.schema.json" in names

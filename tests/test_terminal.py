@@ -19,7 +19,8 @@ DOWN, ENTER = "\x1b[B", "\r"
 
 
 def spawn(*args: str) -> pexpect.spawn:
-    env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
+    # No cursor-position request: prompt_toolkit would wait for an answer pexpect never sends.
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
     return pexpect.spawn(CLI, list(args), env=env, encoding="utf-8", timeout=15, dimensions=(40, 100))
 
 
