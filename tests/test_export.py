@@ -300,3 +300,21 @@ def test_replay_reports_a_removed_question_and_the_new_one_it_stops_at(tmp_path:
     assert "spørsmålet «utbytteforbud» finnes ikke lenger" in out
     assert "gjennomgangen stopper: nytt spørsmål «vedtekter_utbytte»" in out
     assert "resultatet: reserverte-kontrakter/kan_reservere (tillatt) → (intet resultat)" in out
+
+
+@pytest.mark.parametrize("snapshot", sorted(SNAPSHOTS.glob("*.md")), ids=lambda p: p.stem)
+def test_pandoc_converts_every_report_cleanly(snapshot: Path, tmp_path: Path) -> None:
+    import pypandoc
+
+    markdown = snapshot.read_text(encoding="utf-8")
+    html = pypandoc.convert_text(markdown, "html", format="gfm", extra_args=["--fail-if-warnings"])
+    tokens = parse(markdown)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    flat = " ".join(html.split())
+    for heading in headings:
+        assert re.search(rf"<h[1-3][^>]*>{re.escape(heading)}</h[1-3]>", flat), heading
+    assert html.count("<li") >= sum(1 for t in tokens if t.type == "list_item_open")
+    assert 'class="footnotes' in html and "<script" not in html
+    docx = tmp_path / "notat.docx"
+    pypandoc.convert_text(markdown, "docx", format="gfm", outputfile=str(docx))
+    assert docx.stat().st_size > 5000
