@@ -161,9 +161,9 @@ def test_every_trace_of_every_path_matches_the_shipped_schema() -> None:
 
 
 def _count_mermaid(text: str) -> tuple[int, int]:
-    body = [line.strip() for line in text.splitlines()[1:] if not line.strip().startswith("classDef")]
-    edges = [line for line in body if "-->" in line]
-    nodes = [line for line in body if "-->" not in line]
+    body = [line.strip() for line in text.splitlines()[1:] if not line.strip().startswith(("classDef", "click"))]
+    edges = [line for line in body if "-->" in line or "-.->" in line]
+    nodes = [line for line in body if line not in edges]
     return len(nodes), len(edges)
 
 
@@ -173,6 +173,8 @@ def test_mermaid_has_one_node_per_tree_node_and_one_edge_per_choice_rule_and_ret
     text = to_mermaid(the_tree)
     assert text.startswith("flowchart TD\n")
     ends = sum(1 for n in the_tree.nodes.values() if isinstance(n, Call) for _, t in n.returns if t == "end")
+    jumps = [n for n in the_tree.nodes.values() if isinstance(n, (Call, Goto))]
+    other_trees = {n.tree for n in jumps}
     expected_edges = sum(
         len(n.choices) or 1
         if isinstance(n, Question)
@@ -183,7 +185,9 @@ def test_mermaid_has_one_node_per_tree_node_and_one_edge_per_choice_rule_and_ret
         else 0
         for n in the_tree.nodes.values()
     )
-    assert _count_mermaid(text) == (len(the_tree.nodes) + ends, expected_edges)
+    assert _count_mermaid(text) == (len(the_tree.nodes) + ends + len(other_trees), expected_edges + len(jumps))
+    for other in other_trees:  # a call or goto links to a node for the other tree, which links to its file
+        assert f'click t_{other.replace("-", "_")} href "{other}.yaml"' in text
     ids = set(re.findall(r"\bn_[A-Za-z0-9_]+", text))
     assert {f"n_{node_id.replace('-', '_')}" for node_id in the_tree.nodes} <= ids
     verdicts = [n.verdict for n in the_tree.nodes.values() if isinstance(n, Outcome)]

@@ -253,11 +253,13 @@ def _mid(node_id: str) -> str:
 
 
 def to_mermaid(tree: Tree) -> str:
-    """A Mermaid flowchart: one node per tree node, one edge per choice, rule and return."""
+    """A Mermaid flowchart: one node per tree node, one edge per choice, rule and return, and a
+    dotted link from each call or goto to a node standing for the other tree (with a link to its file)."""
     from .render import describe_condition  # only for condition labels
 
     lines = ["flowchart TD"]
     edges: list[str] = []
+    others: dict[str, str] = {}  # tree id → mermaid id of the node standing for it
     for node in tree.nodes.values():
         nid = _mid(node.id)
         if isinstance(node, Question):
@@ -273,6 +275,7 @@ def to_mermaid(tree: Tree) -> str:
                 edges.append(f'  {nid} -->|"{_mm(label)}"| {_mid(rule.next)}')
         elif isinstance(node, Call):
             lines.append(f'  {nid}[["kaller {_mm(node.tree)}"]]')
+            edges.append(f"  {nid} -.-> {others.setdefault(node.tree, 't_' + _mid(node.tree)[2:])}")
             for outcome_id, target in node.returns:
                 if target == END:
                     lines.append(f'  {nid}_{_mid(outcome_id)}(["slutt: {_mm(outcome_id)}"])')
@@ -281,8 +284,12 @@ def to_mermaid(tree: Tree) -> str:
                     edges.append(f'  {nid} -->|"{_mm(outcome_id)}"| {_mid(target)}')
         elif isinstance(node, Goto):
             lines.append(f'  {nid}[["fortsetter i {_mm(node.tree)}"]]')
+            edges.append(f"  {nid} -.-> {others.setdefault(node.tree, 't_' + _mid(node.tree)[2:])}")
         elif isinstance(node, Outcome):
             lines.append(f'  {nid}(["{_mm(node.title)}"]):::{node.verdict}')
+    for other, mid in others.items():
+        lines.append(f'  {mid}[/"treet {_mm(other)}"/]')
     lines += edges
+    lines += [f'  click {mid} href "{other}.yaml" "Åpne treet {_mm(other)}"' for other, mid in others.items()]
     lines += [f"  classDef {verdict} {style}" for verdict, style in _MERMAID_CLASS.items()]
     return "\n".join(lines) + "\n"
