@@ -32,7 +32,6 @@ from .model import (
 from .values import ValueProblem, format_amount, parse_amount, parse_date, parse_text, parse_yesno
 
 MAX_MOVES = 1_000_000  # a guard against a catalogue that was not validated
-ORIGINS = ("asked", "file", "fact")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Literal
 
 VERDICTS = ("tillatt", "ikke_tillatt", "vurder", "utenfor_regelverket")
-INPUT_KINDS = ("amount", "date", "text", "yesno", "choice")
 END = "end"  # in `returns`: end the walk with the called tree's own outcome
 
 InputKind = Literal["amount", "date", "text", "yesno", "choice"]

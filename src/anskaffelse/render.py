@@ -21,7 +21,6 @@ from .values import format_amount
 if TYPE_CHECKING:
     from .engine import Engine
     from .paths import WalkedPath
-    from .yamlread import Finding
 
 VERDICT_STYLES = {
     "tillatt": "green",
@@ -46,16 +45,6 @@ def catalogue_table(catalogue: Catalogue) -> Table:
         valid = tree.valid_from.isoformat() if tree.valid_from else "–"
         table.add_row(escape(tree.id), escape(tree.title), escape(tree.version), valid)
     return table
-
-
-def findings_text(findings: list[Finding]) -> Text:
-    text = Text()
-    for finding in findings:
-        style = "yellow" if finding.warning else "red"
-        text.append(f"{finding.loc}: ", style="bold")
-        text.append("advarsel: " if finding.warning else "feil: ", style=style)
-        text.append(finding.message + "\n")
-    return text
 
 
 def _hanging(rows: list[Text], mark: str = "•", style: str = "") -> Table:
@@ -281,10 +270,6 @@ def thresholds_table(thresholds: dict[str, Threshold], day: dt.date, catalogue: 
             escape(source.citation if source else threshold.source),
         )
     return table
-
-
-def print_to(console: Console, renderable: RenderableType) -> None:
-    console.print(renderable)
 
 
 def _path_answers(engine: Engine, path: WalkedPath) -> list[str]:

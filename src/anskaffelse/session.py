@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -57,7 +56,6 @@ def walk(
     asker: Asker | None,
     *,
     terminal: bool = True,
-    on_state: Callable[[State], None] | None = None,
     review: bool = False,
 ) -> State:
     """Walk `tree_id` to its outcome. Interrupted carries the last state when the person stops."""
@@ -65,8 +63,6 @@ def walk(
     remembered: dict[str, str] = {}
     used_preset: set[str] = set()
     while True:
-        if on_state:
-            on_state(state)
         question = engine.question(state)
         if question is None:
             change = asker.review(engine, state) if asker is not None and review else None
