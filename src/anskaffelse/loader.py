@@ -1,12 +1,9 @@
-"""Trees, sources, thresholds and answer files: YAML → model, with a position on every finding."""
+"""Trees and the catalogue: YAML → model, with a position on every finding."""
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import hashlib
 import os
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,150 +29,21 @@ from .model import (
     Source,
     Threshold,
     ThresholdRef,
-    ThresholdValue,
     Tree,
 )
+from .reader import Reader, _get, _key_loc
+from .registry import build_sources, build_thresholds
 from .values import ValueProblem, parse_amount
 from .yamlread import Finding, YMap, YScalar, YSeq
 
 SOURCES_FILE = "kilder.yaml"
 THRESHOLDS_FILE = "terskelverdier.yaml"
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
 NODE_KINDS = ("question", "branch", "call", "goto", "outcome")
 _TREE_KEYS = ("id", "title", "version", "valid_from", "start", "nodes", "description")
 _QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next")
 _OUTCOME_KEYS = ("verdict", "title", "text", "steps", "document", "sources")
 _COMPARE_OPS = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
 _FREE_INPUTS = ("amount", "date", "text", "yesno")
-
-
-class Reader:
-    """Typed access to Y values; every problem becomes a Finding, never an exception."""
-
-    def __init__(self) -> None:
-        self.findings: list[Finding] = []
-        self.counts: dict[str, int] = {}
-
-    def add(self, loc: Location, message: str) -> None:
-        # At most MAX_FINDINGS per file: a hostile file must not turn into a million lines of messages.
-        count = self.counts[loc.file] = self.counts.get(loc.file, 0) + 1
-        if count <= yr.MAX_FINDINGS:
-            self.findings.append(Finding(loc, message))
-        elif count == yr.MAX_FINDINGS + 1:
-            self.findings.append(Finding(loc, f"over {yr.MAX_FINDINGS} feil i filen; de øvrige vises ikke"))
-
-    def mapping(self, y: yr.Y | None, what: str) -> YMap | None:
-        if isinstance(y, YMap):
-            return y
-        if y is not None:
-            self.add(y.loc, f"{what}: forventet en tabell (nøkkel: verdi), fant {_kind(y)}")
-        return None
-
-    def keys(self, m: YMap, allowed: tuple[str, ...], required: tuple[str, ...], what: str) -> None:
-        for key, (kloc, _) in m.items.items():
-            if key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                guess = f"; mente du «{hint[0]}»?" if hint else f"; tillatt: {', '.join(allowed)}"
-                self.add(kloc.loc, f"ukjent nøkkel «{key}» i {what}{guess}")
-        for key in required:
-            if key not in m.items:
-                self.add(m.loc, f"{what} mangler «{key}»")
-
-    def text(self, y: yr.Y | None, what: str, *, required: bool = True) -> str | None:
-        if y is None:
-            return None
-        if isinstance(y, YScalar) and y.tag != _NULL:
-            if required and not y.text.strip():
-                self.add(y.loc, f"{what} kan ikke være tom")
-                return None
-            return y.text
-        if isinstance(y, YScalar):
-            if required:
-                self.add(y.loc, f"{what} mangler verdi")
-            return None
-        hint = ""
-        if isinstance(y, YMap) and len(y.items) == 1:
-            hint = "; en tekst med «: » i seg leses som en tabell – sett teksten i anførselstegn"
-        self.add(y.loc, f"{what}: forventet tekst, fant {_kind(y)}{hint}")
-        return None
-
-    def ident(self, y: yr.Y | None, what: str) -> str | None:
-        if y is None:
-            return None
-        if not isinstance(y, YScalar) or y.tag == _NULL:
-            self.add(y.loc, f"{what}: forventet en id, fant {_kind(y)}")
-            return None
-        if y.tag == _BOOL and y.plain:
-            self.add(
-                y.loc,
-                f"{what} «{y.text}» leses som sannhetsverdi i YAML (Norge-problemet); "
-                f'skriv "{y.text}" i anførselstegn eller velg en annen id, f.eks. ja/nei',
-            )
-            return None
-        if not ID_PATTERN.match(y.text):
-            self.add(
-                y.loc,
-                f"{what} «{y.text}» er ikke en gyldig id; bruk små bokstaver a–z, sifre, - og _, "
-                "og start med en bokstav",
-            )
-            return None
-        return y.text
-
-    def date(self, y: yr.Y | None, what: str) -> dt.date | None:
-        if y is None:
-            return None
-        if isinstance(y, YScalar):
-            try:
-                return dt.date.fromisoformat(y.text.strip())
-            except ValueError:
-                pass
-        self.add(y.loc, f"{what}: forventet en dato ÅÅÅÅ-MM-DD, fant «{_short(y)}»")
-        return None
-
-    def texts(self, y: yr.Y | None, what: str) -> tuple[str, ...]:
-        if y is None:
-            return ()
-        if not isinstance(y, YSeq):
-            self.add(y.loc, f"{what}: forventet en liste, fant {_kind(y)}")
-            return ()
-        items = (self.text(item, f"{what}, element") for item in y.items)
-        return tuple(i for i in items if i is not None)
-
-    def idents(self, y: yr.Y | None, what: str) -> tuple[str, ...]:
-        if y is None:
-            return ()
-        if not isinstance(y, YSeq):
-            self.add(y.loc, f"{what}: forventet en liste av id-er, fant {_kind(y)}")
-            return ()
-        items = (self.ident(item, f"{what}, element") for item in y.items)
-        return tuple(i for i in items if i is not None)
-
-
-def _kind(y: yr.Y | None) -> str:
-    if isinstance(y, YMap):
-        return "en tabell"
-    if isinstance(y, YSeq):
-        return "en liste"
-    if isinstance(y, YScalar) and y.tag == _NULL:
-        return "ingenting"
-    return f"«{_short(y)}»"
-
-
-def _short(y: yr.Y | None) -> str:
-    text = y.text if isinstance(y, YScalar) else _kind(y)
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
-def _get(m: YMap, key: str) -> yr.Y | None:
-    item = m.items.get(key)
-    return item[1] if item else None
-
-
-def _key_loc(m: YMap, key: str) -> Location:
-    item = m.items.get(key)
-    return item[0].loc if item else m.loc
 
 
 # --- trees --------------------------------------------------------------------
@@ -438,103 +306,6 @@ def build_outcome(node_id: str, loc: Location, y: yr.Y | None, r: Reader) -> Out
         loc,
         r.texts(_get(m, "document"), f"{what}: document"),
     )
-
-
-# --- sources and thresholds ---------------------------------------------------
-
-
-def build_sources(y: yr.Y, r: Reader) -> dict[str, Source]:
-    top = r.mapping(y, "kildene")
-    result: dict[str, Source] = {}
-    if top is None:
-        return result
-    for key, (key_y, value_y) in top.items.items():
-        source_id = r.ident(key_y, "kilde-id")
-        m = r.mapping(value_y, f"kilden «{key}»")
-        if source_id is None or m is None:
-            continue
-        what = f"kilden «{key}»"
-        r.keys(m, ("citation", "title", "url", "checked", "status", "note"), ("citation", "title", "url"), what)
-        citation = r.text(_get(m, "citation"), f"{what}: citation")
-        title = r.text(_get(m, "title"), f"{what}: title")
-        url = r.text(_get(m, "url"), f"{what}: url")
-        if url is not None and not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
-            r.add(_get(m, "url").loc, f"{what}: url må være en http(s)-adresse, fant «{url[:60]}»")  # type: ignore[union-attr]
-            url = None
-        checked = r.date(_get(m, "checked"), f"{what}: checked")
-        status = r.text(_get(m, "status"), "status", required=False) or ""
-        if status and status not in ("primary", "confirmed", "verify"):
-            r.add(_get(m, "status").loc, f"{what}: status må være primary, confirmed eller verify")  # type: ignore[union-attr]
-        note = r.text(_get(m, "note"), "note", required=False) or ""
-        if citation and title and url:
-            result[source_id] = Source(source_id, citation, title, url, checked, key_y.loc, status, note)
-    return result
-
-
-def build_thresholds(y: yr.Y, r: Reader) -> dict[str, Threshold]:
-    top = r.mapping(y, "terskelverdiene")
-    result: dict[str, Threshold] = {}
-    if top is None:
-        return result
-    allowed = ("title", "source", "checked", "confirmed_until", "values", "note")
-    for key, (key_y, value_y) in top.items.items():
-        threshold_id = r.ident(key_y, "terskel-id")
-        m = r.mapping(value_y, f"terskelen «{key}»")
-        if threshold_id is None or m is None:
-            continue
-        what = f"terskelen «{key}»"
-        r.keys(m, allowed, ("title", "source", "values"), what)
-        values = build_threshold_values(what, _get(m, "values"), r)
-        title = r.text(_get(m, "title"), f"{what}: title")
-        source = r.ident(_get(m, "source"), f"{what}: source")
-        if title is None or source is None or not values:
-            continue
-        result[threshold_id] = Threshold(
-            threshold_id,
-            title,
-            source,
-            r.date(_get(m, "checked"), f"{what}: checked"),
-            values,
-            key_y.loc,
-            r.date(_get(m, "confirmed_until"), f"{what}: confirmed_until"),
-            r.text(_get(m, "note"), "note", required=False) or "",
-        )
-    return result
-
-
-def build_threshold_values(what: str, y: yr.Y | None, r: Reader) -> tuple[ThresholdValue, ...]:
-    if not isinstance(y, YSeq) or not y.items:
-        if y is not None:
-            r.add(y.loc, f"{what}: values må være en ikke-tom liste av {{from: dato, amount: beløp}}")
-        return ()
-    values: list[ThresholdValue] = []
-    for item in y.items:
-        m = r.mapping(item, f"{what}: verdi")
-        if m is None:
-            continue
-        r.keys(m, ("from", "amount"), ("from", "amount"), f"{what}: verdi")
-        start = r.date(_get(m, "from"), f"{what}: from")
-        amount_y = _get(m, "amount")
-        amount = None
-        if isinstance(amount_y, YScalar):
-            try:
-                amount = parse_amount(amount_y.text)
-            except ValueProblem as exc:
-                r.add(amount_y.loc, f"{what}: amount: {exc}")
-        if start is None or amount is None:
-            continue
-        if values and start == values[-1].start:
-            r.add(m.loc, f"{what}: to verdier gjelder fra samme dato {start}; hvilken gjelder da? Fjern den ene")
-            continue
-        if values and start < values[-1].start:
-            r.add(
-                m.loc,
-                f"{what}: datoene må stå i stigende rekkefølge ({start} står etter {values[-1].start}, "
-                "men er tidligere)",
-            )
-            continue
-        values.append(ThresholdValue(start, amount, m.loc))
-    return tuple(values)
 
 
 # --- the catalogue ------------------------------------------------------------
