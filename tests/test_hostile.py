@@ -844,7 +844,7 @@ def test_an_unreadable_answers_file_trace_or_trees_folder(
 ) -> None:
     # NEEDS A FIX IN cli.py: typer's Path parameters default to readable=True, so click refuses an
     # unreadable path itself, in English and always with exit 2 ("Error: Invalid value for '--answers':
-    # path 'svar.json' is not readable."), before load_answers/read_trace/load_catalogue can say it in
+    # path 'svar.json' is not readable."), before load_answers/load_trace/load_catalogue can say it in
     # Norwegian (and with exit 1 for a catalogue). Pass readable=False to typer.Option for --answers and
     # --trees (TreesOpt), and to typer.Argument for TRACE.json (export) and PATHS (validate).
     trace = tmp_path / "svar.json"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import yamlread as yr
 from .errors import AnskaffelseError, AnswerError, TraceError, UsageError
@@ -131,3 +133,23 @@ def parse_set_option(items: list[str]) -> Answers:
             raise UsageError(f"--set forventer ID=VERDI, fant «{item}»")
         values[key.strip()] = value.strip()
     return Answers(values, None, "--set")
+
+
+def load_trace(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A saved trace as a dict, checked for its schema and keys; TraceError names the file (and line)."""
+    shown = yr.display_path(path)
+    try:
+        data = json.loads(yr.read_bytes(path, shown).decode("utf-8-sig"))
+    except yr.YamlProblem as problem:
+        raise UsageError(str(problem.finding)) from None
+    except UnicodeDecodeError:
+        raise TraceError(f"{shown}: filen er ikke gyldig UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise TraceError(f"{shown}:{exc.lineno}:{exc.colno}: ugyldig JSON ({exc.msg}); er filen avkuttet?") from None
+    if not isinstance(data, dict) or data.get("schema") != TRACE_SCHEMA:
+        raise TraceError(f"{shown}: ikke en trace fra anskaffelse (forventet schema «{TRACE_SCHEMA}»)")
+    required = ("tree", "steps", "outcome", "thresholds", "date_of_assessment", "created", "tool_version")
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise TraceError(f"{shown}: tracen mangler {', '.join(missing)}")
+    return data

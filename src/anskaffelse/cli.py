@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from . import __version__
-from .errors import AnskaffelseError, ExitCode, Interrupted, TraceError, UsageError
+from .errors import AnskaffelseError, ExitCode, Interrupted, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 _debug = {"on": os.environ.get("ANSKAFFELSE_DEBUG") == "1"}
@@ -393,35 +393,14 @@ def export(
     Eksempel:
       anskaffelse export vurdering.json -o notat.md
     """
+    from .answers import load_trace
     from .export import to_markdown
 
-    text = to_markdown(read_trace(trace_file))
+    text = to_markdown(load_trace(trace_file))
     if output:
         _write(output, text, force=force)
     else:
         typer.echo(text, nl=False)
-
-
-def read_trace(path: Path) -> dict[str, Any]:
-    from .answers import TRACE_SCHEMA
-    from .yamlread import YamlProblem, display_path, read_bytes
-
-    shown = display_path(path)
-    try:
-        data = json.loads(read_bytes(path, shown).decode("utf-8-sig"))
-    except YamlProblem as problem:
-        raise UsageError(str(problem.finding)) from None
-    except UnicodeDecodeError:
-        raise TraceError(f"{shown}: filen er ikke gyldig UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise TraceError(f"{shown}:{exc.lineno}:{exc.colno}: ugyldig JSON ({exc.msg}); er filen avkuttet?") from None
-    if not isinstance(data, dict) or data.get("schema") != TRACE_SCHEMA:
-        raise TraceError(f"{shown}: ikke en trace fra anskaffelse (forventet schema «{TRACE_SCHEMA}»)")
-    required = ("tree", "steps", "outcome", "thresholds", "date_of_assessment", "created", "tool_version")
-    missing = [k for k in required if k not in data]
-    if missing:
-        raise TraceError(f"{shown}: tracen mangler {', '.join(missing)}")
-    return data
 
 
 @app.command()
@@ -440,11 +419,12 @@ def replay(
     """
     from rich.text import Text
 
+    from .answers import load_trace
     from .engine import Engine
     from .export import build_trace
     from .replay import compare, rewalk
 
-    old = read_trace(trace_file)
+    old = load_trace(trace_file)
     catalogue = _catalogue(trees)
     tree_id = old["tree"]["id"]
     engine = Engine(catalogue, _day(dato))
