@@ -1005,6 +1005,7 @@ def at_amount(trace: Path) -> pexpect.spawn:
     child.expect("Hva slags tjeneste skal dere kjøpe")
     child.send(ENTER)
     child.expect("Anslått samlet verdi")
+    child.expect("Svar:")  # the prompt is live: keys (and Ctrl-C/Ctrl-D) now reach it
     return child
 
 
@@ -1026,6 +1027,7 @@ def at_text(trace: Path) -> pexpect.spawn:
         "frist=2026-01-01",
     )
     child.expect("Beskriv tjenesten kort")
+    child.expect("Svar:")
     return child
 
 
@@ -1097,6 +1099,7 @@ def test_ctrl_d_at_a_choice_prompt_is_like_ctrl_c(tmp_path: Path) -> None:
     child = at_amount(trace)
     child.send("9 mill" + ENTER)  # over the threshold: the next question is a list of choices
     child.expect("Forbyr vedtektene utbytte")
+    child.expect("Svar:")
     data = stop_and_read(child, trace, control="d")
     assert [s["key"] for s in data["steps"]] == ["tjenestetype", "kontraktsverdi"]
 

@@ -71,9 +71,12 @@ def test_select_and_amount_prompts_walk_to_an_outcome(pipe: PipeInput) -> None:
 
 
 def test_a_bad_amount_is_refused_and_asked_again(pipe: PipeInput) -> None:
-    # The validator refuses "abc"; the person clears the line (Ctrl-U) and types a number.
-    keys = [ENTER, "abc" + ENTER + "\x15" + "2,5 mill" + ENTER]
-    state, engine, _ = run(pipe, SKETCH, "reserverte-kontrakter", keys)
+    # "abc" is refused with a message right under it, and the question is asked again.
+    keys = [ENTER, "abc" + ENTER, "2,5 mill" + ENTER]
+    state, engine, asker = run(pipe, SKETCH, "reserverte-kontrakter", keys)
+    assert "⚠ «abc» er ikke et beløp; skriv f.eks. 2500000, 2 500 000, 2,5 mill eller 2.5m – prøv igjen." in (
+        " ".join(asker.screen.getvalue().split())
+    )
     assert engine.outcome(state) is not None and engine.outcome(state).id == "under_terskel"  # type: ignore[union-attr]
     assert str(state.facts["kontraktsverdi"]) == "2500000"
 

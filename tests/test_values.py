@@ -40,7 +40,8 @@ def test_amounts_a_buyer_types_are_read(raw: object, expected: int | Decimal) ->
     ("raw", "message"),
     [
         ("abc", "er ikke et beløp"),
-        ("", "er ikke et beløp"),
+        ("", "skriv inn et beløp"),
+        ("   ", "skriv inn et beløp"),
         ("-5", "kan ikke være negativt"),
         ("0", "må være større enn 0"),
         ("2 mill kroner og litt", "er ikke et beløp"),

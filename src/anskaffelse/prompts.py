@@ -80,9 +80,17 @@ class QuestionaryAsker:
         help_shown = False
         left = questions_left_in_walk(engine, state, self.memo) - 1
         where = f"{tree.title} · spørsmål {len(state.steps) + 1}"
-        where += f" · høyst {left} til" if left > 0 else " · siste spørsmål"
+        where += f" (inntil {left} til)" if left > 0 else " (siste)"
+        show = True
         while True:
-            self.console.print(Text(where, style="dim"))
+            # The question is drawn by rich, which wraps between words; the prompt line stays short,
+            # so the answer echoed after it is never cut at the screen edge.
+            if show:
+                self.console.print(Text(where, style="dim"))
+                self.console.print(Text(question.text, style="bold"))
+                if question.input != "choice":
+                    self.console.print(Text(self._hint(question, default, can_go_back), style="dim"))
+            show = True
             raw = self._prompt(engine, question, default, can_go_back)
             if raw == HELP:
                 help_shown = True
@@ -90,19 +98,46 @@ class QuestionaryAsker:
                 continue
             if raw == BACK:
                 return Reply(back=True)
+            if question.input != "choice":
+                problem = self._problem(engine, question, raw)
+                if problem:
+                    self.console.print(Text(f"⚠ {problem} – prøv igjen.", style="yellow"))
+                    show = False
+                    continue
             return Reply(raw=raw, help_shown=help_shown)
+
+    @staticmethod
+    def _hint(question: Question, default: str | None, can_go_back: bool) -> str:
+        keys = [f"{HELP_KEY} + Enter = forklaring"] + ([f"{BACK_KEY} + Enter = tilbake"] if can_go_back else [])
+        keep = [f"Enter = behold «{default}»"] if default else []
+        return f"({_INSTRUCTIONS[question.input]}; {'; '.join(keep + keys)})"
+
+    @staticmethod
+    def _problem(engine: Engine, question: Question, raw: str) -> str | None:
+        try:
+            engine.parse(question, raw)
+        except AnswerError as error:
+            return error.message.split(": ", 1)[-1]
+        return None
 
     def _prompt(self, engine: Engine, question: Question, default: str | None, can_go_back: bool) -> str:
         try:
             if question.input == "choice":
                 answer = _eof_stops(self._select(question, default, can_go_back)).unsafe_ask()
             else:
-                answer = self._text(engine, question, default, can_go_back).unsafe_ask()
+                answer = questionary.text("Svar:", qmark="→", **self.prompt_kwargs).unsafe_ask()
         except (KeyboardInterrupt, EOFError):
             raise Interrupted() from None
         if answer is None:
             raise Interrupted()
-        return str(answer)
+        if question.input == "choice":
+            return str(answer)
+        text = str(answer).strip()
+        if text == HELP_KEY:
+            return HELP
+        if text == BACK_KEY and can_go_back:
+            return BACK
+        return default if not text and default else str(answer)
 
     def _select(self, question: Question, default: str | None, can_go_back: bool) -> questionary.Question:
         choices = [questionary.Choice(_wrapped(c.label), value=c.id) for c in question.choices]
@@ -112,32 +147,13 @@ class QuestionaryAsker:
             choices.append(questionary.Choice("← Tilbake", value=BACK))
         known = {c.id for c in question.choices}
         return questionary.select(
-            question.text,
+            "Svar:",
             choices=choices,
             default=default if default in known else None,
             instruction="(piltaster og Enter)",
-            qmark="?",
+            qmark="→",
             **self.prompt_kwargs,
         )
-
-    def _text(self, engine: Engine, question: Question, default: str | None, can_go_back: bool) -> questionary.Question:
-        keys = [f"{HELP_KEY} = forklaring"] + ([f"{BACK_KEY} = tilbake"] if can_go_back else [])
-        hint = f"({_INSTRUCTIONS[question.input]}; {', '.join(keys)})"
-
-        def check(raw: str) -> bool | str:
-            text = raw.strip()
-            if text == HELP_KEY or (text == BACK_KEY and can_go_back):
-                return True
-            try:
-                engine.parse(question, raw)
-            except AnswerError as error:
-                return error.message.split(": ", 1)[-1]
-            return True
-
-        prompt = questionary.text(
-            f"{question.text} {hint}", default=default or "", validate=check, qmark="?", **self.prompt_kwargs
-        )
-        return _Mapped(prompt, {HELP_KEY: HELP, BACK_KEY: BACK})
 
 
 def _eof_stops(prompt: questionary.Question) -> questionary.Question:
@@ -155,19 +171,5 @@ def _eof_stops(prompt: questionary.Question) -> questionary.Question:
 
 def _wrapped(label: str) -> str:
     """A long choice label on several lines: a select never wraps, it cuts at the screen edge."""
-    width = max(24, shutil.get_terminal_size().columns - 4)
+    width = max(24, shutil.get_terminal_size().columns - 12)  # room for "→ Svar: " before the echo
     return textwrap.fill(label, width=width, subsequent_indent="   ", break_on_hyphens=False)
-
-
-class _Mapped(questionary.Question):
-    """A text question whose special keys come back as HELP/BACK markers."""
-
-    def __init__(self, inner: questionary.Question, mapping: dict[str, str]) -> None:
-        super().__init__(inner.application)
-        self.mapping = mapping
-
-    def unsafe_ask(self, patch_stdout: bool = False) -> Any:
-        answer = super().unsafe_ask(patch_stdout)
-        if isinstance(answer, str):
-            return self.mapping.get(answer.strip(), answer)
-        return answer

@@ -65,7 +65,10 @@ def walk(
     while True:
         question = engine.question(state)
         if question is None:
-            change = asker.review(engine, state) if asker is not None and review else None
+            try:
+                change = asker.review(engine, state) if asker is not None and review else None
+            except (Interrupted, KeyboardInterrupt, EOFError):
+                raise Interrupted(state=state) from None
             target = _state_asking(engine, state, change) if change else None
             if target is None:
                 return state
@@ -88,8 +91,9 @@ def walk(
             raise missing_answer(engine, question, terminal=terminal)
         try:
             reply = asker.ask(engine, state, question, remembered.get(key), _previous_asked(state) is not None)
-        except Interrupted as stop:
-            raise Interrupted(stop.message, state=state) from None
+        except (Interrupted, KeyboardInterrupt, EOFError):
+            # Ctrl-C may land between two prompts (while a question is drawn): the answers are kept all the same.
+            raise Interrupted(state=state) from None
         if reply.back:
             state = _previous_asked(state) or state
             continue

@@ -35,6 +35,8 @@ def parse_amount(raw: object) -> Decimal:
     if not isinstance(raw, str):
         raise ValueProblem("forventet et beløp i kroner, f.eks. 2 500 000 eller 2,5 mill")
     text = unicodedata.normalize("NFKC", raw).strip().lower()
+    if not text:
+        raise ValueProblem("skriv inn et beløp, f.eks. 2 500 000 eller 2,5 mill")
     if text.startswith("-") or text.startswith("−"):
         raise ValueProblem("beløpet kan ikke være negativt")
     text = _NOISE.sub(" ", text)
