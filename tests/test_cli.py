@@ -304,3 +304,13 @@ def test_an_unexpected_exception_is_an_internal_error_with_exit_70(monkeypatch: 
     assert "Traceback" not in err and "simulert feil" not in err
     result = runner.invoke(app, ["--debug", "list", "--trees", str(SKETCH)])
     assert isinstance(result.exception, RuntimeError) and str(result.exception) == "simulert feil"
+
+
+def test_the_report_carries_the_threshold_caveats_into_the_protocol(tmp_path: Path) -> None:
+    case = ROOT / "tests" / "cases" / "02-kaffe-arbeidsintegrering-35-prosent.yaml"  # dated 2026-06-01
+    md = tmp_path / "notat.md"
+    code, _, err = invoke("run", "--answers", case, "--non-interactive", "--markdown", md)
+    assert code == 0 and f"Rapporten er lagret i {md}" in " ".join(err.split())
+    protocol = md.read_text(encoding="utf-8").split("## Til anskaffelsesprotokollen")[1]
+    assert "**Forbehold om terskelverdier:**" in protocol
+    assert "Nasjonal terskelverdi: 1 300 000 kr er bare bekreftet som gjeldende til og med 2025-12-31" in protocol

@@ -60,11 +60,12 @@ def test_markdown_structure_headings_list_items_and_footnotes() -> None:
         "Hvorfor",
         "Neste steg",
         "Til anskaffelsesprotokollen",
+        "Sporbarhet",
     ]
     ordered = [i for i, t in enumerate(tokens) if t.type == "ordered_list_open"]
     assert len(ordered) == 1
     items = sum(1 for t in tokens if t.type == "list_item_open")
-    assert items == 5 + 2 + 3 + 1 + 2 + 4  # metadata+files, neste steg, svar, terskel, protokoll-fakta
+    assert items == 4 + 2 + 3 + 1 + 2 + 4 + 1  # metadata, neste steg, svar, terskel, protokoll-fakta, sporbarhet
     footnotes = [t for t in tokens if t.type == "footnote_open"]
     assert len(footnotes) == 3  # foa-30-1, foa-30-2a, foa-5-3 – each once
     html = MarkdownIt("commonmark").use(footnote_plugin).render(to_markdown(data))
@@ -88,7 +89,7 @@ def test_user_text_full_of_markdown_and_html_stays_literal() -> None:
     ]
     # In the answers and in the protocol facts; the pasted newline opened no list item of its own.
     assert len(answer_items) == 2 and all("\\<script\\>" in item and "- ny linje" in item for item in answer_items)
-    assert len([t for t in tokens if t.type == "heading_open"]) == 8
+    assert len([t for t in tokens if t.type == "heading_open"]) == 9
 
 
 def test_same_trace_same_bytes() -> None:

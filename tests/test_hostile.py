@@ -608,7 +608,7 @@ CASES: list[Case] = [
             "dato: 2030-01-01\nanswers:\n  tjenestetype: helse_sosial\n  kontraktsverdi: 9 mill\n  utbytteforbud: ja\n"
         ),
         0,
-        "«eos-helse-sosial» ble sist sjekket 2026-11-27",
+        "EØS-terskelverdi, helse- og sosialtjenester og særlige tjenester: sist sjekket 2026-11-27",
         "out",
     ),
     Case(

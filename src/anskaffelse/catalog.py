@@ -65,15 +65,15 @@ def threshold_warnings(threshold: Threshold, day: dt.date) -> list[str]:
     warnings = []
     value = threshold.value_on(day)
     if value is None:
-        return [f"«{threshold.id}» har ingen verdi på {day}; første verdi gjelder fra {threshold.values[0].start}"]
+        return [f"{threshold.title}: ingen verdi på {day}; første verdi gjelder fra {threshold.values[0].start}"]
     if threshold.confirmed_until and day > threshold.confirmed_until:
         warnings.append(
-            f"«{threshold.id}» ({format_amount(value.amount)}) er bare bekreftet til og med "
-            f"{threshold.confirmed_until}; sjekk gjeldende verdi for {day}"
+            f"{threshold.title}: {format_amount(value.amount)} er bare bekreftet som gjeldende til og med "
+            f"{threshold.confirmed_until}; sjekk verdien som gjelder {day}"
         )
     if threshold.checked and day > _plus_years(threshold.checked, ADJUSTMENT_YEARS):
         warnings.append(
-            f"«{threshold.id}» ble sist sjekket {threshold.checked}, mer enn {ADJUSTMENT_YEARS} år "
+            f"{threshold.title}: sist sjekket {threshold.checked}, mer enn {ADJUSTMENT_YEARS} år "
             f"(én justeringsperiode) før {day}; verdien kan være endret"
         )
     return warnings

@@ -335,22 +335,14 @@ def run(
         _write(trace, json.dumps(data, ensure_ascii=False, indent=2) + "\n", force=True)
     if markdown:
         _write(markdown, to_markdown(data), force=force)
+        _err_console().print(f"Rapporten er lagret i {markdown}", soft_wrap=True)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     from .render import report
 
     console = _out_console()
-    console.print(report(data, _walk_warnings(engine, state), console.width))
-
-
-def _walk_warnings(engine: Any, state: Any) -> list[str]:
-    from .catalog import threshold_warnings
-
-    warnings: list[str] = []
-    for use in state.thresholds:
-        warnings += threshold_warnings(engine.catalogue.thresholds[use.id], engine.day)
-    return warnings
+    console.print(report(data, [w for u in data["thresholds"] for w in u["warnings"]], console.width))
 
 
 def _write(path: Path, text: str, *, force: bool) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from . import __version__
 from .answers import TRACE_SCHEMA
+from .catalog import threshold_warnings
 from .engine import Engine, State
 from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS
@@ -85,6 +86,7 @@ def build_trace(
                 "source": _source(catalogue, u.source),
                 "checked": u.checked.isoformat() if u.checked else None,
                 "confirmed_until": u.confirmed_until.isoformat() if u.confirmed_until else None,
+                "warnings": threshold_warnings(catalogue.thresholds[u.id], engine.day),
             }
             for u in state.thresholds
         ],
@@ -153,10 +155,8 @@ def to_markdown(trace: dict[str, Any]) -> str:
         f"- Vurderingsdato: {trace['date_of_assessment']}",
         f"- Laget: {md(trace['created'])}",
         f"- Verktøy: anskaffelse {md(trace['tool_version'])}",
-        f"- Tre: {md(tree['id'])}, versjon {md(tree['version'])}",
-        f"- Sjekksum for trærne (sha256): `{tree['sha256']}`",
+        f"- Beslutningstre: {md(tree['id'])}, versjon {md(tree['version'])} (sjekksummer under «Sporbarhet»)",
     ]
-    out += [f"  - {md(f['id'])} {md(f['version'])}: `{f['sha256']}`" for f in tree.get("files", [])]
     out += ["", "## Spørsmål og svar", ""]
     for n, step in enumerate(trace["steps"], 1):
         origin = ORIGIN_LABELS.get(step["origin"], step["origin"])
@@ -171,10 +171,13 @@ def to_markdown(trace: dict[str, Any]) -> str:
             out.append(
                 f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {u['from']}; {notes.cite([u['source']])}"
             )
+            out += [f"  - **Merk:** {md(w)}" for w in u.get("warnings", [])]
     outcome = trace["outcome"]
     if outcome:
         out += _outcome_section(outcome, notes)
         out += _protocol_section(trace, outcome, notes)
+    out += ["", "## Sporbarhet", "", f"- Sjekksum for trærne (sha256): `{tree['sha256']}`"]
+    out += [f"  - {md(f['id'])} {md(f['version'])}: `{f['sha256']}`" for f in tree.get("files", [])]
     out += ["", f"*{md(DISCLAIMER)}*", ""]
     out += notes.lines()
     return "\n".join(out).rstrip() + "\n"
@@ -222,6 +225,9 @@ def _protocol_section(trace: dict[str, Any], outcome: dict[str, Any], notes: _No
         out.append(
             f"- {md(u['title'])} var {md(amount)} ekskl. mva. på vurderingsdatoen ({md(u['source']['citation'])})."
         )
+    cautions = [w for u in trace["thresholds"] for w in u.get("warnings", [])]
+    if cautions:
+        out += ["", "**Forbehold om terskelverdier:**", ""] + [f"- {md(w)}" for w in cautions]
     out += ["", f"**Vurdering:** {md(' '.join(outcome['text'].split()))}"]
     if outcome.get("document"):
         out += ["", "**Dokumentasjon som skal foreligge i saken:**", ""] + [f"- {md(s)}" for s in outcome["document"]]
