@@ -67,6 +67,7 @@ def test_ctrl_c_at_question_2_keeps_the_partial_trace(tmp_path: Path) -> None:
     child.expect("Svar:")
     child.sendcontrol("c")
     child.expect("Avbrutt")
+    child.expect(rf"Fortsett med: \S*anskaffelse run reserverte-kontrakter --answers {re.escape(str(trace))}")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
@@ -106,7 +107,7 @@ def test_ctrl_c_without_trace_offers_a_private_partial_trace_that_resumes(tmp_pa
     child.sendcontrol("c")
     child.expect(r"Svarene så langt er lagret i (\S+\.json)")
     partial = Path(child.match.group(1))
-    child.expect("Fortsett med: anskaffelse run reserverte-kontrakter --answers")
+    child.expect(r"Fortsett med: \S*anskaffelse run reserverte-kontrakter --answers")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130

@@ -363,11 +363,21 @@ def _save_partial(engine: Any, state: Any, tree_id: str, created: dt.datetime, t
     console = _err_console()
     if trace:
         _write(trace, text, force=True)
-        console.print(f"Svarene så langt er lagret i {trace}")
+        path = trace
     else:
         path = write_partial(text)
-        console.print(f"Svarene så langt er lagret i {path}")
-        console.print(f"Fortsett med: anskaffelse run {tree_id} --answers {path}")
+    console.print(f"Svarene så langt er lagret i {path}", soft_wrap=True)
+    console.print(f"Fortsett med: {_program()} run {tree_id} --answers {path}", soft_wrap=True)
+
+
+def _program() -> str:
+    """How to start this program again: its name when it is on PATH, else the path it was started by."""
+    import shutil
+
+    if shutil.which("anskaffelse"):
+        return "anskaffelse"
+    started = Path(sys.argv[0])
+    return str(started.resolve()) if started.name == "anskaffelse" else f"{sys.executable} -m anskaffelse"
 
 
 @app.command()

@@ -248,10 +248,12 @@ def describe_condition(cond: object, catalogue: Catalogue) -> str:
 
 def thresholds_table(thresholds: dict[str, Threshold], day: dt.date, catalogue: Catalogue) -> Table:
     checked = sorted({t.checked.isoformat() for t in thresholds.values() if t.checked})
+    confirmed = sorted({t.confirmed_until.isoformat() for t in thresholds.values() if t.confirmed_until})
     table = Table(
         title=f"Terskelverdier i kraft {day.isoformat()}",
         title_justify="left",
-        caption=f"Sist sjekket mot kildene: {', '.join(checked) or 'ukjent'}",
+        caption=f"Sist sjekket mot kildene: {', '.join(checked) or 'ukjent'}"
+        + (f"; bekreftet som gjeldende til og med {', '.join(confirmed)}" if confirmed else ""),
         caption_justify="left",
     )
     table.add_column("terskel", ratio=1)
