@@ -19,7 +19,7 @@ from anskaffelse.render import make_console
 from anskaffelse.session import walk
 from conftest import KINDS, SKETCH, engine_for
 
-DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
+DOWN, UP, ENTER, CTRL_C = "\x1b[B", "\x1b[A", "\r", "\x03"
 
 
 class ScriptedAsker(QuestionaryAsker):
@@ -144,3 +144,17 @@ def test_ctrl_d_and_ctrl_c_stop_a_select_and_a_text_prompt(pipe: PipeInput, key:
                 walk(engine, "reserverte-kontrakter", Answers(), asker)
             assert isinstance(stop.value.state, State)
             assert [s.answer for s in stop.value.state.steps] == answered
+
+
+def test_back_reaches_answers_from_a_file_and_asks_them_at_the_prompt(pipe: PipeInput) -> None:
+    """A resumed walk: the loaded answers can be gone back to and changed."""
+    engine = engine_for(SKETCH)
+    preset = Answers({"tjenestetype": "helse_sosial", "kontraktsverdi": "9 mill"}, origin="delvis.json")
+    # Both earlier answers come from the file, so the first prompt is utbytteforbud. "↑" from the first
+    # choice wraps to the last, «← Tilbake»; then "<" in the amount field goes back once more.
+    asker = ScriptedAsker(pipe, [UP + ENTER, "<" + ENTER, DOWN + ENTER])
+    state = walk(engine, "reserverte-kontrakter", preset, asker)
+    assert asker.keys == []
+    assert "Enter = behold «9 mill»" in asker.screen.getvalue()  # the file's answer is the default
+    assert [(s.key, s.answer, s.origin) for s in state.steps] == [("tjenestetype", "annet", "asked")]
+    assert engine.outcome(state).id == "integrering"  # type: ignore[union-attr]

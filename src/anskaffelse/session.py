@@ -90,12 +90,17 @@ def walk(
         if asker is None:
             raise missing_answer(engine, question, terminal=terminal)
         try:
-            reply = asker.ask(engine, state, question, remembered.get(key), _previous_asked(state) is not None)
+            reply = asker.ask(engine, state, question, remembered.get(key), state.previous is not None)
         except (Interrupted, KeyboardInterrupt, EOFError):
             # Ctrl-C may land between two prompts (while a question is drawn): the answers are kept all the same.
             raise Interrupted(state=state) from None
-        if reply.back:
-            state = _previous_asked(state) or state
+        if reply.back and state.previous is not None:
+            # Back lands on the previous answered question, also one answered from a file (say, a
+            # resumed walk): it is then asked at the prompt, with the file's answer as the default.
+            state = state.previous
+            previous_question = engine.question(state)
+            if previous_question is not None:
+                used_preset.add(previous_question.key)
             continue
         assert reply.raw is not None
         remembered[key] = reply.raw
@@ -111,15 +116,4 @@ def _state_asking(engine: Engine, state: State, key: str | None) -> State | None
         if question is not None and question.key == key:
             return previous
         previous = previous.previous
-    return None
-
-
-def _previous_asked(state: State) -> State | None:
-    """The state at the last question the person answered at a prompt (skips file and known answers)."""
-    previous = state.previous
-    while previous is not None:
-        last = state.steps[len(previous.steps)] if len(state.steps) > len(previous.steps) else None
-        if last is None or last.origin == "asked":
-            return previous
-        state, previous = previous, previous.previous
     return None
