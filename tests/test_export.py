@@ -59,8 +59,8 @@ def test_markdown_structure_headings_list_items_and_footnotes() -> None:
         "Resultat",
         "Hvorfor",
         "Neste steg",
-        "Til anskaffelsesprotokollen",
         "Sporbarhet",
+        "Til anskaffelsesprotokollen",
     ]
     ordered = [i for i, t in enumerate(tokens) if t.type == "ordered_list_open"]
     assert len(ordered) == 1

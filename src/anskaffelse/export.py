@@ -175,9 +175,10 @@ def to_markdown(trace: dict[str, Any]) -> str:
     outcome = trace["outcome"]
     if outcome:
         out += _outcome_section(outcome, notes)
-        out += _protocol_section(trace, outcome, notes)
     out += ["", "## Sporbarhet", "", f"- Sjekksum for trærne (sha256): `{tree['sha256']}`"]
     out += [f"  - {md(f['id'])} {md(f['version'])}: `{f['sha256']}`" for f in tree.get("files", [])]
+    if outcome:  # last, so it can be copied as one block into the protocol
+        out += _protocol_section(trace, outcome, notes)
     out += ["", f"*{md(DISCLAIMER)}*", ""]
     out += notes.lines()
     return "\n".join(out).rstrip() + "\n"
