@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from . import yamlread as yr
 from .model import (
@@ -12,20 +13,24 @@ from .model import (
 )
 from .reader import Reader, _get
 from .values import ValueProblem, parse_amount
-from .yamlread import YScalar, YSeq
+from .yamlread import YMap, YScalar, YSeq
+
+
+def _entries(y: yr.Y, r: Reader, whole: str, kind: str, one: str) -> Iterator[tuple[str, YScalar, YMap, str]]:
+    """The `id: {…}` entries of a registry file: (id, its key, its mapping, how a message names it)."""
+    top = r.mapping(y, whole)
+    if top is None:
+        return
+    for key, (key_y, value_y) in top.items.items():
+        entry_id = r.ident(key_y, kind)
+        m = r.mapping(value_y, f"{one} «{key}»")
+        if entry_id is not None and m is not None:
+            yield entry_id, key_y, m, f"{one} «{key}»"
 
 
 def build_sources(y: yr.Y, r: Reader) -> dict[str, Source]:
-    top = r.mapping(y, "kildene")
     result: dict[str, Source] = {}
-    if top is None:
-        return result
-    for key, (key_y, value_y) in top.items.items():
-        source_id = r.ident(key_y, "kilde-id")
-        m = r.mapping(value_y, f"kilden «{key}»")
-        if source_id is None or m is None:
-            continue
-        what = f"kilden «{key}»"
+    for source_id, key_y, m, what in _entries(y, r, "kildene", "kilde-id", "kilden"):
         r.keys(m, ("citation", "title", "url", "checked", "status", "note"), ("citation", "title", "url"), what)
         citation = r.text(_get(m, "citation"), f"{what}: citation")
         title = r.text(_get(m, "title"), f"{what}: title")
@@ -44,17 +49,9 @@ def build_sources(y: yr.Y, r: Reader) -> dict[str, Source]:
 
 
 def build_thresholds(y: yr.Y, r: Reader) -> dict[str, Threshold]:
-    top = r.mapping(y, "terskelverdiene")
     result: dict[str, Threshold] = {}
-    if top is None:
-        return result
     allowed = ("title", "source", "checked", "confirmed_until", "values", "note")
-    for key, (key_y, value_y) in top.items.items():
-        threshold_id = r.ident(key_y, "terskel-id")
-        m = r.mapping(value_y, f"terskelen «{key}»")
-        if threshold_id is None or m is None:
-            continue
-        what = f"terskelen «{key}»"
+    for threshold_id, key_y, m, what in _entries(y, r, "terskelverdiene", "terskel-id", "terskelen"):
         r.keys(m, allowed, ("title", "source", "values"), what)
         values = build_threshold_values(what, _get(m, "values"), r)
         title = r.text(_get(m, "title"), f"{what}: title")

@@ -39,8 +39,9 @@ def validate(catalogue: Catalogue) -> list[Finding]:
     add = findings.append
     _hints_left[0] = _HINT_BUDGET
     facts = _fact_questions(catalogue)
+    certain: dict[str, frozenset[str]] = {}  # facts each called tree always asks: worked out once per tree
     for tree in catalogue.trees.values():
-        findings.extend(_check_tree(tree, catalogue, facts))
+        findings.extend(_check_tree(tree, catalogue, facts, certain))
     findings.extend(_check_answer_keys(catalogue, facts))
     findings.extend(_check_tree_cycles(catalogue))
     findings.extend(_check_route_length(catalogue))
@@ -82,7 +83,9 @@ def _fact_questions(catalogue: Catalogue) -> dict[str, list[Question]]:
     return result
 
 
-def _check_tree(tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]]) -> Iterator[Finding]:
+def _check_tree(
+    tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]], certain: dict[str, frozenset[str]]
+) -> Iterator[Finding]:
     nodes = tree.nodes
     if tree.start not in nodes:
         yield Finding(
@@ -92,7 +95,7 @@ def _check_tree(tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question
         yield from _check_node(node, tree, catalogue, facts)
     yield from _check_reachability(tree)
     yield from _check_cycles(tree)
-    yield from _check_facts_known(tree, catalogue)
+    yield from _check_facts_known(tree, catalogue, certain)
 
 
 def _hint(name: str, known: Iterable[str]) -> str:
@@ -240,9 +243,9 @@ def _check_cycles(tree: Tree) -> Iterator[Finding]:
                 stack.append((child, iter(tree.nodes[child].targets())))
 
 
-def _check_facts_known(tree: Tree, catalogue: Catalogue) -> Iterator[Finding]:
+def _check_facts_known(tree: Tree, catalogue: Catalogue, certain: dict[str, frozenset[str]]) -> Iterator[Finding]:
     """A branch may test only facts asked on every path from start to it (a called tree counts)."""
-    known = _known_facts(tree, catalogue, {})
+    known = _known_facts(tree, catalogue, certain)
     for node_id, here in known.items():
         node = tree.nodes[node_id]
         if not isinstance(node, Branch):
