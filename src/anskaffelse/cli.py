@@ -327,15 +327,16 @@ def run(
     data = build_trace(engine, state, tree_id, created, complete=True)
     if preset.expect and data["outcome"] and data["outcome"]["node"] != preset.expect:
         _err_console().print(
-            f"[yellow]⚠ svarfilen forventer utfallet «{preset.expect}», men gjennomgangen endte i "
-            f"«{data['outcome']['node']}»[/]",
+            f"⚠ svarfilen forventer utfallet «{preset.expect}», men gjennomgangen endte i «{data['outcome']['node']}»",
+            style="yellow",
+            markup=False,
             soft_wrap=True,
         )
     if trace:
         _write(trace, json.dumps(data, ensure_ascii=False, indent=2) + "\n", force=True)
     if markdown:
         _write(markdown, to_markdown(data), force=force)
-        _err_console().print(f"Rapporten er lagret i {markdown}", soft_wrap=True)
+        _err_console().print(f"Rapporten er lagret i {markdown}", soft_wrap=True, markup=False)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -366,8 +367,8 @@ def _save_partial(engine: Any, state: Any, tree_id: str, created: dt.datetime, t
         path = trace
     else:
         path = write_partial(text)
-    console.print(f"Svarene så langt er lagret i {path}", soft_wrap=True)
-    console.print(f"Fortsett med: {_program()} run {tree_id} --answers {path}", soft_wrap=True)
+    console.print(f"Svarene så langt er lagret i {path}", soft_wrap=True, markup=False)
+    console.print(f"Fortsett med: {_program()} run {tree_id} --answers {path}", soft_wrap=True, markup=False)
 
 
 def _program() -> str:
@@ -437,7 +438,11 @@ def replay(
     keys = {q.key for t in catalogue.trees.values() for q in t.questions()}
     changes, notes = compare(old, new, stopped, keys)
     console = _out_console()
-    console.print(f"Lagret {old['date_of_assessment']}, kjørt på nytt med vurderingsdato {engine.day}.", soft_wrap=True)
+    console.print(
+        f"Lagret {old['date_of_assessment']}, kjørt på nytt med vurderingsdato {engine.day}.",
+        soft_wrap=True,
+        markup=False,
+    )
     for note in notes:
         console.print(Text(f"ℹ {note}", style="dim"), soft_wrap=True)
     if not changes:
