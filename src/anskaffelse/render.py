@@ -239,8 +239,8 @@ def describe_condition(cond: object, catalogue: Catalogue) -> str:
         shown = f"terskel {operand.id}"
     elif isinstance(operand, Decimal):
         shown = format_amount(operand)
-    elif isinstance(operand, tuple):
-        shown = "{" + ", ".join(operand) + "}"
+    elif isinstance(operand, tuple):  # the ids of `in` (a ThresholdRef, also a tuple, is handled above)
+        shown = "{" + ", ".join(str(item) for item in operand) + "}"
     else:
         shown = str(operand)
     return f"{cond.fact} {symbols[cond.op]} {shown}"

@@ -39,12 +39,12 @@ def validate(catalogue: Catalogue) -> list[Finding]:
     add = findings.append
     _hints_left[0] = _HINT_BUDGET
     facts = _fact_questions(catalogue)
-    certain: dict[str, frozenset[str]] = {}  # facts each called tree always asks: worked out once per tree
+    flow = _Flow(catalogue)
     for tree in catalogue.trees.values():
-        findings.extend(_check_tree(tree, catalogue, facts, certain))
+        findings.extend(_check_tree(tree, catalogue, facts, flow))
     findings.extend(_check_answer_keys(catalogue, facts))
     findings.extend(_check_tree_cycles(catalogue))
-    findings.extend(_check_route_length(catalogue))
+    findings.extend(_check_route_length(catalogue, flow))
     for threshold in catalogue.thresholds.values():
         if threshold.source not in catalogue.sources:
             add(Finding(threshold.loc, f"terskelen «{threshold.id}» viser til ukjent kilde «{threshold.source}»"))
@@ -83,9 +83,7 @@ def _fact_questions(catalogue: Catalogue) -> dict[str, list[Question]]:
     return result
 
 
-def _check_tree(
-    tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]], certain: dict[str, frozenset[str]]
-) -> Iterator[Finding]:
+def _check_tree(tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]], flow: _Flow) -> Iterator[Finding]:
     nodes = tree.nodes
     if tree.start not in nodes:
         yield Finding(
@@ -93,9 +91,16 @@ def _check_tree(
         )
     for node in nodes.values():
         yield from _check_node(node, tree, catalogue, facts)
-    yield from _check_reachability(tree)
-    yield from _check_cycles(tree)
-    yield from _check_facts_known(tree, catalogue, certain)
+    succ = flow.successors(tree)
+    yield from _check_reachability(tree, succ)
+    yield from _check_cycles(tree, succ)
+    yield from _check_facts_known(tree, flow)
+
+
+def _successors(tree: Tree) -> dict[str, tuple[str, ...]]:
+    """Each node's targets within the tree, without repeats (unknown targets are reported elsewhere)."""
+    nodes = tree.nodes
+    return {node_id: tuple(dict.fromkeys(t for t in node.targets() if t in nodes)) for node_id, node in nodes.items()}
 
 
 def _hint(name: str, known: Iterable[str]) -> str:
@@ -198,14 +203,14 @@ def _check_condition(cond: Condition, catalogue: Catalogue, facts: dict[str, lis
             yield Finding(cond.loc, f"«{cond.fact}» har ikke valget «{value}» (har: {', '.join(sorted(allowed))})")
 
 
-def _check_reachability(tree: Tree) -> Iterator[Finding]:
+def _check_reachability(tree: Tree, succ: dict[str, tuple[str, ...]]) -> Iterator[Finding]:
     if tree.start not in tree.nodes:
         return
     seen = {tree.start}
     todo = [tree.start]
     while todo:
-        for target in tree.nodes[todo.pop()].targets():
-            if target in tree.nodes and target not in seen:
+        for target in succ[todo.pop()]:
+            if target not in seen:
                 seen.add(target)
                 todo.append(target)
     for node_id, node in tree.nodes.items():
@@ -213,13 +218,13 @@ def _check_reachability(tree: Tree) -> Iterator[Finding]:
             yield Finding(node.loc, f"noden «{node_id}» kan ikke nås fra start «{tree.start}»")
 
 
-def _check_cycles(tree: Tree) -> Iterator[Finding]:
+def _check_cycles(tree: Tree, succ: dict[str, tuple[str, ...]]) -> Iterator[Finding]:
     """Iterative three-colour DFS: a walk must always end, so the node graph must be acyclic."""
     state: dict[str, int] = {}
     for root in tree.nodes:
         if root in state:
             continue
-        stack: list[tuple[str, Iterator[str]]] = [(root, iter(tree.nodes[root].targets()))]
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(succ[root]))]
         state[root] = 1
         path = [root]
         while stack:
@@ -230,8 +235,6 @@ def _check_cycles(tree: Tree) -> Iterator[Finding]:
                 stack.pop()
                 path.pop()
                 continue
-            if child not in tree.nodes:
-                continue
             if state.get(child) == 1:
                 loop = path[path.index(child) :] + [child]
                 yield Finding(
@@ -240,18 +243,77 @@ def _check_cycles(tree: Tree) -> Iterator[Finding]:
             elif child not in state:
                 state[child] = 1
                 path.append(child)
-                stack.append((child, iter(tree.nodes[child].targets())))
+                stack.append((child, iter(succ[child])))
 
 
-def _check_facts_known(tree: Tree, catalogue: Catalogue, certain: dict[str, frozenset[str]]) -> Iterator[Finding]:
+class _Flow:
+    """Which facts are known where, per catalogue: fact names are bits of an int, because the
+    dataflow unions and intersects a set at every node (copying a frozenset there was most of validate)."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.bits: dict[str, int] = {}
+        self.certain: dict[str, int] = {}  # facts each called tree always asks: worked out once per tree
+        self.succ: dict[str, dict[str, tuple[str, ...]]] = {}
+
+    def bit(self, fact: str) -> int:
+        found = self.bits.get(fact)
+        if found is None:
+            found = self.bits[fact] = 1 << len(self.bits)
+        return found
+
+    def successors(self, tree: Tree) -> dict[str, tuple[str, ...]]:
+        found = self.succ.get(tree.id)
+        if found is None or self.catalogue.trees.get(tree.id) is not tree:
+            found = self.succ[tree.id] = _successors(tree)
+        return found
+
+    def known(self, tree: Tree) -> dict[str, int]:
+        """For each reachable node, the facts answered on every path from the start to it."""
+        if tree.start not in tree.nodes:
+            return {}
+        succ = self.successors(tree)
+        order = _topological(tree, succ)
+        if order is None:
+            return {}
+        trees, nodes = self.catalogue.trees, tree.nodes
+        known: dict[str, int] = {tree.start: 0}
+        for node_id in order:
+            after = known.get(node_id)
+            if after is None:
+                continue
+            node = nodes[node_id]
+            if isinstance(node, Question):
+                if node.fact:
+                    after |= self.bit(node.fact)
+            elif isinstance(node, Call) and node.tree in trees:
+                after |= self.certain_in(trees[node.tree])
+            for target in succ[node_id]:
+                before = known.get(target)
+                known[target] = after if before is None else before & after
+        return known
+
+    def certain_in(self, tree: Tree) -> int:
+        """Facts a called tree answers on every path to every one of its outcomes."""
+        if tree.id not in self.certain:
+            self.certain[tree.id] = 0  # a call cycle is reported elsewhere
+            known = self.known(tree)
+            result: int | None = None
+            for node_id, facts in known.items():
+                if isinstance(tree.nodes[node_id], Outcome):
+                    result = facts if result is None else result & facts
+            self.certain[tree.id] = result or 0
+        return self.certain[tree.id]
+
+
+def _check_facts_known(tree: Tree, flow: _Flow) -> Iterator[Finding]:
     """A branch may test only facts asked on every path from start to it (a called tree counts)."""
-    known = _known_facts(tree, catalogue, certain)
-    for node_id, here in known.items():
+    for node_id, here in flow.known(tree).items():
         node = tree.nodes[node_id]
         if not isinstance(node, Branch):
             continue
         for rule in node.rules:
-            for fact in sorted(_facts_of(rule.when) - here) if rule.when else ():
+            for fact in sorted(f for f in _facts_of(rule.when) if not here & flow.bit(f)) if rule.when else ():
                 yield Finding(
                     rule.loc,
                     f"forgreningen «{node_id}» tester faktum «{fact}», "
@@ -259,55 +321,20 @@ def _check_facts_known(tree: Tree, catalogue: Catalogue, certain: dict[str, froz
                 )
 
 
-def _known_facts(tree: Tree, catalogue: Catalogue, memo: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
-    """For each reachable node, the facts answered on every path from the start to it."""
-    if tree.start not in tree.nodes:
-        return {}
-    order = _topological(tree)
-    if order is None:
-        return {}
-    known: dict[str, frozenset[str]] = {tree.start: frozenset()}
-    for node_id in order:
-        if node_id not in known:
-            continue
-        node = tree.nodes[node_id]
-        after = known[node_id]
-        if isinstance(node, Question) and node.fact:
-            after = after | {node.fact}
-        elif isinstance(node, Call) and node.tree in catalogue.trees:
-            after = after | _certain_facts(catalogue.trees[node.tree], catalogue, memo)
-        for target in node.targets():
-            if target in tree.nodes:
-                known[target] = known[target] & after if target in known else after
-    return known
-
-
-def _certain_facts(tree: Tree, catalogue: Catalogue, memo: dict[str, frozenset[str]]) -> frozenset[str]:
-    """Facts a called tree answers on every path to every one of its outcomes."""
-    if tree.id not in memo:
-        memo[tree.id] = frozenset()  # a call cycle is reported elsewhere
-        known = _known_facts(tree, catalogue, memo)
-        at_outcomes = [facts for node_id, facts in known.items() if isinstance(tree.nodes[node_id], Outcome)]
-        memo[tree.id] = frozenset.intersection(*at_outcomes) if at_outcomes else frozenset()
-    return memo[tree.id]
-
-
-def _topological(tree: Tree) -> list[str] | None:
-    indegree = {n: 0 for n in tree.nodes}
-    for node in tree.nodes.values():
-        for target in set(node.targets()):
-            if target in indegree:
-                indegree[target] += 1
+def _topological(tree: Tree, succ: dict[str, tuple[str, ...]]) -> list[str] | None:
+    indegree = dict.fromkeys(tree.nodes, 0)
+    for targets in succ.values():
+        for target in targets:
+            indegree[target] += 1
     ready = [n for n, d in indegree.items() if d == 0]
     order: list[str] = []
     while ready:
         node_id = ready.pop()
         order.append(node_id)
-        for target in set(tree.nodes[node_id].targets()):
-            if target in indegree:
-                indegree[target] -= 1
-                if indegree[target] == 0:
-                    ready.append(target)
+        for target in succ[node_id]:
+            indegree[target] -= 1
+            if indegree[target] == 0:
+                ready.append(target)
     return order if len(order) == len(tree.nodes) else None
 
 
@@ -379,14 +406,18 @@ def _check_tree_cycles(catalogue: Catalogue) -> Iterator[Finding]:
                 stack.append(iter(edges[jump.tree]))
 
 
-def _check_route_length(catalogue: Catalogue) -> Iterator[Finding]:
+def _check_route_length(catalogue: Catalogue, flow: _Flow) -> Iterator[Finding]:
     """The longest route from each tree's start, into called trees too, must stay under MAX_ROUTE nodes."""
     longest: dict[tuple[str, str], int] = {}
+    memo: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
     def successors(key: tuple[str, str]) -> list[tuple[str, str]]:
+        found = memo.get(key)
+        if found is not None:
+            return found
         tree = catalogue.trees[key[0]]
         node = tree.nodes[key[1]]
-        found = [(tree.id, t) for t in node.targets() if t in tree.nodes]
+        found = memo[key] = [(tree.id, t) for t in flow.successors(tree)[key[1]]]
         other = catalogue.trees.get(node.tree) if isinstance(node, (Call, Goto)) else None
         if other is not None and other.start in other.nodes:
             found.append((other.id, other.start))

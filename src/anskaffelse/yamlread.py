@@ -20,7 +20,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_FINDINGS = 100  # per file: past this many, a file is not worth reading on (and cannot flood the screen)
 _STD = "tag:yaml.org,2002:"
-SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+SCALAR_TAGS = frozenset(_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_STR = _STD + "str"
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -245,7 +246,6 @@ class _Builder:
         self.loader = loader
         self.shown = shown
         self.findings: list[Finding] = []
-        self.tags: dict[tuple[str, Any], str] = {}  # (text, implicit) → resolved tag: most scalars repeat
 
     def loc(self, mark: Any) -> Location:
         return Location(self.shown, mark.line + 1, mark.column + 1)
@@ -280,38 +280,43 @@ class _Builder:
         return root, self.findings
 
     def node(self) -> Y:
+        # The hot loop of every load (one pass per event): locals instead of attributes, and the
+        # common case (a plain or quoted scalar inside a mapping) takes the fewest steps.
         stack: list[_Frame] = []
-        get_event, shown, tags = self.loader.get_event, self.shown, self.tags
+        get_event, shown, resolve = self.loader.get_event, self.shown, self.loader.resolve
+        plain_tags: dict[str, str] = {}  # plain text → resolved tag: most scalars repeat
         scalar_event, alias_event, mapping_start = yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent
+        sequence_start, scalar_node, scalar_tags, str_tag = yaml.SequenceStartEvent, yaml.ScalarNode, SCALAR_TAGS, _STR
         while True:
             event = get_event()
             kind = type(event)
             value: Y
-            if kind is alias_event:
-                # Refused where it stands: "billion laughs" is never expanded, not even once.
-                value = self.note(event.start_mark, _ALIAS)
-            elif kind is scalar_event:
+            if kind is scalar_event:
                 tag = event.tag
+                text = event.value
                 if tag is None or tag == "!":
-                    cache_key = (event.value, event.implicit)
-                    tag = tags.get(cache_key)
-                    if tag is None:
-                        tag = tags[cache_key] = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-                control = _CONTROL.search(event.value)
-                if control:
+                    if event.implicit[0]:  # plain: YAML reads it as a bool, number, date … by its text
+                        tag = plain_tags.get(text)
+                        if tag is None:
+                            tag = plain_tags[text] = resolve(scalar_node, text, (True, False))
+                    else:
+                        tag = str_tag
+                style = event.style
+                if style == '"' and _CONTROL.search(text):  # only an escape can make one (see _decode)
+                    control = _CONTROL.search(text)
                     value = self.note(
                         event.start_mark,
-                        f"teksten inneholder kontrolltegnet U+{ord(control.group()):04X} "
+                        f"teksten inneholder kontrolltegnet U+{ord(control.group()):04X} "  # type: ignore[union-attr]
                         "(fra en escape som «\\e» eller «\\x1b»); fjern det",
                     )
+                elif tag in scalar_tags:
+                    mark = event.start_mark
+                    value = YScalar(text, tag, shown, mark.line + 1, mark.column + 1, not style)
                 elif tag == _STD + "merge":
                     value = self.note(event.start_mark, _MERGE)
-                elif tag not in SCALAR_TAGS:
-                    value = self.note(event.start_mark, f"YAML-taggen «{tag}» er ikke tillatt")
                 else:
-                    mark = event.start_mark
-                    value = YScalar(str(event.value), tag, shown, mark.line + 1, mark.column + 1, not event.style)
-            elif kind is mapping_start or kind is yaml.SequenceStartEvent:
+                    value = self.note(event.start_mark, f"YAML-taggen «{tag}» er ikke tillatt")
+            elif kind is mapping_start or kind is sequence_start:
                 if len(stack) >= MAX_DEPTH:
                     raise YamlProblem(
                         Finding(self.loc(event.start_mark), f"for dyp nøsting (mer enn {MAX_DEPTH} nivåer)")
@@ -319,14 +324,17 @@ class _Builder:
                 is_map = kind is mapping_start
                 tag = event.tag
                 if tag is None or tag == "!":
-                    tag = self.loader.resolve(yaml.MappingNode if is_map else yaml.SequenceNode, None, event.implicit)
+                    tag = resolve(yaml.MappingNode if is_map else yaml.SequenceNode, None, event.implicit)
                 mark = event.start_mark
                 line, col = mark.line + 1, mark.column + 1
                 stack.append(_Frame(YMap(shown, line, col) if is_map else YSeq(shown, line, col), tag, mark))
                 continue
+            elif kind is alias_event:
+                # Refused where it stands: "billion laughs" is never expanded, not even once.
+                value = self.note(event.start_mark, _ALIAS)
             else:  # the end of a mapping or sequence
                 frame = stack.pop()
-                expected = _STD + ("map" if isinstance(frame.node, YMap) else "seq")
+                expected = _STD + ("map" if type(frame.node) is YMap else "seq")
                 if frame.tag == expected:
                     value = frame.node
                 else:
