@@ -211,3 +211,43 @@ def test_a_fact_the_called_tree_always_asks_may_be_tested_after_the_call(catalog
         "etter-kall.yaml:14:9: forgreningen «b» tester faktum «haster», "
         "som ikke er besvart på alle veier hit i «etter-kall»"
     )
+
+
+def chain(tree_id: str, length: int, end: str) -> str:
+    """A tree of `length` yes/no questions in a row, then `end` (the node «slutt»), then «o»."""
+    ids = [f"{tree_id}{i}" for i in range(length)] + ["slutt"]
+    lines = [
+        f"  {ids[i]}:\n    question: Spørsmål {i}?\n    help: h\n    input: yesno\n    next: {ids[i + 1]}\n"
+        for i in range(length)
+    ]
+    return HEAD.format(id=tree_id).replace("start: q", f"start: {ids[0]}") + "".join(lines) + end + OUT
+
+
+def test_the_route_limit_counts_the_longest_route_into_a_called_tree(catalogue_with: Callable[..., Path]) -> None:
+    root = catalogue_with(
+        {
+            "lang.yaml": chain("lang", 150, "  slutt:\n    call: kort\n    returns: {o: o}\n"),
+            "kort.yaml": chain(
+                "kort", 100, "  slutt:\n    question: Siste?\n    help: h\n    input: yesno\n    next: o\n"
+            ),
+        }
+    )
+    _, findings = check(root)
+    shown = [(Path(f.loc.file).name, f.loc.line, f.loc.col, f.message) for f in findings if not f.warning]
+    # kort: 100 questions, «slutt» and the outcome = 102 nodes; lang: 150 questions, the call and
+    # the longest way on from it (into kort: 102) = 253.
+    message = "den lengste veien fra start i «lang» går gjennom 253 noder; grensen er 200 – del opp treet"
+    assert shown == [("lang.yaml", 5, 8, message)]
+
+
+def test_no_route_length_is_claimed_when_trees_call_each_other_in_a_ring(catalogue_with: Callable[..., Path]) -> None:
+    root = catalogue_with(
+        {
+            "lang.yaml": chain("lang", 250, "  slutt:\n    call: kort\n    returns: {o: o}\n"),
+            "kort.yaml": chain("kort", 3, "  slutt:\n    call: lang\n    returns: {o: o}\n"),
+        }
+    )
+    _, findings = check(root)
+    messages = [f.message for f in findings if not f.warning]
+    assert any("kaller hverandre i ring" in m for m in messages), messages
+    assert not any("lengste veien" in m for m in messages), messages

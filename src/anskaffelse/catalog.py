@@ -37,7 +37,9 @@ def trees_dir(option: str | os.PathLike[str] | None) -> Path:
 def check(root: Path) -> tuple[Catalogue, list[Finding]]:
     """Load and validate; returns every finding (errors and warnings)."""
     # Loading makes many small objects and no reference cycles; the cyclic collector would only
-    # walk them again and again (most of the time on a large catalogue).
+    # walk them again and again (most of the time on a large catalogue). Afterwards they are
+    # frozen: moved out of the collector's sight, or its first runs would walk every one of them
+    # again. Reference counting still frees them as usual.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -45,6 +47,7 @@ def check(root: Path) -> tuple[Catalogue, list[Finding]]:
         return catalogue, sorted(findings + validate(catalogue), key=lambda f: (f.loc, f.message))
     finally:
         if collecting:
+            gc.freeze()
             gc.enable()
 
 

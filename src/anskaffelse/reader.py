@@ -40,13 +40,14 @@ class Reader:
         return None
 
     def keys(self, m: YMap, allowed: tuple[str, ...], required: tuple[str, ...], what: str) -> None:
-        for key, (kloc, _) in m.items.items():
+        items = m.items
+        for key in items:
             if key not in allowed:
                 hint = difflib.get_close_matches(key, allowed, n=1)
                 guess = f"; mente du «{hint[0]}»?" if hint else f"; tillatt: {', '.join(allowed)}"
-                self.add(kloc.loc, f"ukjent nøkkel «{key}» i {what}{guess}")
+                self.add(items[key][0].loc, f"ukjent nøkkel «{key}» i {what}{guess}")
         for key in required:
-            if key not in m.items:
+            if key not in items:
                 self.add(m.loc, f"{what} mangler «{key}»")
 
     def text(self, y: yr.Y | None, what: str, *, required: bool = True) -> str | None:

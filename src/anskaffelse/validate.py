@@ -255,6 +255,7 @@ class _Flow:
         self.bits: dict[str, int] = {}
         self.certain: dict[str, int] = {}  # facts each called tree always asks: worked out once per tree
         self.succ: dict[str, dict[str, tuple[str, ...]]] = {}
+        self.orders: dict[str, list[str] | None] = {}
 
     def bit(self, fact: str) -> int:
         found = self.bits.get(fact)
@@ -268,12 +269,18 @@ class _Flow:
             found = self.succ[tree.id] = _successors(tree)
         return found
 
+    def order(self, tree: Tree) -> list[str] | None:
+        """The tree's nodes, each before its targets; None when they form a loop."""
+        if tree.id not in self.orders or self.catalogue.trees.get(tree.id) is not tree:
+            self.orders[tree.id] = _topological(tree, self.successors(tree))
+        return self.orders[tree.id]
+
     def known(self, tree: Tree) -> dict[str, int]:
         """For each reachable node, the facts answered on every path from the start to it."""
         if tree.start not in tree.nodes:
             return {}
         succ = self.successors(tree)
-        order = _topological(tree, succ)
+        order = self.order(tree)
         if order is None:
             return {}
         trees, nodes = self.catalogue.trees, tree.nodes
@@ -407,43 +414,63 @@ def _check_tree_cycles(catalogue: Catalogue) -> Iterator[Finding]:
 
 
 def _check_route_length(catalogue: Catalogue, flow: _Flow) -> Iterator[Finding]:
-    """The longest route from each tree's start, into called trees too, must stay under MAX_ROUTE nodes."""
-    longest: dict[tuple[str, str], int] = {}
-    memo: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    """The longest route from each tree's start, into called trees too, must stay under MAX_ROUTE nodes.
 
-    def successors(key: tuple[str, str]) -> list[tuple[str, str]]:
-        found = memo.get(key)
-        if found is not None:
-            return found
-        tree = catalogue.trees[key[0]]
-        node = tree.nodes[key[1]]
-        found = memo[key] = [(tree.id, t) for t in flow.successors(tree)[key[1]]]
-        other = catalogue.trees.get(node.tree) if isinstance(node, (Call, Goto)) else None
-        if other is not None and other.start in other.nodes:
-            found.append((other.id, other.start))
-        return found
-
-    for tree in sorted(catalogue.trees.values(), key=lambda t: t.id):
-        start = (tree.id, tree.start)
-        if tree.start not in tree.nodes:
-            continue
-        stack = [(start, iter(successors(start)))]
-        on_route = {start}
-        while stack:  # iterative post-order, so that a long route cannot exhaust the stack here
-            key, pending = stack[-1]
-            step = next(pending, None)
-            if step is None:
-                stack.pop()
-                on_route.discard(key)
-                longest[key] = 1 + max((longest[s] for s in successors(key)), default=0)
-            elif step in on_route:
-                return  # a cycle, reported by the cycle checks
-            elif step not in longest:
-                on_route.add(step)
-                stack.append((step, iter(successors(step))))
-        if longest[start] > MAX_ROUTE:
+    A call or goto counts as a way into the other tree's start. Each tree is measured once, along
+    its topological order, after the trees it calls; with a loop (reported by the cycle checks)
+    there is no longest route, and nothing is said here.
+    """
+    trees = catalogue.trees
+    calls: dict[str, set[str]] = {}
+    for tree in trees.values():
+        called = {
+            n.tree
+            for n in tree.nodes.values()
+            if isinstance(n, (Call, Goto)) and n.tree in trees and trees[n.tree].start in trees[n.tree].nodes
+        }
+        calls[tree.id] = called
+    order = _callees_first(calls)
+    if order is None:
+        return
+    longest: dict[str, int] = {}
+    for tree_id in order:
+        tree = trees[tree_id]
+        nodes_order = flow.order(tree)
+        if nodes_order is None:
+            return
+        succ = flow.successors(tree)
+        length: dict[str, int] = {}
+        for node_id in reversed(nodes_order):
+            best = max((length[t] for t in succ[node_id]), default=0)
+            node = tree.nodes[node_id]
+            if isinstance(node, (Call, Goto)) and node.tree in longest:
+                best = max(best, longest[node.tree])
+            length[node_id] = best + 1
+        if tree.start in length:
+            longest[tree_id] = length[tree.start]
+    for tree in sorted(trees.values(), key=lambda t: t.id):
+        if longest.get(tree.id, 0) > MAX_ROUTE:
             yield Finding(
                 tree.start_loc or tree.loc,
-                f"den lengste veien fra start i «{tree.id}» går gjennom {longest[start]} noder; "
+                f"den lengste veien fra start i «{tree.id}» går gjennom {longest[tree.id]} noder; "
                 f"grensen er {MAX_ROUTE} – del opp treet",
             )
+
+
+def _callees_first(calls: dict[str, set[str]]) -> list[str] | None:
+    """The trees ordered so that each comes after every tree it calls; None when they call in a ring."""
+    waiting = {tree_id: len(called) for tree_id, called in calls.items()}
+    callers: dict[str, list[str]] = defaultdict(list)
+    for tree_id, called in calls.items():
+        for other in called:
+            callers[other].append(tree_id)
+    ready = sorted(t for t, n in waiting.items() if n == 0)
+    order: list[str] = []
+    while ready:
+        tree_id = ready.pop()
+        order.append(tree_id)
+        for caller in callers[tree_id]:
+            waiting[caller] -= 1
+            if waiting[caller] == 0:
+                ready.append(caller)
+    return order if len(order) == len(calls) else None

@@ -21,7 +21,7 @@ MAX_DEPTH = 64
 MAX_FINDINGS = 100  # per file: past this many, a file is not worth reading on (and cannot flood the screen)
 _STD = "tag:yaml.org,2002:"
 SCALAR_TAGS = frozenset(_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
-_STR = _STD + "str"
+_STR, _MAP, _SEQ = _STD + "str", _STD + "map", _STD + "seq"
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -63,18 +63,23 @@ class _Placed:
 
 
 class YScalar(_Placed):
-    __slots__ = ("plain", "refused", "tag", "text")
+    __slots__ = ("plain", "tag", "text")
+    refused = False  # see _Refused; a class attribute, so making one of the many scalars stays cheap
 
-    def __init__(
-        self, text: str, tag: str, file: str, line: int, col: int, plain: bool, *, refused: bool = False
-    ) -> None:
+    def __init__(self, text: str, tag: str, file: str, line: int, col: int, plain: bool) -> None:
         self.file = file  # set here, not via super(): there is one of these per scalar in the file
         self.line = line
         self.col = col
         self.text = text
         self.tag = tag
         self.plain = plain  # written without quotes: YAML may have read it as a bool, number or date
-        self.refused = refused  # stands in for an alias or a foreign tag that was refused
+
+
+class _Refused(YScalar):
+    """Stands in (as an empty null) for an alias or a node with a foreign tag that was refused."""
+
+    __slots__ = ()
+    refused = True
 
 
 class YMap(_Placed):
@@ -226,26 +231,17 @@ def _yaml_finding(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Finding:
     return Finding(loc, f"ugyldig YAML ({context}{problem})")
 
 
-class _Frame:
-    """An open mapping or sequence while the events are read."""
-
-    __slots__ = ("has_key", "key", "node", "start", "tag")
-
-    def __init__(self, node: YMap | YSeq, tag: str, start: Any) -> None:
-        self.node = node
-        self.tag = tag
-        self.start = start  # a yaml Mark (pure-Python or libyaml)
-        self.key: YScalar | None = None
-        self.has_key = False
-
-
 class _Builder:
-    """Builds Y values straight from parser events: no recursion, nothing constructed, aliases never followed."""
+    """Builds Y values straight from parser events, by recursive descent (depth is capped at
+    MAX_DEPTH): nothing is constructed, and aliases are never followed. This is the hot loop of
+    every load, so the common case (a scalar in a mapping) takes the fewest steps."""
 
     def __init__(self, loader: Any, shown: str) -> None:
         self.loader = loader
+        self.get_event = loader.get_event
         self.shown = shown
         self.findings: list[Finding] = []
+        self.plain_tags: dict[str, str] = {}  # plain text → resolved tag: most scalars repeat
 
     def loc(self, mark: Any) -> Location:
         return Location(self.shown, mark.line + 1, mark.column + 1)
@@ -260,7 +256,7 @@ class _Builder:
     def note(self, mark: Any, message: str) -> YScalar:
         """Record a finding and stand in an empty scalar for the refused node."""
         self.report(Finding(self.loc(mark), message))
-        return YScalar("", _STD + "null", self.shown, mark.line + 1, mark.column + 1, True, refused=True)
+        return _Refused("", _STD + "null", self.shown, mark.line + 1, mark.column + 1, True)
 
     def document(self) -> tuple[Y, list[Finding]]:
         loader = self.loader
@@ -268,7 +264,7 @@ class _Builder:
         if loader.check_event(yaml.StreamEndEvent):
             raise YamlProblem(Finding(Location(self.shown, 1, 1), "filen er tom"))
         loader.get_event()  # document start
-        root = self.node()
+        root = self.value(loader.get_event(), 0)
         loader.get_event()  # document end
         if not loader.check_event(yaml.StreamEndEvent):
             event = loader.get_event()
@@ -279,79 +275,89 @@ class _Builder:
             )
         return root, self.findings
 
-    def node(self) -> Y:
-        # The hot loop of every load (one pass per event): locals instead of attributes, and the
-        # common case (a plain or quoted scalar inside a mapping) takes the fewest steps.
-        stack: list[_Frame] = []
-        get_event, shown, resolve = self.loader.get_event, self.shown, self.loader.resolve
-        plain_tags: dict[str, str] = {}  # plain text → resolved tag: most scalars repeat
-        scalar_event, alias_event, mapping_start = yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent
-        sequence_start, scalar_node, scalar_tags, str_tag = yaml.SequenceStartEvent, yaml.ScalarNode, SCALAR_TAGS, _STR
+    def scalar(self, event: Any) -> YScalar:
+        tag = event.tag
+        text = event.value
+        if tag is None or tag == "!":
+            if event.implicit[0]:  # plain: YAML reads it as a bool, number, date … by its text
+                tag = self.plain_tags.get(text)
+                if tag is None:
+                    tag = self.plain_tags[text] = self.loader.resolve(yaml.ScalarNode, text, (True, False))
+            else:
+                tag = _STR
+        style = event.style
+        if style == '"':  # only an escape in double quotes can make a control character (see _decode)
+            control = _CONTROL.search(text)
+            if control:
+                return self.note(
+                    event.start_mark,
+                    f"teksten inneholder kontrolltegnet U+{ord(control.group()):04X} "
+                    "(fra en escape som «\\e» eller «\\x1b»); fjern det",
+                )
+        if tag in SCALAR_TAGS:
+            mark = event.start_mark
+            return YScalar(text, tag, self.shown, mark.line + 1, mark.column + 1, not style)
+        if tag == _STD + "merge":
+            return self.note(event.start_mark, _MERGE)
+        return self.note(event.start_mark, f"YAML-taggen «{tag}» er ikke tillatt")
+
+    def value(self, event: Any, depth: int) -> Y:
+        """The value that `event` begins; `depth` is the number of mappings and sequences around it."""
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            return self.scalar(event)
+        if kind is yaml.AliasEvent:
+            # Refused where it stands: "billion laughs" is never expanded, not even once.
+            return self.note(event.start_mark, _ALIAS)
+        if depth >= MAX_DEPTH:
+            raise YamlProblem(Finding(self.loc(event.start_mark), f"for dyp nøsting (mer enn {MAX_DEPTH} nivåer)"))
+        is_map = kind is yaml.MappingStartEvent
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.MappingNode if is_map else yaml.SequenceNode, None, event.implicit)
+        node = self.mapping(event, depth + 1) if is_map else self.sequence(event, depth + 1)
+        if tag != (_MAP if is_map else _SEQ):
+            return self.note(event.start_mark, f"YAML-taggen «{tag}» er ikke tillatt")
+        return node
+
+    def mapping(self, start: Any, depth: int) -> YMap:
+        mark = start.start_mark
+        node = YMap(self.shown, mark.line + 1, mark.column + 1)
+        items = node.items
+        get_event, scalar, scalar_event, end = self.get_event, self.scalar, yaml.ScalarEvent, yaml.MappingEndEvent
+        key: Y
         while True:
             event = get_event()
             kind = type(event)
-            value: Y
             if kind is scalar_event:
-                tag = event.tag
-                text = event.value
-                if tag is None or tag == "!":
-                    if event.implicit[0]:  # plain: YAML reads it as a bool, number, date … by its text
-                        tag = plain_tags.get(text)
-                        if tag is None:
-                            tag = plain_tags[text] = resolve(scalar_node, text, (True, False))
-                    else:
-                        tag = str_tag
-                style = event.style
-                if style == '"' and _CONTROL.search(text):  # only an escape can make one (see _decode)
-                    control = _CONTROL.search(text)
-                    value = self.note(
-                        event.start_mark,
-                        f"teksten inneholder kontrolltegnet U+{ord(control.group()):04X} "  # type: ignore[union-attr]
-                        "(fra en escape som «\\e» eller «\\x1b»); fjern det",
-                    )
-                elif tag in scalar_tags:
-                    mark = event.start_mark
-                    value = YScalar(text, tag, shown, mark.line + 1, mark.column + 1, not style)
-                elif tag == _STD + "merge":
-                    value = self.note(event.start_mark, _MERGE)
-                else:
-                    value = self.note(event.start_mark, f"YAML-taggen «{tag}» er ikke tillatt")
-            elif kind is mapping_start or kind is sequence_start:
-                if len(stack) >= MAX_DEPTH:
-                    raise YamlProblem(
-                        Finding(self.loc(event.start_mark), f"for dyp nøsting (mer enn {MAX_DEPTH} nivåer)")
-                    )
-                is_map = kind is mapping_start
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = resolve(yaml.MappingNode if is_map else yaml.SequenceNode, None, event.implicit)
-                mark = event.start_mark
-                line, col = mark.line + 1, mark.column + 1
-                stack.append(_Frame(YMap(shown, line, col) if is_map else YSeq(shown, line, col), tag, mark))
-                continue
-            elif kind is alias_event:
-                # Refused where it stands: "billion laughs" is never expanded, not even once.
-                value = self.note(event.start_mark, _ALIAS)
-            else:  # the end of a mapping or sequence
-                frame = stack.pop()
-                expected = _STD + ("map" if type(frame.node) is YMap else "seq")
-                if frame.tag == expected:
-                    value = frame.node
-                else:
-                    value = self.note(frame.start, f"YAML-taggen «{frame.tag}» er ikke tillatt")
-            if not stack:
-                return value
-            frame = stack[-1]
-            node = frame.node
-            if isinstance(node, YSeq):
-                node.items.append(value)
-            elif not frame.has_key:
-                frame.has_key = True
-                frame.key = self.key(node, value)
+                key = scalar(event)
+            elif kind is end:
+                return node
             else:
-                frame.has_key = False
-                if frame.key is not None:
-                    node.items[frame.key.text] = (frame.key, value)
+                key = self.value(event, depth)
+            event = get_event()
+            value = scalar(event) if type(event) is scalar_event else self.value(event, depth)
+            if type(key) is YScalar and key.text not in items:  # the common case
+                items[key.text] = (key, value)
+                continue
+            checked = self.key(node, key)
+            if checked is not None:
+                items[checked.text] = (checked, value)
+
+    def sequence(self, start: Any, depth: int) -> YSeq:
+        mark = start.start_mark
+        node = YSeq(self.shown, mark.line + 1, mark.column + 1)
+        items = node.items
+        get_event, scalar, scalar_event, end = self.get_event, self.scalar, yaml.ScalarEvent, yaml.SequenceEndEvent
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is scalar_event:
+                items.append(scalar(event))
+            elif kind is end:
+                return node
+            else:
+                items.append(self.value(event, depth))
 
     def key(self, node: YMap, key: Y) -> YScalar | None:
         """The key of a mapping entry, or None when the entry is to be left out."""
