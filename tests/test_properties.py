@@ -26,11 +26,11 @@ from anskaffelse.catalog import open_catalogue
 from anskaffelse.engine import Engine
 from anskaffelse.errors import AnskaffelseError, AnswerError
 from anskaffelse.loader import build_tree, load_catalogue
-from anskaffelse.model import VERDICTS, Catalogue, Question
+from anskaffelse.model import VERDICTS, Catalogue, Question, errors_only
 from anskaffelse.reader import Reader
 from anskaffelse.registry import build_sources, build_thresholds
 from anskaffelse.session import walk
-from anskaffelse.validate import errors_only, validate
+from anskaffelse.validate import validate
 from anskaffelse.values import ValueProblem, parse_amount, parse_date, parse_text, parse_yesno
 from conftest import BUNDLED, DAY, KINDS, SKETCH
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from . import yamlread as yr
 from .errors import AnskaffelseError, AnswerError, TraceError, UsageError
+from .model import display_path
 from .values import ValueProblem, parse_date
 from .yamlread import YMap, YScalar, YSeq
 
@@ -41,7 +42,7 @@ class Answers:
 
 def load_answers(path: str | os.PathLike[str]) -> Answers:
     """Read an answers file or a saved trace; errors name the file and line."""
-    shown = yr.display_path(path)
+    shown = display_path(path)
     try:
         data = yr.read_bytes(path, shown)
     except yr.YamlProblem as problem:
@@ -137,7 +138,7 @@ def parse_set_option(items: list[str]) -> Answers:
 
 def load_trace(path: str | os.PathLike[str]) -> dict[str, Any]:
     """A saved trace as a dict, checked for its schema and keys; TraceError names the file (and line)."""
-    shown = yr.display_path(path)
+    shown = display_path(path)
     try:
         data = json.loads(yr.read_bytes(path, shown).decode("utf-8-sig"))
     except yr.YamlProblem as problem:

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from .errors import CatalogueError
 from .loader import load_catalogue
-from .model import Catalogue, Threshold
-from .validate import errors_only, validate
+from .model import Catalogue, Finding, Threshold, errors_only
+from .validate import validate
 from .values import format_amount
-from .yamlread import Finding
 
 ENV_TREES = "ANSKAFFELSE_TREES"
 ADJUSTMENT_YEARS = 2  # EØS thresholds are adjusted every second year

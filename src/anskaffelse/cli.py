@@ -170,8 +170,7 @@ def validate(
       anskaffelse validate trees/ideell-status.yaml
     """
     from .catalog import check, trees_dir
-    from .validate import errors_only
-    from .yamlread import display_path
+    from .model import display_path, errors_only
 
     # Plain typer output: rich is not imported for the command authors run on every save.
     colour = not os.environ.get("NO_COLOR") and sys.stdout.isatty()

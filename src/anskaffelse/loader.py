@@ -18,6 +18,7 @@ from .model import (
     Choice,
     Compare,
     Condition,
+    Finding,
     Goto,
     InputKind,
     Location,
@@ -30,11 +31,12 @@ from .model import (
     Threshold,
     ThresholdRef,
     Tree,
+    display_path,
 )
 from .reader import Reader, _get, _key_loc
 from .registry import build_sources, build_thresholds
 from .values import ValueProblem, parse_amount
-from .yamlread import Finding, YMap, YScalar, YSeq
+from .yamlread import YMap, YScalar, YSeq
 
 SOURCES_FILE = "kilder.yaml"
 THRESHOLDS_FILE = "terskelverdier.yaml"
@@ -313,7 +315,7 @@ def build_outcome(node_id: str, loc: Location, y: yr.Y | None, r: Reader) -> Out
 
 def read_document(path: Path, r: Reader) -> tuple[yr.Y | None, str]:
     """Read one YAML file; returns (document or None, sha256 of its bytes)."""
-    shown = yr.display_path(path)
+    shown = display_path(path)
     try:
         data = yr.read_bytes(path, shown)
         y, findings = yr.parse(data, shown)
@@ -332,7 +334,7 @@ def load_catalogue(root: str | os.PathLike[str]) -> tuple[Catalogue, list[Findin
     """Load every tree in a directory with its kilder.yaml and terskelverdier.yaml."""
     base = Path(root)
     r = Reader()
-    shown_root = yr.display_path(base)
+    shown_root = display_path(base)
     if not base.is_dir():
         if base.exists():
             message = "er ikke en mappe"
@@ -353,7 +355,7 @@ def load_catalogue(root: str | os.PathLike[str]) -> tuple[Catalogue, list[Findin
         return Catalogue({}, {}, {}, shown_root), r.findings
     for special in (SOURCES_FILE, THRESHOLDS_FILE):
         if not (base / special).is_file():
-            r.add(Location(yr.display_path(base / special)), f"katalogen mangler {special}")
+            r.add(Location(display_path(base / special)), f"katalogen mangler {special}")
     for path in files:
         y, sha = read_document(path, r)
         if y is None:
@@ -363,7 +365,7 @@ def load_catalogue(root: str | os.PathLike[str]) -> tuple[Catalogue, list[Findin
         elif path.name == THRESHOLDS_FILE:
             thresholds = build_thresholds(y, r)
         else:
-            tree = build_tree(y, r, yr.display_path(path), sha)
+            tree = build_tree(y, r, display_path(path), sha)
             if tree is None:
                 continue
             if tree.id in trees:

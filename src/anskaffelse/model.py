@@ -10,6 +10,7 @@ ThresholdRef is a tuple too, so test for it first where an operand may be one.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -18,6 +19,7 @@ END = "end"  # in `returns`: end the walk with the called tree's own outcome
 
 InputKind = Literal["amount", "date", "text", "yesno", "choice"]
 Value = str | Decimal | dt.date
+MAX_FINDINGS = 100  # per file: past this many, a file is not worth reading on (and cannot flood the screen)
 
 
 class Location(NamedTuple):
@@ -31,6 +33,32 @@ class Location(NamedTuple):
         if self.line:
             return f"{self.file}:{self.line}:{self.col}"
         return self.file
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as a user should see it: relative to the working directory when inside it."""
+    text = os.fspath(path)
+    try:
+        rel = os.path.relpath(text)
+    except ValueError:
+        return text
+    return text if rel.startswith("..") else rel
+
+
+class Finding(NamedTuple):
+    """One problem in a file, at a position."""
+
+    loc: Location
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        level = "advarsel: " if self.warning else ""
+        return f"{self.loc}: {level}{self.message}"
+
+
+def errors_only(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if not f.warning]
 
 
 class Source(NamedTuple):

@@ -7,10 +7,8 @@ import difflib
 import re
 
 from . import yamlread as yr
-from .model import (
-    Location,
-)
-from .yamlread import Finding, YMap, YScalar, YSeq
+from .model import MAX_FINDINGS, Finding, Location
+from .yamlread import YMap, YScalar, YSeq
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 _BOOL = "tag:yaml.org,2002:bool"
@@ -27,10 +25,10 @@ class Reader:
     def add(self, loc: Location, message: str) -> None:
         # At most MAX_FINDINGS per file: a hostile file must not turn into a million lines of messages.
         count = self.counts[loc.file] = self.counts.get(loc.file, 0) + 1
-        if count <= yr.MAX_FINDINGS:
+        if count <= MAX_FINDINGS:
             self.findings.append(Finding(loc, message))
-        elif count == yr.MAX_FINDINGS + 1:
-            self.findings.append(Finding(loc, f"over {yr.MAX_FINDINGS} feil i filen; de øvrige vises ikke"))
+        elif count == MAX_FINDINGS + 1:
+            self.findings.append(Finding(loc, f"over {MAX_FINDINGS} feil i filen; de øvrige vises ikke"))
 
     def mapping(self, y: yr.Y | None, what: str) -> YMap | None:
         if isinstance(y, YMap):

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from .model import (
     END,
+    MAX_FINDINGS,
     AllOf,
     AnyOf,
     Branch,
@@ -15,6 +16,7 @@ from .model import (
     Catalogue,
     Compare,
     Condition,
+    Finding,
     Goto,
     Location,
     Node,
@@ -24,7 +26,6 @@ from .model import (
     ThresholdRef,
     Tree,
 )
-from .yamlread import MAX_FINDINGS, Finding
 
 _AMOUNT_OPS = ("gt", "gte", "lt", "lte")
 # Drawing a tree (`show`) and counting the questions left recurse along a route; no real tree comes near.
@@ -68,10 +69,6 @@ def _capped(findings: list[Finding]) -> list[Finding]:
                 Finding(finding.loc, f"over {MAX_FINDINGS} feil i filen; de øvrige vises ikke – rett feilene over")
             )
     return shown
-
-
-def errors_only(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if not f.warning]
 
 
 def _fact_questions(catalogue: Catalogue) -> dict[str, list[Question]]:

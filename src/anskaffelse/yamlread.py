@@ -9,33 +9,18 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from .model import Location
+from .model import MAX_FINDINGS, Finding, Location
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_FINDINGS = 100  # per file: past this many, a file is not worth reading on (and cannot flood the screen)
 _STD = "tag:yaml.org,2002:"
 SCALAR_TAGS = frozenset(_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 _STR, _MAP, _SEQ = _STD + "str", _STD + "map", _STD + "seq"
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in a file, at a position."""
-
-    loc: Location
-    message: str
-    warning: bool = False
-
-    def __str__(self) -> str:
-        level = "advarsel: " if self.warning else ""
-        return f"{self.loc}: {level}{self.message}"
 
 
 class YamlProblem(Exception):
@@ -99,16 +84,6 @@ class YSeq(_Placed):
 
 
 Y = YScalar | YMap | YSeq
-
-
-def display_path(path: str | os.PathLike[str]) -> str:
-    """A path as a user should see it: relative to the working directory when inside it."""
-    text = os.fspath(path)
-    try:
-        rel = os.path.relpath(text)
-    except ValueError:
-        return text
-    return text if rel.startswith("..") else rel
 
 
 def read_bytes(path: str | os.PathLike[str], shown: str) -> bytes:
