@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +18,12 @@ SKETCH = HERE / "trees" / "sketch"
 KINDS = HERE / "trees" / "kinds"
 BUNDLED = ROOT / "trees"
 DAY = dt.date(2026, 11, 27)
+
+# One catalogue cache for the whole run (also for the CLI started in subprocesses), never the
+# user's: the first load of a catalogue is cold and writes entries, the later ones read them.
+CACHE = Path(tempfile.mkdtemp(prefix="anskaffelse-test-cache-"))
+os.environ["ANSKAFFELSE_CACHE_DIR"] = str(CACHE)
+os.environ.pop("ANSKAFFELSE_NO_CACHE", None)
 
 
 @pytest.fixture(autouse=True)

@@ -960,7 +960,7 @@ def test_no_module_but_yamlread_can_load_yaml_and_it_never_uses_a_constructing_l
 
 # The real console entry point, with one function replaced by one that fails like a bug would.
 WITH_A_BUG = "import sys, anskaffelse.catalog as c; from anskaffelse.cli import main; "
-WITH_A_BUG += "c.open_catalogue = lambda root: 1 / 0; sys.argv[0] = 'anskaffelse'; sys.exit(main())"
+WITH_A_BUG += "c.summarize = lambda root: 1 / 0; sys.argv[0] = 'anskaffelse'; sys.exit(main())"
 
 
 def test_an_internal_error_is_exit_70_with_how_to_report_and_debug_shows_the_traceback(tmp_path: Path) -> None:

@@ -7,8 +7,10 @@ YAML only when a file is read, and rich only when something is drawn with it.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -38,48 +40,61 @@ if args:
         app(args, prog_name="anskaffelse")
     except SystemExit:
         pass
-print("MODULES", json.dumps(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+print("MODULES", json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
 
 
-def loaded_by(args: list[str]) -> set[str]:
+def loaded_by(args: list[str], **env: str) -> set[str]:
     """Top-level packages in sys.modules after importing the CLI and running `args` in-process."""
+    return {name.split(".")[0] for name in probe(args, **env)[0]}
+
+
+def probe(args: list[str], **env: str) -> tuple[set[str], str]:
+    """(modules loaded, standard output) of running `args` in a fresh interpreter."""
     result = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(args)],
         capture_output=True,
         text=True,
         timeout=120,
         stdin=subprocess.DEVNULL,
+        env={**os.environ, **env},
     )
     lines = [line for line in result.stderr.splitlines() if line.startswith("MODULES ")]
     assert lines, result.stderr
-    return set(json.loads(lines[-1].removeprefix("MODULES ")))
-
-
-@pytest.mark.parametrize(
-    "args",
-    [[], ["--help"], ["run", "--help"], ["validate", "--help"]],
-    ids=["import", "--help", "run --help", "validate --help"],
-)
-def test_importing_the_cli_and_asking_for_help_loads_no_prompts_rich_or_yaml(args: list[str]) -> None:
-    loaded = loaded_by(args)
-    assert not loaded & PROMPTS
-    assert "rich" not in loaded
-    assert "yaml" not in loaded
+    return set(json.loads(lines[-1].removeprefix("MODULES "))), result.stdout
 
 
 @pytest.mark.parametrize(
     "args", [["validate", "--trees", str(SKETCH)], ["list", "--trees", str(SKETCH)]], ids=["validate", "list"]
 )
-def test_commands_that_never_prompt_load_no_prompt_library(args: list[str]) -> None:
-    loaded = loaded_by(args)
+def test_commands_that_never_prompt_load_no_prompt_library_nor_rich(args: list[str]) -> None:
+    loaded = loaded_by(args, ANSKAFFELSE_NO_CACHE="1")
     assert not loaded & PROMPTS
     assert "pydantic" not in loaded  # typer 0.29 would import it for every parameter
-    assert ("rich" in loaded) == (args[0] == "list")  # validate prints plain lines
+    assert "rich" not in loaded  # both print plain lines
+    assert "yaml" in loaded  # without the cache they read the trees
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["validate", "--trees", str(SKETCH)], ["list", "--trees", str(SKETCH)], WALK],
+    ids=["validate", "list", "run"],
+)
+def test_with_unchanged_trees_the_cache_spares_reading_yaml(args: list[str], tmp_path: Path) -> None:
+    cold, first = probe(args, ANSKAFFELSE_CACHE_DIR=str(tmp_path))
+    warm, again = probe(args, ANSKAFFELSE_CACHE_DIR=str(tmp_path))
+    assert "yaml" in cold and "anskaffelse.loader" in cold
+    assert "yaml" not in warm and "anskaffelse.loader" not in warm and "anskaffelse.validate" not in warm
+    if args is WALK:  # the same walk (its trace has the time it was made)
+        assert json.loads(again)["outcome"] == json.loads(first)["outcome"]
+    else:
+        assert again == first and first.strip()
 
 
 def test_a_non_interactive_json_walk_loads_neither_prompts_nor_rich() -> None:
-    loaded = loaded_by(WALK)
+    modules, out = probe(WALK, ANSKAFFELSE_NO_CACHE="1")
+    loaded = {name.split(".")[0] for name in modules}
     assert not loaded & PROMPTS
     assert "rich" not in loaded and "pydantic" not in loaded
-    assert "yaml" in loaded  # it did read the trees: the probe ran the walk
+    assert "yaml" in loaded  # it did read the trees
+    assert json.loads(out)["outcome"]["node"] == "kan_reservere"  # and walked them to an outcome

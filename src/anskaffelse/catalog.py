@@ -1,4 +1,4 @@
-"""Finding, loading and checking the catalogue a command works on."""
+"""Finding, loading and checking the catalogue a command works on (through the cache in cache.py)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,37 @@ import datetime as dt
 import gc
 import os
 from pathlib import Path
+from typing import Any, NamedTuple
 
+from . import cache
 from .errors import CatalogueError
-from .loader import load_catalogue
-from .model import Catalogue, Finding, Threshold, errors_only
-from .validate import validate
-from .values import format_amount
+from .model import Catalogue, Finding, Location, Threshold, errors_only
 
 ENV_TREES = "ANSKAFFELSE_TREES"
 ADJUSTMENT_YEARS = 2  # EØS thresholds are adjusted every second year
+
+
+class TreeInfo(NamedTuple):
+    id: str
+    title: str
+    version: str
+    valid_from: dt.date | None
+
+
+class Summary(NamedTuple):
+    """What `list` and `validate` show of a catalogue: small, so it is quick to keep and read."""
+
+    root: str
+    findings: list[Finding]
+    trees: list[TreeInfo]
+    nodes: int
+    sources: int
+
+    @classmethod
+    def of(cls, catalogue: Catalogue, findings: list[Finding]) -> Summary:
+        trees = [TreeInfo(t.id, t.title, t.version, t.valid_from) for t in catalogue.trees.values()]
+        nodes = sum(len(t.nodes) for t in catalogue.trees.values())
+        return cls(catalogue.root, findings, trees, nodes, len(catalogue.sources))
 
 
 def bundled_trees() -> Path:
@@ -33,8 +55,11 @@ def trees_dir(option: str | os.PathLike[str] | None) -> Path:
     return Path(env) if env else bundled_trees()
 
 
-def check(root: Path) -> tuple[Catalogue, list[Finding]]:
-    """Load and validate; returns every finding (errors and warnings)."""
+def check(root: Path, contents: dict[str, bytes] | None = None) -> tuple[Catalogue, list[Finding]]:
+    """Load and validate, without the cache; returns every finding (errors and warnings)."""
+    from .loader import load_catalogue
+    from .validate import validate
+
     # Loading makes many small objects and no reference cycles; the cyclic collector would only
     # walk them again and again (most of the time on a large catalogue). Afterwards they are
     # frozen: moved out of the collector's sight, or its first runs would walk every one of them
@@ -42,7 +67,7 @@ def check(root: Path) -> tuple[Catalogue, list[Finding]]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        catalogue, findings = load_catalogue(root)
+        catalogue, findings = load_catalogue(root, contents)
         return catalogue, sorted(findings + validate(catalogue), key=lambda f: (f.loc, f.message))
     finally:
         if collecting:
@@ -50,20 +75,73 @@ def check(root: Path) -> tuple[Catalogue, list[Finding]]:
             gc.enable()
 
 
+def summarize(root: Path) -> Summary:
+    """The findings and contents of a catalogue, from the cache when its files are unchanged."""
+    snapshot = cache.take(root)
+    if snapshot is not None:
+        found = _summary_from(snapshot.load("check"))
+        if found is not None:
+            return found
+    catalogue, findings = check(root, snapshot.contents if snapshot else None)
+    summary = Summary.of(catalogue, findings)
+    if snapshot is not None:
+        snapshot.store("check", _summary_to(summary))
+    return summary
+
+
 def open_catalogue(root: Path) -> Catalogue:
     """A catalogue safe to walk, or CatalogueError listing every error."""
-    catalogue, findings = check(root)
+    snapshot = cache.take(root)
+    if snapshot is not None:
+        found = snapshot.load("model")
+        if isinstance(found, Catalogue):
+            return found
+    catalogue, findings = check(root, snapshot.contents if snapshot else None)
+    if snapshot is not None:
+        snapshot.store("check", _summary_to(Summary.of(catalogue, findings)))
+    raise_errors(catalogue.root, findings)
+    if snapshot is not None:
+        snapshot.store("model", catalogue)
+    return catalogue
+
+
+def raise_errors(root: str, findings: list[Finding]) -> None:
     errors = errors_only(findings)
     if errors:
         raise CatalogueError(
-            f"trærne i {catalogue.root} har {len(errors)} feil; rett dem (se «anskaffelse validate»):",
+            f"trærne i {root} har {len(errors)} feil; rett dem (se «anskaffelse validate»):",
             details=[str(f) for f in errors],
         )
-    return catalogue
+
+
+def _summary_to(summary: Summary) -> dict[str, Any]:
+    return {
+        "root": summary.root,
+        "findings": [[*f.loc, f.message, f.warning] for f in summary.findings],
+        "trees": [
+            [t.id, t.title, t.version, t.valid_from.isoformat() if t.valid_from else None] for t in summary.trees
+        ],
+        "nodes": summary.nodes,
+        "sources": summary.sources,
+    }
+
+
+def _summary_from(data: Any) -> Summary | None:
+    """A summary read back from JSON; None when it is not the shape written above."""
+    try:
+        findings = [Finding(Location(str(f), int(ln), int(c)), str(m), bool(w)) for f, ln, c, m, w in data["findings"]]
+        trees = [
+            TreeInfo(str(i), str(t), str(v), dt.date.fromisoformat(d) if d else None) for i, t, v, d in data["trees"]
+        ]
+        return Summary(str(data["root"]), findings, trees, int(data["nodes"]), int(data["sources"]))
+    except (TypeError, ValueError, KeyError):
+        return None
 
 
 def threshold_warnings(threshold: Threshold, day: dt.date) -> list[str]:
     """Why a threshold value may not be the one in force on `day` (empty when it is confirmed)."""
+    from .values import format_amount
+
     warnings = []
     value = threshold.value_on(day)
     if value is None:

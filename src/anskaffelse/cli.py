@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -146,9 +147,36 @@ def list_trees(trees: TreesOpt = None) -> None:
       anskaffelse list
       anskaffelse list --trees ./mine-traer
     """
-    from .render import catalogue_table
+    from .catalog import raise_errors, summarize, trees_dir
 
-    _out_console().print(catalogue_table(_catalogue(trees)))
+    summary = summarize(trees_dir(trees))
+    raise_errors(summary.root, summary.findings)
+    typer.echo(tree_listing(summary, shutil.get_terminal_size((100, 24)).columns, colour=_colour()))
+
+
+def tree_listing(summary: Any, width: int, *, colour: bool = False) -> str:
+    """The trees as aligned columns, the title last and wrapped (plain text: no rich at start-up)."""
+    import textwrap
+
+    header = ("id", "versjon", "gyldig fra", "tittel")
+    rows = [
+        (t.id, t.version, t.valid_from.isoformat() if t.valid_from else "–", t.title)
+        for t in sorted(summary.trees, key=lambda t: t.id)
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    indent = sum(widths) + 2 * 3 + 2
+    lines = [f"Trær i {summary.root} ({len(rows)}):", ""]
+    for number, row in enumerate([header, *rows]):
+        left = "  " + "".join(cell.ljust(w + 2) for cell, w in zip(row, widths, strict=False))
+        title = textwrap.wrap(row[3], max(20, width - indent - 1)) or [""]
+        text = "\n".join([left + title[0]] + [" " * indent + more for more in title[1:]])
+        lines.append(typer.style(text, bold=True) if colour and number == 0 else text)
+    return "\n".join(lines)
+
+
+def _colour() -> bool:
+    """Colour on standard output: a terminal, and NO_COLOR not set."""
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
 @app.command()
@@ -169,11 +197,11 @@ def validate(
       anskaffelse validate
       anskaffelse validate trees/ideell-status.yaml
     """
-    from .catalog import check, trees_dir
+    from .catalog import summarize, trees_dir
     from .model import display_path, errors_only
 
     # Plain typer output: rich is not imported for the command authors run on every save.
-    colour = not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+    colour = _colour()
 
     def paint(text: str, **style: Any) -> str:
         return typer.style(text, **style) if colour else text
@@ -184,8 +212,9 @@ def validate(
     for target in targets:
         root, only = (target.parent, display_path(target)) if target.is_file() else (target, None)
         if root not in checked:  # several files of one folder: the catalogue is read once
-            checked[root] = check(root)
-        catalogue, findings = checked[root]
+            checked[root] = summarize(root)
+        summary = checked[root]
+        findings = summary.findings
         if only:
             findings = [f for f in findings if f.loc.file == only]
         errors = errors_only(findings)
@@ -193,11 +222,10 @@ def validate(
         for finding in findings:
             level = paint("advarsel: ", fg="yellow") if finding.warning else paint("feil: ", fg="red")
             typer.echo(paint(f"{finding.loc}: ", bold=True) + level + finding.message)
-        nodes = sum(len(t.nodes) for t in catalogue.trees.values())
-        shown = only or catalogue.root
-        summary = f"{shown}: {len(catalogue.trees)} trær, {nodes} noder, {len(catalogue.sources)} kilder, "
-        summary += f"{len(errors)} feil, {len(findings) - len(errors)} advarsler"
-        typer.echo(paint(summary, fg="red" if errors else "green"))
+        shown = only or summary.root
+        line = f"{shown}: {len(summary.trees)} trær, {summary.nodes} noder, {summary.sources} kilder, "
+        line += f"{len(errors)} feil, {len(findings) - len(errors)} advarsler"
+        typer.echo(paint(line, fg="red" if errors else "green"))
     if total_errors:
         raise typer.Exit(int(ExitCode.INVALID))
 
@@ -291,14 +319,19 @@ def run(
       anskaffelse run direkte-anskaffelse --set kontraktsverdi="2,5 mill"
       anskaffelse run veiviser --answers svar.yaml --non-interactive --markdown notat.md
     """
-    from .answers import Answers, load_answers, parse_set_option
+    from .answers import Answers, parse_set_option
     from .engine import Engine
     from .export import build_trace, to_markdown
     from .files import check_writable
     from .session import walk
 
     catalogue = _catalogue(trees)
-    preset = load_answers(answers) if answers else Answers()
+    if answers:
+        from .answerfile import load_answers
+
+        preset = load_answers(answers)
+    else:
+        preset = Answers()
     if set_:
         preset = preset.merged(parse_set_option(set_))
     if tree and preset.tree and tree != preset.tree:

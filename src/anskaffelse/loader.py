@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import yamlread as yr
+from .cache import catalogue_files
 from .model import (
     VERDICTS,
     AllOf,
@@ -313,11 +314,12 @@ def build_outcome(node_id: str, loc: Location, y: yr.Y | None, r: Reader) -> Out
 # --- the catalogue ------------------------------------------------------------
 
 
-def read_document(path: Path, r: Reader) -> tuple[yr.Y | None, str]:
-    """Read one YAML file; returns (document or None, sha256 of its bytes)."""
+def read_document(path: Path, r: Reader, data: bytes | None = None) -> tuple[yr.Y | None, str]:
+    """Read one YAML file (or its bytes, already read); returns (document or None, sha256 of the bytes)."""
     shown = display_path(path)
     try:
-        data = yr.read_bytes(path, shown)
+        if data is None:
+            data = yr.read_bytes(path, shown)
         y, findings = yr.parse(data, shown)
     except yr.YamlProblem as problem:
         r.findings.extend(problem.findings)
@@ -326,12 +328,14 @@ def read_document(path: Path, r: Reader) -> tuple[yr.Y | None, str]:
     return y, hashlib.sha256(data).hexdigest()
 
 
-def catalogue_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+def load_catalogue(
+    root: str | os.PathLike[str], contents: dict[str, bytes] | None = None
+) -> tuple[Catalogue, list[Finding]]:
+    """Load every tree in a directory with its kilder.yaml and terskelverdier.yaml.
 
-
-def load_catalogue(root: str | os.PathLike[str]) -> tuple[Catalogue, list[Finding]]:
-    """Load every tree in a directory with its kilder.yaml and terskelverdier.yaml."""
+    `contents` (file name → bytes) is the folder as already read for the cache key: then exactly
+    those files and bytes are loaded, so what is cached is what the key was made from.
+    """
     base = Path(root)
     r = Reader()
     shown_root = display_path(base)
@@ -348,16 +352,16 @@ def load_catalogue(root: str | os.PathLike[str]) -> tuple[Catalogue, list[Findin
     sources: dict[str, Source] = {}
     thresholds: dict[str, Threshold] = {}
     try:
-        files = catalogue_files(base)
+        files = catalogue_files(base) if contents is None else [base / name for name in contents]
     except OSError as exc:
         reason = "mangler lesetilgang til mappen" if isinstance(exc, PermissionError) else exc.strerror
         r.add(Location(shown_root), f"kan ikke lese mappen med trær ({reason})")
         return Catalogue({}, {}, {}, shown_root), r.findings
     for special in (SOURCES_FILE, THRESHOLDS_FILE):
-        if not (base / special).is_file():
+        if base / special not in files:
             r.add(Location(display_path(base / special)), f"katalogen mangler {special}")
     for path in files:
-        y, sha = read_document(path, r)
+        y, sha = read_document(path, r, None if contents is None else contents[path.name])
         if y is None:
             continue
         if path.name == SOURCES_FILE:

@@ -20,6 +20,7 @@ END = "end"  # in `returns`: end the walk with the called tree's own outcome
 InputKind = Literal["amount", "date", "text", "yesno", "choice"]
 Value = str | Decimal | dt.date
 MAX_FINDINGS = 100  # per file: past this many, a file is not worth reading on (and cannot flood the screen)
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a catalogue or answer file larger than this is refused unread
 
 
 class Location(NamedTuple):

@@ -13,9 +13,8 @@ from typing import Any
 
 import yaml
 
-from .model import MAX_FINDINGS, Finding, Location
+from .model import MAX_FILE_BYTES, MAX_FINDINGS, Finding, Location
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 _STD = "tag:yaml.org,2002:"
 SCALAR_TAGS = frozenset(_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
