@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from anskaffelse import yamlread
-from anskaffelse.answerfile import load_answers
+from anskaffelse.answers import load_answers
 from anskaffelse.catalog import check, open_catalogue
 from anskaffelse.engine import Engine
 from anskaffelse.model import Call, Catalogue, Goto, Outcome, Question

@@ -17,8 +17,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 from typer.testing import CliRunner
 
-from anskaffelse.answerfile import load_answers
-from anskaffelse.answers import Answers
+from anskaffelse.answers import Answers, load_answers
 from anskaffelse.cli import app
 from anskaffelse.export import build_trace, to_markdown, to_mermaid
 from anskaffelse.model import Branch, Call, Goto, Outcome, Question

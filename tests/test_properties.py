@@ -21,8 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from anskaffelse import yamlread
-from anskaffelse.answerfile import load_answers
-from anskaffelse.answers import Answers
+from anskaffelse.answers import Answers, load_answers
 from anskaffelse.catalog import open_catalogue
 from anskaffelse.engine import Engine
 from anskaffelse.errors import AnskaffelseError, AnswerError

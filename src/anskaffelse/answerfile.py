@@ -15,11 +15,12 @@ _NULL = "tag:yaml.org,2002:null"
 _TRACE_MARK = b'"anskaffelse.trace/'  # a saved trace, even when it is cut short and cannot be parsed
 
 
-def load_answers(path: str | os.PathLike[str]) -> Answers:
-    """Read an answers file or a saved trace; errors name the file and line."""
+def read_answers(path: str | os.PathLike[str], data: bytes | None = None) -> Answers:
+    """Read an answers file or a saved trace (or its bytes, already read); errors name the file and line."""
     shown = display_path(path)
     try:
-        data = yr.read_bytes(path, shown)
+        if data is None:
+            data = yr.read_bytes(path, shown)
     except yr.YamlProblem as problem:
         raise UsageError(f"kan ikke lese svarfilen: {problem.finding}") from None
     # A trace that cannot be read is an invalid trace (exit 1); a broken answers file is bad usage (exit 2).

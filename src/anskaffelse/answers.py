@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .errors import TraceError, UsageError
@@ -33,6 +35,40 @@ class Answers:
             other.date or self.date,
             other.expect or self.expect,
         )
+
+
+def load_answers(path: str | os.PathLike[str]) -> Answers:
+    """Read an answers file or a saved trace; errors name the file and line.
+
+    Kept in the cache by content hash (see cache.py), so that an unchanged answer file is not
+    parsed as YAML again: a non-interactive walk then starts without importing the YAML library.
+    """
+    from . import cache
+
+    snapshot = cache.take_file(Path(path))
+    if snapshot is not None:
+        found = _cached(snapshot.load("answers"))
+        if found is not None:
+            return found
+    from .answerfile import read_answers
+
+    answers = read_answers(path, snapshot.contents[Path(path).name] if snapshot else None)
+    if snapshot is not None:
+        snapshot.store("answers", dataclasses.asdict(answers))
+    return answers
+
+
+def _cached(found: Any) -> Answers | None:
+    """Answers as stored by load_answers; None for anything else (then the file is read)."""
+    fields = {"values", "tree", "origin", "date", "expect"}
+    if not isinstance(found, dict) or set(found) != fields:
+        return None
+    values = found["values"]
+    if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+        return None
+    if not all(found[k] is None or isinstance(found[k], str) for k in ("tree", "date", "expect")):
+        return None
+    return Answers(values, found["tree"], str(found["origin"]), found["date"], found["expect"])
 
 
 def parse_set_option(items: list[str]) -> Answers:

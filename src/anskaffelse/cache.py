@@ -30,8 +30,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import __version__, model
-from .model import MAX_FILE_BYTES
+from . import __version__
+from .places import MAX_FILE_BYTES, display_path
 
 FORMAT = 1  # bump when the layout of an entry changes
 ENV_DIR = "ANSKAFFELSE_CACHE_DIR"
@@ -46,6 +46,11 @@ except ImportError:
         from _sha256 import sha256  # type: ignore[import-not-found, no-redef, unused-ignore]  # Python 3.11
     except ImportError:
         from hashlib import sha256  # type: ignore[assignment, unused-ignore]
+
+
+def digest(data: bytes) -> str:
+    """The SHA-256 of `data` in hex (without importing hashlib)."""
+    return str(sha256(data).hexdigest())
 
 
 def catalogue_files(root: Path) -> list[Path]:
@@ -99,6 +104,7 @@ class Snapshot:
         """Write an entry (atomically, mode 600); False when the cache cannot be written."""
         import tempfile
 
+        _record_classes()  # a write comes after a load: the model is imported already
         try:
             text = json.dumps({"format": FORMAT, "data": _encode(data)}, ensure_ascii=False, separators=(",", ":"))
         except (TypeError, ValueError, RecursionError):
@@ -126,26 +132,44 @@ def take(root: Path) -> Snapshot | None:
     place = directory()
     if place is None:
         return None
-    key = sha256()
-    contents: dict[str, bytes] = {}
     try:
-        files = catalogue_files(root)
-        for path in files:
-            if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-                return None  # a folder, a device or a huge file: the loader says what is wrong
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-            if len(data) > MAX_FILE_BYTES:
-                return None
-            contents[path.name] = data
+        contents = {path.name: _read(path) for path in catalogue_files(root)}
     except OSError:
+        return None  # a folder, a device, a huge or unreadable file: the loader says what is wrong
+    return Snapshot(root, place, contents, _key("catalogue", root, contents))
+
+
+def take_file(path: Path) -> Snapshot | None:
+    """One file (an answer file) read for the cache; None when the cache is off or it cannot be read."""
+    place = directory()
+    if place is None:
         return None
-    about = [FORMAT, __version__, sys.version, os.fspath(root), model.display_path(root), _code_stamp()]
+    try:
+        contents = {path.name: _read(path)}
+    except OSError:
+        return None  # the reader says what is wrong with it
+    return Snapshot(path, place, contents, _key("file", path, contents))
+
+
+def _read(path: Path) -> bytes:
+    if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+        raise OSError(f"not a regular file of at most {MAX_FILE_BYTES} bytes: {path}")
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise OSError(f"grew past {MAX_FILE_BYTES} bytes while read: {path}")
+    return data
+
+
+def _key(kind: str, where: Path, contents: dict[str, bytes]) -> str:
+    """The hash of everything an entry depends on (see the module's docstring)."""
+    key = sha256()
+    about = [FORMAT, kind, __version__, sys.version, os.fspath(where), display_path(where), _code_stamp()]
     key.update(json.dumps(about).encode())
     for name, data in contents.items():
         key.update(f"\0{name}\0{len(data)}\0".encode())
         key.update(data)
-    return Snapshot(root, place, contents, key.hexdigest())
+    return str(key.hexdigest())
 
 
 def _code_stamp() -> list[list[Any]]:
@@ -193,38 +217,45 @@ def _remove(path: Path) -> None:
 # Every JSON list stands for a tuple (the model holds no lists). Dicts (nodes, sources) are plain
 # objects: their keys are ids, which never contain "@".
 
-_RECORDS: dict[str, Any] = {
-    cls.__name__: cls
-    for cls in (
-        model.Location,
-        model.Source,
-        model.ThresholdValue,
-        model.Threshold,
-        model.ThresholdRef,
-        model.Compare,
-        model.AllOf,
-        model.AnyOf,
-        model.Not,
-        model.Choice,
-        model.Question,
-        model.Rule,
-        model.Branch,
-        model.Call,
-        model.Goto,
-        model.Outcome,
-        model.Tree,
-        model.Catalogue,
-        model.Finding,
-    )
-}
-_NAMES = {cls: name for name, cls in _RECORDS.items()}
+_RECORD_NAMES = (
+    "Location",
+    "Source",
+    "ThresholdValue",
+    "Threshold",
+    "ThresholdRef",
+    "Compare",
+    "AllOf",
+    "AnyOf",
+    "Not",
+    "Choice",
+    "Question",
+    "Rule",
+    "Branch",
+    "Call",
+    "Goto",
+    "Outcome",
+    "Tree",
+    "Catalogue",
+    "Finding",
+)
+_records: dict[str, Any] = {}  # name → class, made when a model entry is first written or read
+_names: dict[type, str] = {}
+
+
+def _record_classes() -> dict[str, Any]:
+    if not _records:
+        from . import model  # not imported for `list` and `validate`, which read `check` entries only
+
+        _records.update((name, getattr(model, name)) for name in _RECORD_NAMES)
+        _names.update((cls, name) for name, cls in _records.items())
+    return _records
 
 
 def _encode(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
         return value
-    name = _NAMES.get(kind)
+    name = _names.get(kind)
     if name is not None:
         return {"@": name, "v": [_encode(item) for item in value]}
     if kind is tuple or kind is list:
@@ -247,7 +278,7 @@ def _decode(obj: dict[str, Any]) -> Any:
         return Decimal(value)
     if tag == "d":
         return dt.date.fromisoformat(value)
-    return _RECORDS[tag](*[_frozen(item) for item in value])
+    return _record_classes()[tag](*[_frozen(item) for item in value])
 
 
 def _frozen(value: Any) -> Any:

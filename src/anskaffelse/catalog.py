@@ -6,11 +6,14 @@ import datetime as dt
 import gc
 import os
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import cache
 from .errors import CatalogueError
-from .model import Catalogue, Finding, Location, Threshold, errors_only
+from .places import Finding, Location, errors_only
+
+if TYPE_CHECKING:  # the model is imported only where a whole catalogue is needed
+    from .model import Catalogue, Threshold
 
 ENV_TREES = "ANSKAFFELSE_TREES"
 ADJUSTMENT_YEARS = 2  # EØS thresholds are adjusted every second year
@@ -91,6 +94,8 @@ def summarize(root: Path) -> Summary:
 
 def open_catalogue(root: Path) -> Catalogue:
     """A catalogue safe to walk, or CatalogueError listing every error."""
+    from .model import Catalogue
+
     snapshot = cache.take(root)
     if snapshot is not None:
         found = snapshot.load("model")

@@ -198,7 +198,7 @@ def validate(
       anskaffelse validate trees/ideell-status.yaml
     """
     from .catalog import summarize, trees_dir
-    from .model import display_path, errors_only
+    from .places import display_path, errors_only
 
     # Plain typer output: rich is not imported for the command authors run on every save.
     colour = _colour()
@@ -319,19 +319,14 @@ def run(
       anskaffelse run direkte-anskaffelse --set kontraktsverdi="2,5 mill"
       anskaffelse run veiviser --answers svar.yaml --non-interactive --markdown notat.md
     """
-    from .answers import Answers, parse_set_option
+    from .answers import Answers, load_answers, parse_set_option
     from .engine import Engine
     from .export import build_trace, to_markdown
     from .files import check_writable
     from .session import walk
 
     catalogue = _catalogue(trees)
-    if answers:
-        from .answerfile import load_answers
-
-        preset = load_answers(answers)
-    else:
-        preset = Answers()
+    preset = load_answers(answers) if answers else Answers()
     if set_:
         preset = preset.merged(parse_set_option(set_))
     if tree and preset.tree and tree != preset.tree:

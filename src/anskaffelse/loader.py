@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from decimal import Decimal
 from pathlib import Path
 
 from . import yamlread as yr
-from .cache import catalogue_files
+from .cache import catalogue_files, digest
 from .model import (
     VERDICTS,
     AllOf,
@@ -325,7 +324,7 @@ def read_document(path: Path, r: Reader, data: bytes | None = None) -> tuple[yr.
         r.findings.extend(problem.findings)
         return None, ""
     r.findings.extend(findings)
-    return y, hashlib.sha256(data).hexdigest()
+    return y, digest(data)
 
 
 def load_catalogue(

@@ -10,56 +10,23 @@ ThresholdRef is a tuple too, so test for it first where an operand may be one.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
 from typing import Literal, NamedTuple
+
+# Places and findings live in places.py (quick to import: `list` and `validate` need no more);
+# they are part of the model's interface too.
+from .places import MAX_FILE_BYTES as MAX_FILE_BYTES
+from .places import MAX_FINDINGS as MAX_FINDINGS
+from .places import Finding as Finding
+from .places import Location as Location
+from .places import display_path as display_path
+from .places import errors_only as errors_only
 
 VERDICTS = ("tillatt", "ikke_tillatt", "vurder", "utenfor_regelverket")
 END = "end"  # in `returns`: end the walk with the called tree's own outcome
 
 InputKind = Literal["amount", "date", "text", "yesno", "choice"]
 Value = str | Decimal | dt.date
-MAX_FINDINGS = 100  # per file: past this many, a file is not worth reading on (and cannot flood the screen)
-MAX_FILE_BYTES = 5 * 1024 * 1024  # a catalogue or answer file larger than this is refused unread
-
-
-class Location(NamedTuple):
-    """A place in a file; line and column are 1-based as editors show them."""
-
-    file: str
-    line: int = 0
-    col: int = 0
-
-    def __str__(self) -> str:
-        if self.line:
-            return f"{self.file}:{self.line}:{self.col}"
-        return self.file
-
-
-def display_path(path: str | os.PathLike[str]) -> str:
-    """A path as a user should see it: relative to the working directory when inside it."""
-    text = os.fspath(path)
-    try:
-        rel = os.path.relpath(text)
-    except ValueError:
-        return text
-    return text if rel.startswith("..") else rel
-
-
-class Finding(NamedTuple):
-    """One problem in a file, at a position."""
-
-    loc: Location
-    message: str
-    warning: bool = False
-
-    def __str__(self) -> str:
-        level = "advarsel: " if self.warning else ""
-        return f"{self.loc}: {level}{self.message}"
-
-
-def errors_only(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if not f.warning]
 
 
 class Source(NamedTuple):
