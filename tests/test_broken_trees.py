@@ -6,8 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
+from anskaffelse import yamlread
 from anskaffelse.catalog import check
+from conftest import BUNDLED
 
 HEAD = 'id: {id}\ntitle: Test\nversion: "1"\nvalid_from: 2026-01-01\nstart: q\nnodes:\n'
 # Line 7 is the first node line in every case below.
@@ -251,3 +254,36 @@ def test_no_route_length_is_claimed_when_trees_call_each_other_in_a_ring(catalog
     messages = [f.message for f in findings if not f.warning]
     assert any("kaller hverandre i ring" in m for m in messages), messages
     assert not any("lengste veien" in m for m in messages), messages
+
+
+def _plain(y: yamlread.Y) -> object:
+    """A Y value as plain data with every position, for comparing two readings."""
+    if isinstance(y, yamlread.YScalar):
+        return ("scalar", y.text, y.tag, y.plain, y.refused, y.line, y.col)
+    if isinstance(y, yamlread.YMap):
+        return ("map", y.line, y.col, [(k.text, k.line, k.col, _plain(v)) for k, v in y.items.values()])
+    return ("seq", y.line, y.col, [_plain(item) for item in y.items])
+
+
+LOADER_SAMPLES = {
+    "duplicate-key": "a: 1\nb: 2\na: 3\n",
+    "alias": "a: &x 1\nb: *x\n",
+    "foreign-tag": "a: !!python/object:os.system ls\nb: [1, !ukjent 2]\n",
+    "norway": "svar: no\nid: 'no'\ndato: 2026-01-01\nbeløp: 1300000\n",
+    "escape": 'a: "\\e[31m"\n',
+}
+
+
+@pytest.mark.parametrize(
+    "name", [*LOADER_SAMPLES, *(p.name for p in sorted(BUNDLED.glob("*.yaml")))], ids=lambda name: name
+)
+def test_the_pure_python_yaml_loader_reads_exactly_as_libyaml(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = (BUNDLED / name).read_bytes() if name.endswith(".yaml") else LOADER_SAMPLES[name].encode()
+    assert yamlread._Loader is yaml.CSafeLoader  # libyaml is there: it is what users get
+    fast, fast_findings = yamlread.parse(data, name)
+    monkeypatch.setattr(yamlread, "_Loader", yaml.SafeLoader)
+    slow, slow_findings = yamlread.parse(data, name)
+    assert _plain(slow) == _plain(fast)
+    assert slow_findings == fast_findings
+    if not name.endswith(".yaml"):
+        assert fast_findings or name == "norway"  # the samples are refused, not quietly read

@@ -1,0 +1,286 @@
+"""The content-hash cache of checked catalogues and answer files (src/anskaffelse/cache.py).
+
+Each test gets its own cache folder. What is read back must be exactly what the files give,
+any change to a file must be a miss, and a cache that is damaged, foreign or unwritable must
+never change what a command says.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import anskaffelse.answerfile
+import anskaffelse.loader
+from anskaffelse import cache
+from anskaffelse.answers import load_answers
+from anskaffelse.catalog import check, open_catalogue, summarize
+from anskaffelse.cli import app
+from anskaffelse.errors import CatalogueError, ExitCode
+from conftest import BUNDLED, KINDS, ROOT, SKETCH
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh cache folder for this test."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV_DIR, str(folder))
+    monkeypatch.delenv(cache.ENV_OFF, raising=False)
+    return folder
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every catalogue the loader really reads (from the files, not the cache)."""
+    seen: list[Path] = []
+    real = anskaffelse.loader.load_catalogue
+
+    def counting(root: Any, contents: Any = None) -> Any:
+        seen.append(Path(root))
+        return real(root, contents)
+
+    monkeypatch.setattr(anskaffelse.loader, "load_catalogue", counting)
+    return seen
+
+
+def copy_of(base: Path, where: Path) -> Path:
+    target = where / "katalog"
+    shutil.copytree(base, target)
+    return target
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+@pytest.mark.parametrize("root", [BUNDLED, SKETCH, KINDS], ids=["bundled", "sketch", "kinds"])
+def test_a_cached_catalogue_is_exactly_the_one_read_from_the_files(root: Path, place: Path) -> None:
+    catalogue, findings = check(root)
+    snapshot = cache.take(root)
+    assert snapshot is not None
+    assert snapshot.store("model", catalogue)
+    again = cache.take(root)
+    assert again is not None and again.key == snapshot.key
+    found = again.load("model")
+    assert found == catalogue  # records compare field by field, all the way down
+    assert repr(found) == repr(catalogue)  # and the types are the same: Decimal, date, tuple, record
+    assert summarize(root).findings == findings
+
+
+def test_the_second_open_reads_the_cache_not_the_files(place: Path, loads: list[Path]) -> None:
+    first = open_catalogue(BUNDLED)
+    second = open_catalogue(BUNDLED)
+    assert loads == [BUNDLED]
+    assert second == first
+    kinds = sorted(p.name.split(".")[1] for p in entries(place))
+    assert kinds == ["check", "model"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: (root / "reserverte-kontrakter.yaml").write_text(
+            (root / "reserverte-kontrakter.yaml").read_text(encoding="utf-8").replace("reserveres?", "reserveres!"),
+            encoding="utf-8",
+        ),
+        lambda root: shutil.copy(root / "ideell-status.yaml", root / "kopi.yml"),
+        lambda root: (root / "ideell-status.yaml").rename(root / ".ideell-status.yaml"),
+    ],
+    ids=["one-character-edited", "file-added", "file-hidden"],
+)
+def test_any_change_to_the_files_is_a_miss(
+    change: Callable[[Path], object], tmp_path: Path, place: Path, loads: list[Path]
+) -> None:
+    root = copy_of(SKETCH, tmp_path)
+    before = summarize(root)
+    assert summarize(root) == before and len(loads) == 1
+    change(root)
+    after = summarize(root)
+    assert len(loads) == 2
+    assert after != before
+    assert after.findings == check(root)[1]
+
+
+def test_an_edited_title_shows_at_once(tmp_path: Path, place: Path) -> None:
+    root = copy_of(SKETCH, tmp_path)
+    assert "Kan konkurransen reserveres?" in [t.title for t in summarize(root).trees]
+    tree = root / "reserverte-kontrakter.yaml"
+    tree.write_text(tree.read_text(encoding="utf-8").replace("reserveres?", "reserveres nå?"), encoding="utf-8")
+    titles = [t.title for t in summarize(root).trees]
+    assert "Kan konkurransen reserveres nå?" in titles
+    assert open_catalogue(root).trees["reserverte-kontrakter"].title == "Kan konkurransen reserveres nå?"
+
+
+def test_a_damaged_entry_is_ignored_and_replaced(place: Path, loads: list[Path]) -> None:
+    expected = open_catalogue(SKETCH)
+    for entry in entries(place):
+        entry.write_text('{"format": 1, "data": {"@": "Tree", "v": [1, 2', encoding="utf-8")
+    assert open_catalogue(SKETCH) == expected
+    assert len(loads) == 2
+    for entry in entries(place):  # written anew, whole
+        assert json.loads(entry.read_text(encoding="utf-8"))["format"] == cache.FORMAT
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"format": cache.FORMAT, "data": {"@": "Ukjent", "v": []}},
+        {"format": cache.FORMAT, "data": {"@": "Tree", "v": ["for", "få"]}},
+        {"format": cache.FORMAT + 1, "data": None},
+        [1, 2, 3],
+    ],
+    ids=["unknown-record", "wrong-field-count", "other-format", "not-an-object"],
+)
+def test_an_entry_of_the_wrong_shape_is_a_miss(payload: Any, place: Path) -> None:
+    snapshot = cache.take(SKETCH)
+    assert snapshot is not None
+    place.mkdir(mode=0o700)
+    entry = place / f"{snapshot.key}.model.json"
+    entry.write_text(json.dumps(payload), encoding="utf-8")
+    entry.chmod(0o600)
+    assert snapshot.load("model") is None
+
+
+def test_an_entry_another_account_could_change_is_not_used(place: Path, loads: list[Path]) -> None:
+    expected = open_catalogue(SKETCH)
+    model = next(p for p in entries(place) if p.name.endswith(".model.json"))
+    model.chmod(0o666)
+    assert cache.take(SKETCH).load("model") is None  # type: ignore[union-attr]
+    assert open_catalogue(SKETCH) == expected
+    assert len(loads) == 2  # read from the files instead
+
+
+def test_only_the_users_own_regular_files_are_trusted() -> None:
+    own = os.stat_result((stat.S_IFREG | 0o600, 0, 0, 1, os.getuid(), 0, 10, 0, 0, 0))
+    foreign = os.stat_result((stat.S_IFREG | 0o600, 0, 0, 1, os.getuid() + 1, 0, 10, 0, 0, 0))
+    group_writable = os.stat_result((stat.S_IFREG | 0o620, 0, 0, 1, os.getuid(), 0, 10, 0, 0, 0))
+    fifo = os.stat_result((stat.S_IFIFO | 0o600, 0, 0, 1, os.getuid(), 0, 10, 0, 0, 0))
+    assert cache._trusted(own)
+    assert not cache._trusted(foreign)
+    assert not cache._trusted(group_writable)
+    assert not cache._trusted(fifo)
+
+
+def test_entries_are_private(place: Path) -> None:
+    open_catalogue(SKETCH)
+    assert stat.S_IMODE(place.stat().st_mode) == 0o700
+    assert entries(place)
+    for entry in entries(place):
+        assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert not list(place.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_a_cache_that_cannot_be_written_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "ikke-en-mappe"
+    blocker.write_text("en fil, ikke en mappe\n", encoding="utf-8")
+    monkeypatch.setenv(cache.ENV_DIR, str(blocker / "cache"))
+    snapshot = cache.take(SKETCH)
+    assert snapshot is not None
+    assert snapshot.store("check", {"a": 1}) is False
+    result = runner.invoke(app, ["validate", "--trees", str(SKETCH)])
+    assert result.exit_code == 0 and "2 trær, 12 noder, 4 kilder, 0 feil" in result.stdout
+    assert open_catalogue(SKETCH).trees["reserverte-kontrakter"].title == "Kan konkurransen reserveres?"
+
+
+@pytest.mark.parametrize("value", ["1", "ja"])
+def test_the_cache_can_be_turned_off(
+    value: str, place: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.ENV_OFF, value)
+    assert cache.directory() is None and cache.take(SKETCH) is None
+    open_catalogue(SKETCH)
+    open_catalogue(SKETCH)
+    assert len(loads) == 2 and not place.exists()
+
+
+def test_the_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(cache.ENV_DIR, raising=False)
+    monkeypatch.delenv(cache.ENV_OFF, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.directory() == tmp_path / "xdg" / "anskaffelse"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relativ/sti")  # ignored, as the XDG rules say
+    monkeypatch.setenv("HOME", str(tmp_path / "hjem"))
+    assert cache.directory() == tmp_path / "hjem" / ".cache" / "anskaffelse"
+
+
+def test_the_oldest_entries_are_removed(tmp_path: Path, place: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "KEEP", 3)
+    root = copy_of(SKETCH, tmp_path)
+    tree = root / "reserverte-kontrakter.yaml"
+    text = tree.read_text(encoding="utf-8")
+    for number in range(6):
+        tree.write_text(text + f"# utgave {number}\n", encoding="utf-8")
+        summarize(root)
+    assert len(entries(place)) == 3
+
+
+def test_a_changed_program_makes_new_keys(monkeypatch: pytest.MonkeyPatch, place: Path) -> None:
+    before = cache.take(SKETCH)
+    monkeypatch.setattr(cache, "_code_stamp", lambda: [["loader.py", 1, 2]])
+    after = cache.take(SKETCH)
+    assert before is not None and after is not None
+    assert before.key != after.key
+
+
+def test_positions_are_shown_from_where_the_command_runs(
+    tmp_path: Path, place: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_of(SKETCH, tmp_path)
+    tree = root / "ideell-status.yaml"
+    tree.write_text(tree.read_text(encoding="utf-8").replace("title: Uavklart", "titel: Uavklart"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    first = runner.invoke(app, ["validate", "--trees", "katalog"])
+    monkeypatch.chdir(root)
+    second = runner.invoke(app, ["validate", "--trees", "."])
+    assert first.exit_code == second.exit_code == 1
+    assert "katalog/ideell-status.yaml:" in first.stdout
+    assert "\nideell-status.yaml:" in "\n" + second.stdout and "katalog/" not in second.stdout
+
+
+@pytest.mark.parametrize("command", ["validate", "list"])
+def test_a_catalogue_with_errors_says_the_same_from_the_cache(command: str, tmp_path: Path, place: Path) -> None:
+    root = copy_of(SKETCH, tmp_path)
+    tree = root / "ideell-status.yaml"
+    tree.write_text(tree.read_text(encoding="utf-8").replace("next: ", "next: x", 1), encoding="utf-8")
+    results = [runner.invoke(app, [command, "--trees", str(root)]) for _ in range(2)]
+    assert entries(place)  # the second came from the cache
+    assert results[0].exit_code == results[1].exit_code == ExitCode.INVALID
+    assert results[0].stdout == results[1].stdout and results[0].stderr == results[1].stderr
+    assert "peker til ukjent node" in results[0].stdout + results[0].stderr
+
+
+def test_an_answer_file_is_read_once(tmp_path: Path, place: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Path] = []
+    real = anskaffelse.answerfile.read_answers
+
+    def counting(path: Any, data: Any = None) -> Any:
+        calls.append(Path(path))
+        return real(path, data)
+
+    monkeypatch.setattr(anskaffelse.answerfile, "read_answers", counting)
+    case = tmp_path / "svar.yaml"
+    shutil.copy(ROOT / "tests" / "cases" / "01-sykehjem-reservert-ideelle.yaml", case)
+    first, second = load_answers(case), load_answers(case)
+    assert second == first and len(calls) == 1
+    assert first.values and first.expect
+    case.write_text(case.read_text(encoding="utf-8") + "  ekstra: ja\n", encoding="utf-8")
+    third = load_answers(case)
+    assert len(calls) == 2 and third.values == {**first.values, "ekstra": "ja"}
+
+
+def test_a_broken_catalogue_is_never_stored_as_a_model(tmp_path: Path, place: Path) -> None:
+    root = copy_of(SKETCH, tmp_path)
+    (root / "kilder.yaml").write_text("- ikke: en tabell\n", encoding="utf-8")
+    with pytest.raises(CatalogueError):
+        open_catalogue(root)
+    assert [p.name.split(".")[1] for p in entries(place)] == ["check"]
