@@ -4,8 +4,9 @@ Reading a catalogue means parsing YAML, building the model and validating it; a 
 and an author's `list` repeat that on unchanged files many times a day. So the result is kept
 under a key made from everything it depends on: the bytes of every catalogue file (with their
 names), the folder as given and as shown, the Python version, this package's version and the
-size and modification time of each of its modules (an edited checkout makes new keys). Any
-change gives a new key; nothing is ever looked up by name or date alone.
+size and modification time of each of its modules and of PyYAML's (an edited checkout or an
+upgraded library makes new keys). Any change gives a new key; nothing is ever looked up by
+name or date alone.
 
 Entries are JSON, never pickle: a cache file can at worst be refused, never run code. An entry
 is used only if it is a regular file owned by the user and writable by no one else, so another
@@ -173,13 +174,20 @@ def _key(kind: str, where: Path, contents: dict[str, bytes]) -> str:
 
 
 def _code_stamp() -> list[list[Any]]:
-    """Size and modification time of each module: a changed loader or validator makes new keys."""
+    """Size and modification time of each module, and of PyYAML's: a changed loader, validator
+    or YAML library makes new keys."""
+    import importlib.util
+
     stamp = []
     with os.scandir(_PACKAGE) as entries:
         for entry in entries:
             if entry.name.endswith(".py"):
                 info = entry.stat()
                 stamp.append([entry.name, info.st_size, info.st_mtime_ns])
+    spec = importlib.util.find_spec("yaml")  # found, not imported: a hit never needs yaml
+    if spec is not None and spec.origin:
+        info = os.stat(spec.origin)
+        stamp.append([spec.origin, info.st_size, info.st_mtime_ns])
     return sorted(stamp)
 
 
