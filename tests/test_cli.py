@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from anskaffelse.cli import app
+from anskaffelse.errors import ExitCode
 from conftest import KINDS, ROOT, SKETCH
 
 runner = CliRunner()
@@ -268,6 +269,57 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     code, out, _ = invoke(command, "--help")
     assert code == 0
     assert "Eksempel:" in out and f"anskaffelse {command}" in out
+
+
+ENGLISH = (
+    "Usage",
+    "Options",
+    "Commands",
+    "Arguments",
+    "Show this",
+    "completion for",
+    "[OPTIONS]",
+    "COMMAND",
+    "<path>",
+    "<str>",
+    "Try ",
+    "Error",
+    "Missing",
+    "No such",
+    "Invalid",
+    "Got unexpected",
+    "requires",
+    "default:",
+)
+
+
+@pytest.mark.parametrize("command", ["", "list", "run", "validate", "show", "export", "replay", "terskler"])
+def test_help_is_all_norwegian(command: str) -> None:
+    code, out, _ = invoke(*([command] if command else []), "--help")
+    assert code == 0
+    assert out.startswith(f"Bruk: anskaffelse {command}".rstrip() + " [VALG]")
+    assert "Valg:" in out and "Vis denne hjelpen og avslutt." in out
+    assert not [word for word in ENGLISH if word in out], out
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["lst"], "ukjent kommando «lst»; mente du «list»?"),
+        (["run", "--foo"], "ukjent valg --foo; mente du --force?"),
+        (["run", "--answers"], "valget --answers trenger en verdi"),
+        (["run", "--no-review=ja"], "valget --no-review tar ingen verdi"),
+        (["run", "veiviser", "ekstra"], "uventet ekstra argument: ekstra"),
+        (["show"], "mangler argumentet TRE"),
+        (["export"], "mangler argumentet TRACE.json"),
+    ],
+    ids=["command", "option", "no-value", "value-not-taken", "extra", "argument", "trace"],
+)
+def test_usage_errors_are_norwegian_with_exit_2(argv: list[str], said: str) -> None:
+    code, out, err = invoke(*argv)
+    assert code == ExitCode.USAGE and out == ""
+    assert err.rstrip().splitlines()[-1] == f"Feil: {said}"
+    assert not [word for word in ENGLISH if word in err], err
 
 
 def test_a_case_file_is_an_answers_file_and_its_expectation_is_checked(tmp_path: Path) -> None:

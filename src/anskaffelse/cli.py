@@ -14,8 +14,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from . import __version__
+from . import __version__, norsk
 from .errors import AnskaffelseError, ExitCode, Interrupted, UsageError
+
+norsk.install()
 
 F = TypeVar("F", bound=Callable[..., Any])
 _debug = {"on": os.environ.get("ANSKAFFELSE_DEBUG") == "1"}
@@ -35,10 +37,12 @@ TreesOpt = Annotated[
         help="Mappe med trær (standard: katalogen som følger med, eller $ANSKAFFELSE_TREES).",
         show_default=False,
         readable=False,
+        metavar="MAPPE",
     ),
 ]
 DatoOpt = Annotated[
-    str | None, typer.Option("--dato", help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).", show_default=False)
+    str | None,
+    typer.Option("--dato", help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).", show_default=False, metavar="DATO"),
 ]
 
 
@@ -185,7 +189,10 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Mapper med trær, eller enkeltfiler (standard: katalogen).", show_default=False, readable=False
+            help="Mapper med trær, eller enkeltfiler (standard: katalogen).",
+            show_default=False,
+            readable=False,
+            metavar="[STI]...",
         ),
     ] = None,
     trees: TreesOpt = None,
@@ -233,7 +240,7 @@ def validate(
 @app.command()
 @handles_errors
 def show(
-    tree: Annotated[str, typer.Argument(help="Tre-id, f.eks. ideell-status.")],
+    tree: Annotated[str, typer.Argument(help="Tre-id, f.eks. ideell-status.", metavar="TRE")],
     mermaid: Annotated[bool, typer.Option("--mermaid", help="Skriv treet som Mermaid-flytskjema.")] = False,
     paths: Annotated[bool, typer.Option("--paths", help="List alle veier gjennom treet: svarene → utfall.")] = False,
     markdown: Annotated[
@@ -279,15 +286,21 @@ def show(
 @app.command()
 @handles_errors
 def run(
-    tree: Annotated[str | None, typer.Argument(help="Tre-id (standard: veiviser).", show_default=False)] = None,
+    tree: Annotated[
+        str | None, typer.Argument(help="Tre-id (standard: veiviser).", show_default=False, metavar="[TRE]")
+    ] = None,
     answers: Annotated[
         Path | None,
         typer.Option(
-            "--answers", help="Svarfil (YAML/JSON) eller en lagret trace.", show_default=False, readable=False
+            "--answers",
+            help="Svarfil (YAML/JSON) eller en lagret trace.",
+            show_default=False,
+            readable=False,
+            metavar="FIL",
         ),
     ] = None,
     set_: Annotated[
-        list[str] | None, typer.Option("--set", help="Ett svar: ID=VERDI (kan gjentas).", show_default=False)
+        list[str] | None, typer.Option("--set", help="Ett svar (kan gjentas).", show_default=False, metavar="ID=VERDI")
     ] = None,
     non_interactive: Annotated[
         bool, typer.Option("--non-interactive", help="Aldri spør; et manglende svar er en feil.")
@@ -295,11 +308,14 @@ def run(
     trace: Annotated[
         Path | None,
         typer.Option(
-            "--trace", help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).", show_default=False
+            "--trace",
+            help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).",
+            show_default=False,
+            metavar="FIL",
         ),
     ] = None,
     markdown: Annotated[
-        Path | None, typer.Option("--markdown", help="Lagre rapporten som markdown.", show_default=False)
+        Path | None, typer.Option("--markdown", help="Lagre rapporten som markdown.", show_default=False, metavar="FIL")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende markdown-fil.")] = False,
     as_json: Annotated[
@@ -413,7 +429,8 @@ def _program() -> str:
 def export(
     trace_file: Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False)],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Markdown-fil (standard: stdout).", show_default=False)
+        Path | None,
+        typer.Option("-o", "--output", help="Markdown-fil (standard: stdout).", show_default=False, metavar="FIL"),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil.")] = False,
 ) -> None:
