@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -129,10 +130,54 @@ def test_ctrl_c_without_trace_offers_a_private_partial_trace_that_resumes(tmp_pa
         text=True,
         timeout=30,
     )
-    partial.unlink()
     assert result.returncode == 0, result.stderr
+    assert not partial.exists()  # the walk is done: the temporary file went with it
     data = json.loads(result.stdout)
     assert data["steps"][0]["answer"] == "helse_sosial" and data["outcome"]["node"] == "under_terskel"
+
+
+def test_the_resume_command_keeps_the_options_and_writes_the_report(tmp_path: Path) -> None:
+    notat, spor = tmp_path / "notat med mellomrom.md", tmp_path / "spor.json"
+    options = ["--trees", str(SKETCH), "--dato", "2026-06-01", "--markdown", str(notat), "--trace", str(spor)]
+    child = spawn("run", "reserverte-kontrakter", *options, "--no-review")
+    child.expect("Hva slags tjeneste")
+    child.send(ENTER)
+    child.expect("Anslått samlet verdi")
+    child.expect("Svar:")
+    child.sendcontrol("c")
+    child.expect(r"Fortsett med: (.+)\r?\n")
+    command = shlex.split(child.match.group(1).strip())
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130 and not notat.exists()
+    assert command[1:] == [
+        "run",
+        "reserverte-kontrakter",
+        "--answers",
+        str(spor),
+        "--trees",
+        str(SKETCH),
+        "--dato",
+        "2026-06-01",
+        "--trace",
+        str(spor),
+        "--markdown",
+        str(notat),
+        "--no-review",
+    ]
+    child = spawn(*command[1:])
+    child.expect("Anslått samlet verdi")
+    child.send("40 mill" + ENTER)
+    child.expect("Forbyr vedtektene utbytte")
+    child.send(ENTER)
+    child.expect("Rapporten er lagret i")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Konkurransen kan reserveres for ideelle organisasjoner" in notat.read_text(encoding="utf-8")
+    data = json.loads(spor.read_text(encoding="utf-8"))
+    assert data["complete"] is True and data["date_of_assessment"] == "2026-06-01"
+    assert [s["origin"] for s in data["steps"]] == ["file", "asked", "asked"]
 
 
 def test_aeoeaa_can_be_typed_and_are_shown() -> None:

@@ -365,9 +365,19 @@ def run(
         state = walk(engine, tree_id, preset, asker, terminal=terminal or non_interactive, review=not no_review)
     except Interrupted as stop:
         _err_console().print("Avbrutt")
-        _save_partial(engine, stop.state, tree_id, created, trace)
+        # The command that resumes repeats every option that shapes the walk or where it is saved.
+        again = [*(["--trees", str(trees)] if trees else []), *(["--dato", dato] if dato else [])]
+        again += [arg for item in set_ or () for arg in ("--set", item)]
+        again += ["--trace", str(trace)] if trace else []
+        again += [*(["--markdown", str(markdown)] if markdown else []), *(["--force"] if force and markdown else [])]
+        again += [flag for flag, on in (("--json", as_json), ("--no-review", no_review)) if on]
+        _save_partial(engine, stop.state, tree_id, created, trace, again)
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     data = build_trace(engine, state, tree_id, created, complete=True)
+    if answers is not None:  # a walk resumed from the temporary file of an interrupted one is done with it
+        from .files import remove_partial
+
+        remove_partial(answers)
     if preset.expect and data["outcome"] and data["outcome"]["node"] != preset.expect:
         _err_console().print(
             f"⚠ svarfilen forventer utfallet «{preset.expect}», men gjennomgangen endte i «{data['outcome']['node']}»",
@@ -395,8 +405,13 @@ def _write(path: Path, text: str, *, force: bool) -> None:
     write_text(path, text, force=force)
 
 
-def _save_partial(engine: Any, state: Any, tree_id: str, created: dt.datetime, trace: Path | None) -> None:
-    """Nothing typed is lost: the walk so far goes to --trace or to a private temporary file."""
+def _save_partial(
+    engine: Any, state: Any, tree_id: str, created: dt.datetime, trace: Path | None, again: list[str]
+) -> None:
+    """Nothing typed is lost: the walk so far goes to --trace or to a private temporary file, and
+    the command printed to resume repeats the options given (`again`)."""
+    import shlex
+
     if state is None:
         return
     from .export import build_trace
@@ -411,17 +426,16 @@ def _save_partial(engine: Any, state: Any, tree_id: str, created: dt.datetime, t
     else:
         path = write_partial(text)
     console.print(f"Svarene så langt er lagret i {path}", soft_wrap=True, markup=False)
-    console.print(f"Fortsett med: {_program()} run {tree_id} --answers {path}", soft_wrap=True, markup=False)
+    command = shlex.join([*_program(), "run", tree_id, "--answers", str(path), *again])
+    console.print(f"Fortsett med: {command}", soft_wrap=True, markup=False)
 
 
-def _program() -> str:
+def _program() -> list[str]:
     """How to start this program again: its name when it is on PATH, else the path it was started by."""
-    import shutil
-
     if shutil.which("anskaffelse"):
-        return "anskaffelse"
+        return ["anskaffelse"]
     started = Path(sys.argv[0])
-    return str(started.resolve()) if started.name == "anskaffelse" else f"{sys.executable} -m anskaffelse"
+    return [str(started.resolve())] if started.name == "anskaffelse" else [sys.executable, "-m", "anskaffelse"]
 
 
 @app.command()

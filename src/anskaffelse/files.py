@@ -56,9 +56,28 @@ def _mode_for(target: Path) -> int:
     return 0o666 & ~umask
 
 
+PARTIAL_PREFIX = "anskaffelse-avbrutt-"
+
+
 def write_partial(text: str) -> Path:
     """A partial trace in a private temporary file (mode 600), for resuming with --answers."""
-    handle, name = tempfile.mkstemp(prefix="anskaffelse-avbrutt-", suffix=".json")
+    handle, name = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=".json")
     with os.fdopen(handle, "w", encoding="utf-8", errors="replace") as out:
         out.write(text)
     return Path(name)
+
+
+def remove_partial(path: Path) -> bool:
+    """Remove a partial trace this program left in the temporary folder, once a resumed walk is done.
+
+    Only such a file: one the user named themselves (with --trace) is theirs to keep.
+    """
+    if not (path.name.startswith(PARTIAL_PREFIX) and path.suffix == ".json"):
+        return False
+    if path.resolve().parent != Path(tempfile.gettempdir()).resolve():
+        return False
+    try:
+        path.unlink()
+    except OSError:
+        return False  # already gone, or not ours to remove: it stays in the temporary folder
+    return True
