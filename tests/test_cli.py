@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from anskaffelse.cli import app
 from anskaffelse.errors import ExitCode
-from conftest import KINDS, ROOT, SKETCH
+from conftest import BUNDLED, KINDS, ROOT, SKETCH
 
 runner = CliRunner()
 SKETCH_SHA256 = {
@@ -77,7 +77,7 @@ def test_validate_reports_every_error_with_position_and_exits_1(tmp_path: Path) 
 def test_validate_one_file_reports_only_that_file(tmp_path: Path) -> None:
     code, out, _ = invoke("validate", SKETCH / "ideell-status.yaml")
     assert code == 0
-    assert "ideell-status.yaml: 2 trær" in out
+    assert out.rstrip().endswith("ideell-status.yaml: 1 tre, 4 noder, 0 kilder, 0 feil, 0 advarsler")
 
 
 def test_validate_missing_directory() -> None:
@@ -366,3 +366,15 @@ def test_the_report_carries_the_threshold_caveats_into_the_protocol(tmp_path: Pa
     protocol = md.read_text(encoding="utf-8").split("## Til anskaffelsesprotokollen")[1]
     assert "**Forbehold om terskelverdier:**" in protocol
     assert "Nasjonal terskelverdi: 1 300 000 kr er bare bekreftet som gjeldende til og med 2025-12-31" in protocol
+
+
+def test_validate_of_one_file_counts_that_file() -> None:
+    from anskaffelse.catalog import open_catalogue
+
+    nodes = len(open_catalogue(BUNDLED).trees["ideell-status"].nodes)
+    code, out, _ = invoke("validate", BUNDLED / "ideell-status.yaml", BUNDLED / "kilder.yaml")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].endswith(f"ideell-status.yaml: 1 tre, {nodes} noder, 0 kilder, 0 feil, 0 advarsler")
+    sources = len(open_catalogue(BUNDLED).sources)
+    assert lines[1].endswith(f"kilder.yaml: 0 trær, 0 noder, {sources} kilder, 0 feil, 0 advarsler")

@@ -155,6 +155,6 @@ def test_back_reaches_answers_from_a_file_and_asks_them_at_the_prompt(pipe: Pipe
     asker = ScriptedAsker(pipe, [UP + ENTER, "<" + ENTER, DOWN + ENTER])
     state = walk(engine, "reserverte-kontrakter", preset, asker)
     assert asker.keys == []
-    assert "Enter = behold «9 mill»" in asker.screen.getvalue()  # the file's answer is the default
+    assert "Enter = behold «9 000 000 kr»" in asker.screen.getvalue()  # the file's answer is the default, read back
     assert [(s.key, s.answer, s.origin) for s in state.steps] == [("tjenestetype", "annet", "asked")]
     assert engine.outcome(state).id == "integrering"  # type: ignore[union-attr]

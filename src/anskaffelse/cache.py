@@ -34,7 +34,7 @@ from typing import Any
 from . import __version__
 from .places import MAX_FILE_BYTES, display_path
 
-FORMAT = 1  # bump when the layout of an entry changes
+FORMAT = 2  # bump when the layout of an entry changes
 ENV_DIR = "ANSKAFFELSE_CACHE_DIR"
 ENV_OFF = "ANSKAFFELSE_NO_CACHE"
 KEEP = 40  # entries kept; the oldest go first

@@ -24,6 +24,8 @@ class TreeInfo(NamedTuple):
     title: str
     version: str
     valid_from: dt.date | None
+    file: str  # as shown, like the findings' files
+    nodes: int
 
 
 class Summary(NamedTuple):
@@ -37,7 +39,9 @@ class Summary(NamedTuple):
 
     @classmethod
     def of(cls, catalogue: Catalogue, findings: list[Finding]) -> Summary:
-        trees = [TreeInfo(t.id, t.title, t.version, t.valid_from) for t in catalogue.trees.values()]
+        trees = [
+            TreeInfo(t.id, t.title, t.version, t.valid_from, t.loc.file, len(t.nodes)) for t in catalogue.trees.values()
+        ]
         nodes = sum(len(t.nodes) for t in catalogue.trees.values())
         return cls(catalogue.root, findings, trees, nodes, len(catalogue.sources))
 
@@ -124,7 +128,8 @@ def _summary_to(summary: Summary) -> dict[str, Any]:
         "root": summary.root,
         "findings": [[*f.loc, f.message, f.warning] for f in summary.findings],
         "trees": [
-            [t.id, t.title, t.version, t.valid_from.isoformat() if t.valid_from else None] for t in summary.trees
+            [t.id, t.title, t.version, t.valid_from.isoformat() if t.valid_from else None, t.file, t.nodes]
+            for t in summary.trees
         ],
         "nodes": summary.nodes,
         "sources": summary.sources,
@@ -136,7 +141,8 @@ def _summary_from(data: Any) -> Summary | None:
     try:
         findings = [Finding(Location(str(f), int(ln), int(c)), str(m), bool(w)) for f, ln, c, m, w in data["findings"]]
         trees = [
-            TreeInfo(str(i), str(t), str(v), dt.date.fromisoformat(d) if d else None) for i, t, v, d in data["trees"]
+            TreeInfo(str(i), str(t), str(v), dt.date.fromisoformat(d) if d else None, str(f), int(n))
+            for i, t, v, d, f, n in data["trees"]
         ]
         return Summary(str(data["root"]), findings, trees, int(data["nodes"]), int(data["sources"]))
     except (TypeError, ValueError, KeyError):

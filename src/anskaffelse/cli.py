@@ -178,6 +178,10 @@ def tree_listing(summary: Any, width: int, *, colour: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 def _colour() -> bool:
     """Colour on standard output: a terminal, and NO_COLOR not set."""
     return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
@@ -230,8 +234,17 @@ def validate(
             level = paint("advarsel: ", fg="yellow") if finding.warning else paint("feil: ", fg="red")
             typer.echo(paint(f"{finding.loc}: ", bold=True) + level + finding.message)
         shown = only or summary.root
-        line = f"{shown}: {len(summary.trees)} trær, {summary.nodes} noder, {summary.sources} kilder, "
-        line += f"{len(errors)} feil, {len(findings) - len(errors)} advarsler"
+        trees_here = [t for t in summary.trees if t.file == only] if only else summary.trees
+        nodes = sum(t.nodes for t in trees_here) if only else summary.nodes
+        sources = summary.sources if not only or Path(only).name == "kilder.yaml" else 0
+        counts = [
+            _count(len(trees_here), "tre", "trær"),
+            _count(nodes, "node", "noder"),
+            _count(sources, "kilde", "kilder"),
+            _count(len(errors), "feil", "feil"),
+            _count(len(findings) - len(errors), "advarsel", "advarsler"),
+        ]
+        line = f"{shown}: {', '.join(counts)}"
         typer.echo(paint(line, fg="red" if errors else "green"))
     if total_errors:
         raise typer.Exit(int(ExitCode.INVALID))

@@ -17,6 +17,7 @@ from .model import Question
 from .paths import questions_left_in_walk
 from .render import answers_view, help_panel, step_row
 from .session import Reply
+from .values import ValueProblem, format_amount, parse_amount
 
 HELP = "\x00help"
 BACK = "\x00back"
@@ -109,7 +110,7 @@ class QuestionaryAsker:
     @staticmethod
     def _hint(question: Question, default: str | None, can_go_back: bool) -> str:
         keys = [f"{HELP_KEY} + Enter = forklaring"] + ([f"{BACK_KEY} + Enter = tilbake"] if can_go_back else [])
-        keep = [f"Enter = behold «{default}»"] if default else []
+        keep = [f"Enter = behold «{_shown(question, default)}»"] if default else []
         return f"({_INSTRUCTIONS[question.input]}; {'; '.join(keep + keys)})"
 
     @staticmethod
@@ -173,3 +174,13 @@ def _wrapped(label: str) -> str:
     """A long choice label on several lines: a select never wraps, it cuts at the screen edge."""
     width = max(24, shutil.get_terminal_size().columns - 12)  # room for "→ Svar: " before the echo
     return textwrap.fill(label, width=width, subsequent_indent="   ", break_on_hyphens=False)
+
+
+def _shown(question: Question, raw: str) -> str:
+    """An earlier answer as the person reads it: an amount as 1 600 000 kr, not 1600000."""
+    if question.input != "amount":
+        return raw
+    try:
+        return format_amount(parse_amount(raw))
+    except ValueProblem:
+        return raw  # kept as it was typed: the prompt will say what is wrong with it
