@@ -7,6 +7,7 @@ never change what a command says.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -61,6 +62,16 @@ def copy_of(base: Path, where: Path) -> Path:
 
 def entries(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def write_entry(snapshot: cache.Snapshot, kind: str, body: str, *, header: list[Any] | None = None) -> Path:
+    """An entry as the cache writes one (a header with the body's hash), or with the header given."""
+    snapshot.place.mkdir(mode=0o700, exist_ok=True)
+    entry = snapshot.place / f"{snapshot.key}.{kind}.json"
+    top = header if header is not None else [cache.FORMAT, snapshot.key, kind, cache.digest(body.encode())]
+    entry.write_text(json.dumps(top) + "\n" + body, encoding="utf-8")
+    entry.chmod(0o600)
+    return entry
 
 
 @pytest.mark.parametrize("root", [BUNDLED, SKETCH, KINDS], ids=["bundled", "sketch", "kinds"])
@@ -128,27 +139,34 @@ def test_a_damaged_entry_is_ignored_and_replaced(place: Path, loads: list[Path])
     assert open_catalogue(SKETCH) == expected
     assert len(loads) == 2
     for entry in entries(place):  # written anew, whole
-        assert json.loads(entry.read_text(encoding="utf-8"))["format"] == cache.FORMAT
+        header, body = entry.read_text(encoding="utf-8").split("\n", 1)
+        assert json.loads(header)[0] == cache.FORMAT and json.loads(header)[3] == cache.digest(body.encode())
 
 
 @pytest.mark.parametrize(
-    "payload",
+    ("body", "header"),
     [
-        {"format": cache.FORMAT, "data": {"@": "Ukjent", "v": []}},
-        {"format": cache.FORMAT, "data": {"@": "Tree", "v": ["for", "få"]}},
-        {"format": cache.FORMAT + 1, "data": None},
-        [1, 2, 3],
+        ('{"@": "Ukjent", "v": []}', None),
+        ('{"@": "Tree", "v": ["for", "få"]}', None),
+        ("[1, 2, 3]", None),
+        ("{}", [cache.FORMAT + 1, "KEY", "model", "HASH"]),
+        ("{}", [cache.FORMAT, "0" * 64, "model", "HASH"]),
+        ("{}", [cache.FORMAT, "KEY", "check", "HASH"]),
+        ('{"@": "Catalogue", "v": [{}, {}, {}, "", []]}', [cache.FORMAT, "KEY", "model", "0" * 64]),
     ],
-    ids=["unknown-record", "wrong-field-count", "other-format", "not-an-object"],
+    ids=["unknown-record", "wrong-field-count", "not-a-catalogue", "other-format", "other-key", "other-kind", "edited"],
 )
-def test_an_entry_of_the_wrong_shape_is_a_miss(payload: Any, place: Path) -> None:
+def test_an_entry_of_the_wrong_shape_or_for_another_key_is_a_miss(
+    body: str, header: list[Any] | None, place: Path
+) -> None:
     snapshot = cache.take(SKETCH)
     assert snapshot is not None
-    place.mkdir(mode=0o700)
-    entry = place / f"{snapshot.key}.model.json"
-    entry.write_text(json.dumps(payload), encoding="utf-8")
-    entry.chmod(0o600)
-    assert snapshot.load("model") is None
+    if header is not None:
+        header = [snapshot.key if h == "KEY" else cache.digest(body.encode()) if h == "HASH" else h for h in header]
+    write_entry(snapshot, "model", body, header=header)
+    found = snapshot.load("model")
+    assert found is None or not isinstance(found, type(open_catalogue(SKETCH)))
+    assert open_catalogue(SKETCH).trees["reserverte-kontrakter"].title == "Kan konkurransen reserveres?"
 
 
 def test_an_entry_another_account_could_change_is_not_used(place: Path, loads: list[Path]) -> None:
@@ -180,16 +198,27 @@ def test_entries_are_private(place: Path) -> None:
     assert not list(place.glob(".*.tmp"))  # no temporary file left behind
 
 
-def test_a_cache_that_cannot_be_written_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cache_folder_that_cannot_be_made_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "ikke-en-mappe"
     blocker.write_text("en fil, ikke en mappe\n", encoding="utf-8")
     monkeypatch.setenv(cache.ENV_DIR, str(blocker / "cache"))
-    snapshot = cache.take(SKETCH)
-    assert snapshot is not None
-    assert snapshot.store("check", {"a": 1}) is False
+    assert cache.take(SKETCH) is None
     result = runner.invoke(app, ["validate", "--trees", str(SKETCH)])
     assert result.exit_code == 0 and "2 trær, 12 noder, 4 kilder, 0 feil" in result.stdout
     assert open_catalogue(SKETCH).trees["reserverte-kontrakter"].title == "Kan konkurransen reserveres?"
+
+
+def test_a_full_disk_changes_nothing(place: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def full(*_: Any, **__: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    snapshot = cache.take(SKETCH)
+    assert snapshot is not None and snapshot.store("check", {"a": 1}) is False
+    assert open_catalogue(SKETCH).trees["reserverte-kontrakter"].title == "Kan konkurransen reserveres?"
+    assert entries(place) == [] and list(place.iterdir()) == []
 
 
 @pytest.mark.parametrize("value", ["1", "ja"])
@@ -284,3 +313,155 @@ def test_a_broken_catalogue_is_never_stored_as_a_model(tmp_path: Path, place: Pa
     with pytest.raises(CatalogueError):
         open_catalogue(root)
     assert [p.name.split(".")[1] for p in entries(place)] == ["check"]
+
+
+# --- what a review tried to break ---------------------------------------------------------
+
+
+def test_pruning_removes_only_the_caches_own_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "spor"  # a folder of saved traces, given as the cache by mistake
+    folder.mkdir(mode=0o700)
+    mine = [folder / f"trace-{n:02}.json" for n in range(45)]
+    for path in mine:
+        path.write_text("{}\n", encoding="utf-8")
+    old_temp, new_temp = folder / ".gammel.tmp", folder / ".ny.tmp"
+    old_temp.write_text("", encoding="utf-8")
+    new_temp.write_text("", encoding="utf-8")
+    os.utime(old_temp, (1, 1))  # left by a process killed long ago
+    monkeypatch.setenv(cache.ENV_DIR, str(folder))
+    monkeypatch.setattr(cache, "KEEP", 2)
+    root = copy_of(SKETCH, tmp_path)
+    for number in range(4):
+        (root / "kilder.yaml").write_text(
+            (SKETCH / "kilder.yaml").read_text(encoding="utf-8") + f"# {number}\n", encoding="utf-8"
+        )
+        summarize(root)
+    assert all(path.exists() for path in mine)
+    assert not old_temp.exists() and new_temp.exists()  # a fresh one may be another process's, mid-write
+    assert len(entries(folder)) == len(mine) + 2
+
+
+def test_an_entry_renamed_into_another_catalogues_place_is_refused(tmp_path: Path, place: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(SKETCH, first)
+    shutil.copytree(SKETCH, second)
+    tree = second / "reserverte-kontrakter.yaml"
+    tree.write_text(tree.read_text(encoding="utf-8").replace("reserveres?", "reserveres (B)?"), encoding="utf-8")
+    open_catalogue(first)
+    open_catalogue(second)
+    key_a, key_b = cache.take(first).key, cache.take(second).key  # type: ignore[union-attr]
+    (place / f"{key_a}.model.json").replace(place / f"{key_b}.model.json")
+    assert cache.take(second).load("model") is None  # type: ignore[union-attr]
+    assert open_catalogue(second).trees["reserverte-kontrakter"].title == "Kan konkurransen reserveres (B)?"
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o1777])
+def test_a_folder_others_can_write_in_is_not_used(mode: int, place: Path, loads: list[Path]) -> None:
+    place.mkdir()
+    place.chmod(mode)
+    assert cache.take(SKETCH) is None
+    open_catalogue(SKETCH)
+    open_catalogue(SKETCH)
+    assert len(loads) == 2 and entries(place) == []
+
+
+def test_a_fifo_in_an_entrys_place_is_a_miss_not_a_hang(place: Path) -> None:
+    import signal
+
+    snapshot = cache.take(SKETCH)
+    assert snapshot is not None
+    place.mkdir(mode=0o700)
+    os.mkfifo(place / f"{snapshot.key}.check.json", 0o600)
+    signal.alarm(10)  # a hang fails the test instead of the run
+    try:
+        assert snapshot.load("check") is None
+        assert summarize(SKETCH).findings == check(SKETCH)[1]
+    finally:
+        signal.alarm(0)
+
+
+@pytest.mark.parametrize("cached", [True, False], ids=["cache", "no-cache"])
+def test_a_fifo_among_the_trees_is_reported_not_read(
+    cached: bool, tmp_path: Path, place: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    if not cached:
+        monkeypatch.setenv(cache.ENV_OFF, "1")
+    root = copy_of(SKETCH, tmp_path)
+    os.mkfifo(root / "rør.yaml")
+    signal.alarm(10)
+    try:
+        result = runner.invoke(app, ["validate", "--trees", str(root)])
+    finally:
+        signal.alarm(0)
+    assert result.exit_code == ExitCode.INVALID
+    assert "rør.yaml: feil: er ikke en vanlig fil (en FIFO, en enhet eller en socket)" in result.stdout
+
+
+def test_file_and_folder_names_that_are_not_utf8_are_cached(tmp_path: Path, place: Path) -> None:
+    latin1 = os.fsdecode(b"tr\xe6r")  # «trær» from an old Latin-1 archive: surrogates in Python
+    root = tmp_path / latin1
+    shutil.copytree(SKETCH, root)
+    (root / "ideell-status.yaml").rename(root / os.fsdecode(b"ideell-status-\xf8.yaml"))
+    first = summarize(root)
+    assert entries(place)
+    assert summarize(root) == first
+    assert any("tre-id «ideell-status» skal være lik filnavnet" in f.message for f in first.findings)
+    answers = tmp_path / os.fsdecode(b"svar-\xf8.yaml")
+    shutil.copy(ROOT / "tests" / "cases" / "01-sykehjem-reservert-ideelle.yaml", answers)
+    assert load_answers(answers) == load_answers(answers)
+
+
+def test_an_editors_lock_file_among_the_modules_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cli.py").write_text("# kode\n", encoding="utf-8")
+    (tmp_path / ".#cli.py").symlink_to("bruker@maskin.1234:1700000000")  # dangling, as Emacs makes them
+    monkeypatch.setattr(cache, "_PACKAGE", tmp_path)
+    stamp = cache._code_stamp()
+    assert stamp is not None and [row[0] for row in stamp if not row[0].startswith("/")] == ["cli.py"]
+    monkeypatch.setattr(cache, "_PACKAGE", tmp_path / "borte")
+    assert cache._code_stamp() is None and cache.take(SKETCH) is None
+
+
+def test_without_a_home_folder_there_is_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(cache.ENV_DIR, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # no HOME, no passwd entry
+    assert cache.directory() is None
+
+
+@pytest.mark.parametrize("value", ["0", "false", "no", "nei", "off", " "])
+def test_values_that_mean_no_leave_the_cache_on(value: str, monkeypatch: pytest.MonkeyPatch, place: Path) -> None:
+    monkeypatch.setenv(cache.ENV_OFF, value)
+    assert cache.directory() == place
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("model", {"@": "D", "v": "ikke et tall"}),
+        ("check", {"root": "x", "findings": [], "trees": [], "nodes": 1e999, "sources": 0}),
+        ("model", {"@": "Catalogue", "v": ["trær", {}, {}, "", []]}),
+        ("model", {"@": "Catalogue", "v": [{"x": "ikke et tre"}, {}, {}, "", []]}),
+    ],
+    ids=["bad-decimal", "huge-number", "trees-not-a-table", "not-a-tree"],
+)
+def test_an_entry_edited_by_hand_with_its_hash_is_still_checked(
+    kind: str, data: Any, place: Path, loads: list[Path]
+) -> None:
+    snapshot = cache.take(SKETCH)
+    assert snapshot is not None
+    write_entry(snapshot, kind, json.dumps(data))
+    if kind == "check":
+        assert summarize(SKETCH).findings == check(SKETCH)[1]
+    else:
+        assert open_catalogue(SKETCH).trees["reserverte-kontrakter"].title == "Kan konkurransen reserveres?"
+    assert len(loads) == 1 + (kind == "check")  # read from the files (check() above reads them too)
+
+
+def test_a_hit_counts_as_use_for_pruning(place: Path) -> None:
+    open_catalogue(SKETCH)
+    model = next(p for p in entries(place) if p.name.endswith(".model.json"))
+    os.utime(model, (1, 1))
+    open_catalogue(SKETCH)
+    assert model.stat().st_mtime > 1

@@ -6,7 +6,7 @@ import datetime as dt
 import gc
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 
 from . import cache
 from .errors import CatalogueError
@@ -98,12 +98,10 @@ def summarize(root: Path) -> Summary:
 
 def open_catalogue(root: Path) -> Catalogue:
     """A catalogue safe to walk, or CatalogueError listing every error."""
-    from .model import Catalogue
-
     snapshot = cache.take(root)
     if snapshot is not None:
         found = snapshot.load("model")
-        if isinstance(found, Catalogue):
+        if _sound(found):
             return found
     catalogue, findings = check(root, snapshot.contents if snapshot else None)
     if snapshot is not None:
@@ -112,6 +110,21 @@ def open_catalogue(root: Path) -> Catalogue:
     if snapshot is not None:
         snapshot.store("model", catalogue)
     return catalogue
+
+
+def _sound(found: Any) -> TypeGuard[Catalogue]:
+    """A catalogue read from the cache has the shape of one (a hand-edited entry is a miss)."""
+    from .model import Catalogue, Source, Threshold, Tree
+
+    return (
+        isinstance(found, Catalogue)
+        and isinstance(found.trees, dict)
+        and all(isinstance(t, Tree) and isinstance(t.nodes, dict) for t in found.trees.values())
+        and isinstance(found.sources, dict)
+        and all(isinstance(s, Source) for s in found.sources.values())
+        and isinstance(found.thresholds, dict)
+        and all(isinstance(t, Threshold) for t in found.thresholds.values())
+    )
 
 
 def raise_errors(root: str, findings: list[Finding]) -> None:
@@ -145,7 +158,7 @@ def _summary_from(data: Any) -> Summary | None:
             for i, t, v, d, f, n in data["trees"]
         ]
         return Summary(str(data["root"]), findings, trees, int(data["nodes"]), int(data["sources"]))
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, ArithmeticError):
         return None
 
 

@@ -318,7 +318,7 @@ def read_document(path: Path, r: Reader, data: bytes | None = None) -> tuple[yr.
     shown = display_path(path)
     try:
         if data is None:
-            data = yr.read_bytes(path, shown)
+            data = yr.read_bytes(path, shown, regular_only=True)
         y, findings = yr.parse(data, shown)
     except yr.YamlProblem as problem:
         r.findings.extend(problem.findings)

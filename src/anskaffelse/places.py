@@ -30,7 +30,7 @@ def display_path(path: str | os.PathLike[str]) -> str:
     text = os.fspath(path)
     try:
         rel = os.path.relpath(text)
-    except ValueError:
+    except (ValueError, OSError):  # another drive (Windows), or a working folder that was deleted
         return text
     return text if rel.startswith("..") else rel
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from typing import Any
 
 import yaml
@@ -85,12 +86,18 @@ class YSeq(_Placed):
 Y = YScalar | YMap | YSeq
 
 
-def read_bytes(path: str | os.PathLike[str], shown: str) -> bytes:
-    """Read a file, refusing directories and files over MAX_FILE_BYTES before reading them."""
+def read_bytes(path: str | os.PathLike[str], shown: str, *, regular_only: bool = False) -> bytes:
+    """Read a file, refusing directories and files over MAX_FILE_BYTES before reading them.
+
+    `regular_only` refuses pipes and devices too: a FIFO among the trees would hang the loader
+    (an answer file may well be a pipe: --answers <(…) or /dev/stdin).
+    """
     loc = Location(shown)
     try:
         if os.path.isdir(path):
             raise YamlProblem(Finding(loc, "er en mappe, ikke en fil"))
+        if regular_only and not stat.S_ISREG(os.stat(path).st_mode):
+            raise YamlProblem(Finding(loc, "er ikke en vanlig fil (en FIFO, en enhet eller en socket)"))
         size = os.path.getsize(path)
         if size > MAX_FILE_BYTES:
             raise YamlProblem(Finding(loc, f"filen er for stor ({size // 1024 // 1024} MB; grensen er 5 MB)"))
