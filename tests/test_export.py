@@ -323,3 +323,25 @@ def test_pandoc_converts_every_report_cleanly(snapshot: Path, tmp_path: Path) ->
     docx = tmp_path / "notat.docx"
     pypandoc.convert_text(markdown, "docx", format="gfm", outputfile=str(docx))
     assert docx.stat().st_size > 5000
+
+
+def test_an_answer_a_later_tree_reuses_is_listed_once_where_it_was_given() -> None:
+    from anskaffelse.render import answers_view, make_console
+
+    case = load_answers(CASES / "49-veiviser-alt-lunsj-kafe.yaml")
+    assert case.tree and case.date
+    trace = trace_of(BUNDLED, case.tree, case.values, dt.date.fromisoformat(case.date))
+    reused = [s for s in trace["steps"] if s["origin"] == "fact"]
+    assert ("kontraktsverdi", "hvilke-regler") in [(s["key"], s["tree"]) for s in reused]
+    markdown = to_markdown(trace)
+    section = markdown.split("## Spørsmål og svar", 1)[1].split("\n## ", 1)[0]
+    numbered = [line for line in section.splitlines() if re.match(r"\d+\. ", line)]
+    assert len(numbered) == len(trace["steps"]) - len(reused)
+    assert sum("anslått samlet verdi" in line for line in numbered) == 1
+    for step in reused:
+        assert f"   - Svaret er også brukt i beslutningstreet {step['tree']}." in section
+    console = make_console(width=120)
+    with console.capture() as captured:
+        console.print(answers_view(trace["steps"], 120))
+    assert captured.get().count("anslått samlet verdi") == 1
+    assert "kjent fra et tidligere svar" not in captured.get()

@@ -158,3 +158,16 @@ def test_back_reaches_answers_from_a_file_and_asks_them_at_the_prompt(pipe: Pipe
     assert "Enter = behold «9 000 000 kr»" in asker.screen.getvalue()  # the file's answer is the default, read back
     assert [(s.key, s.answer, s.origin) for s in state.steps] == [("tjenestetype", "annet", "asked")]
     assert engine.outcome(state).id == "integrering"  # type: ignore[union-attr]
+
+
+def test_help_typed_over_several_lines_is_shown_as_paragraphs() -> None:
+    from anskaffelse.render import reflow
+
+    typed = (
+        "Dere kan ikke dele opp\net behov i flere\nsmå kontrakter.\n\n"
+        "Eksempler:\n- kurs for\n  ansatte\n- 2. linje\n1) en liste\n"
+    )
+    assert reflow(typed) == (
+        "Dere kan ikke dele opp et behov i flere små kontrakter.\n\n"
+        "Eksempler:\n- kurs for ansatte\n- 2. linje\n1) en liste"
+    )

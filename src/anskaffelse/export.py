@@ -158,10 +158,19 @@ def to_markdown(trace: dict[str, Any]) -> str:
         f"- Beslutningstre: {md(tree['id'])}, versjon {md(tree['version'])} (sjekksummer under «Sporbarhet»)",
     ]
     out += ["", "## Spørsmål og svar", ""]
-    for n, step in enumerate(trace["steps"], 1):
+    # An answer a later tree reuses (origin «fact») is not a question of its own: it is noted
+    # under the step where it was given, so the numbers follow the questions the buyer answered.
+    reused: dict[str, list[str]] = {}
+    for step in trace["steps"]:
+        if step["origin"] == "fact":
+            reused.setdefault(step["key"], []).append(step["tree"])
+    given = [s for s in trace["steps"] if s["origin"] != "fact"]
+    for n, step in enumerate(given, 1):
         origin = ORIGIN_LABELS.get(step["origin"], step["origin"])
         line = f"{n}. {md(step['question'])} — **{md(step['answer_label'])}** ({origin})"
         out.append(line + (f"; {notes.cite(step['sources'])}" if step["sources"] else ""))
+        for tree_id in reused.pop(step["key"], []):
+            out.append(f"   - Svaret er også brukt i beslutningstreet {md(tree_id)}.")
     if not trace["steps"]:
         out.append("Ingen spørsmål ble besvart.")
     if trace["thresholds"]:
@@ -213,7 +222,7 @@ def _protocol_section(trace: dict[str, Any], outcome: dict[str, Any], notes: _No
         "",
         "## Til anskaffelsesprotokollen",
         "",
-        f"**Valgt fremgangsmåte:** {md(outcome['title'])}",
+        f"**Konklusjon:** {md(outcome['title'])}",
         "",
         f"**Rettslig grunnlag:** {basis}.",
         "",

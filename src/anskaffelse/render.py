@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
@@ -80,7 +81,12 @@ def step_row(step: Step) -> dict[str, Any]:
 
 
 def answers_view(steps: list[dict[str, Any]], width: int) -> RenderableType:
-    """A table on a wide screen; on a narrow one a list, which stays readable at 60 columns."""
+    """A table on a wide screen; on a narrow one a list, which stays readable at 60 columns.
+
+    Answers a later tree reused (origin «fact») are left out: each answer is listed once, where
+    it was given, and the numbers follow the questions asked.
+    """
+    steps = [s for s in steps if s["origin"] != "fact"]
     if width >= 90:
         return answers_table(steps)
     rows = []
@@ -161,8 +167,26 @@ def report(trace: dict[str, Any], warnings: list[str], width: int = 100) -> Grou
     return Group(*parts)
 
 
+_LIST_ITEM = re.compile(r"\s*(?:[-*•–]|\d{1,2}[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Help text as paragraphs for the screen to wrap: the line breaks a tree author typed in a
+    `|` block (to keep the YAML narrow) are joined; blank lines and list items stay."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        for line in block.splitlines():
+            if lines and not _LIST_ITEM.match(line):
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+            else:
+                lines.append(line.strip() if not _LIST_ITEM.match(line) else line.rstrip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
 def help_panel(question: Question, catalogue: Catalogue) -> Panel:
-    parts: list[RenderableType] = [Text(question.help.strip() or "Ingen forklaring til dette spørsmålet.")]
+    parts: list[RenderableType] = [Text(reflow(question.help) or "Ingen forklaring til dette spørsmålet.")]
     for choice in question.choices:
         if choice.help:
             parts.append(Text(f"{choice.label}: {choice.help}", style="dim"))
