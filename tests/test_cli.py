@@ -365,7 +365,27 @@ def test_the_report_carries_the_threshold_caveats_into_the_protocol(tmp_path: Pa
     assert code == 0 and f"Rapporten er lagret i {md}" in " ".join(err.split())
     protocol = md.read_text(encoding="utf-8").split("## Til anskaffelsesprotokollen")[1]
     assert "**Forbehold om terskelverdier:**" in protocol
-    assert "Nasjonal terskelverdi: 1 300 000 kr er bare bekreftet som gjeldende til og med 2025-12-31" in protocol
+    caveat = (
+        "Nasjonal terskelverdi: 1 300 000 kr er bekreftet som gjeldende til og med 2025-12-31, men ikke for 2026-06-01"
+    )
+    assert caveat in protocol and "sjekk gjeldende verdi på anskaffelser.no" in protocol
+
+
+@pytest.mark.parametrize("width", ["100", "60"])
+def test_terskler_says_once_that_no_value_is_confirmed_and_cuts_nothing_off(
+    width: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", width)
+    code, out, _ = invoke("terskler", "--dato", "2026-11-27")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert flat.count("Ingen av beløpene er bekreftet for 2026-11-27") == 1
+    assert "kildene bekrefter dem til og med 2025-12-31" in flat
+    assert "er bekreftet som gjeldende til og med" not in flat  # not once more for each threshold
+    assert "…" not in out and all(len(line) <= int(width) for line in out.splitlines())
+    for threshold_id in ("nedre-grense", "nasjonal", "eos-statlig", "eos-annen", "eos-bygg", "eos-helse-sosial"):
+        assert threshold_id in flat
+    assert ("1 300 000 kr fra 2018-04-06" in flat) == (width == "60")  # the list view on a narrow screen
 
 
 def test_validate_of_one_file_counts_that_file() -> None:

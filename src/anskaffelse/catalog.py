@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the model is imported only where a whole catalogue is neede
 
 ENV_TREES = "ANSKAFFELSE_TREES"
 ADJUSTMENT_YEARS = 2  # EØS thresholds are adjusted every second year
+CHECK_CURRENT = "sjekk gjeldende verdi på anskaffelser.no"
 
 
 class TreeInfo(NamedTuple):
@@ -162,18 +163,22 @@ def _summary_from(data: Any) -> Summary | None:
         return None
 
 
-def threshold_warnings(threshold: Threshold, day: dt.date) -> list[str]:
-    """Why a threshold value may not be the one in force on `day` (empty when it is confirmed)."""
+def threshold_warnings(threshold: Threshold, day: dt.date, *, confirmation: bool = True) -> list[str]:
+    """Why a threshold value may not be the one in force on `day` (empty when it is confirmed).
+
+    `confirmation=False` leaves out the warning that `day` is past `confirmed_until` (said once
+    for many thresholds by catalogue_threshold_warnings).
+    """
     from .values import format_amount
 
     warnings = []
     value = threshold.value_on(day)
     if value is None:
         return [f"{threshold.title}: ingen verdi på {day}; første verdi gjelder fra {threshold.values[0].start}"]
-    if threshold.confirmed_until and day > threshold.confirmed_until:
+    if confirmation and threshold.confirmed_until and day > threshold.confirmed_until:
         warnings.append(
-            f"{threshold.title}: {format_amount(value.amount)} er bare bekreftet som gjeldende til og med "
-            f"{threshold.confirmed_until}; sjekk verdien som gjelder {day}"
+            f"{threshold.title}: {format_amount(value.amount)} er bekreftet som gjeldende til og med "
+            f"{threshold.confirmed_until}, men ikke for {day}; {CHECK_CURRENT}"
         )
     if threshold.checked and day > _plus_years(threshold.checked, ADJUSTMENT_YEARS):
         warnings.append(
@@ -181,6 +186,20 @@ def threshold_warnings(threshold: Threshold, day: dt.date) -> list[str]:
             f"(én justeringsperiode) før {day}; verdien kan være endret"
         )
     return warnings
+
+
+def catalogue_threshold_warnings(thresholds: list[Threshold], day: dt.date) -> list[str]:
+    """The warnings of a list of thresholds, with the common case said once: every value confirmed
+    only until the same date (as when the next adjustment is not yet in the sources)."""
+    until = {t.confirmed_until for t in thresholds}
+    last = next(iter(until)) if len(until) == 1 else None
+    if len(thresholds) > 1 and last is not None and day > last:
+        common = (
+            f"Ingen av beløpene er bekreftet for {day}: kildene bekrefter dem til og med {last}, "
+            f"og EØS-terskelverdiene justeres hvert {ADJUSTMENT_YEARS}. år; {CHECK_CURRENT}"
+        )
+        return [common, *(w for t in thresholds for w in threshold_warnings(t, day, confirmation=False))]
+    return [w for t in thresholds for w in threshold_warnings(t, day)]
 
 
 def _plus_years(day: dt.date, years: int) -> dt.date:

@@ -536,14 +536,14 @@ def terskler(dato: DatoOpt = None, trees: TreesOpt = None) -> None:
       anskaffelse terskler --dato 2024-01-01
     """
 
-    from .catalog import threshold_warnings
+    from .catalog import catalogue_threshold_warnings
     from .render import thresholds_table, warnings_view
 
     catalogue = _catalogue(trees)
     day = _day(dato)
     console = _out_console()
-    console.print(thresholds_table(catalogue.thresholds, day, catalogue))
-    warnings = [w for t in catalogue.thresholds.values() for w in threshold_warnings(t, day)]
+    console.print(thresholds_table(catalogue.thresholds, day, catalogue, console.width))
+    warnings = catalogue_threshold_warnings(list(catalogue.thresholds.values()), day)
     if warnings:
         console.print(warnings_view(warnings))
 

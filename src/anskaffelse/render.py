@@ -270,31 +270,44 @@ def describe_condition(cond: object, catalogue: Catalogue) -> str:
     return f"{cond.fact} {symbols[cond.op]} {shown}"
 
 
-def thresholds_table(thresholds: dict[str, Threshold], day: dt.date, catalogue: Catalogue) -> Table:
+def thresholds_table(
+    thresholds: dict[str, Threshold], day: dt.date, catalogue: Catalogue, width: int = 100
+) -> RenderableType:
+    """The thresholds in force on `day`: a table, or on a narrow screen a list (nothing cut off)."""
     checked = sorted({t.checked.isoformat() for t in thresholds.values() if t.checked})
     confirmed = sorted({t.confirmed_until.isoformat() for t in thresholds.values() if t.confirmed_until})
-    table = Table(
-        title=f"Terskelverdier i kraft {day.isoformat()}",
-        title_justify="left",
-        caption=f"Sist sjekket mot kildene: {', '.join(checked) or 'ukjent'}"
-        + (f"; bekreftet som gjeldende til og med {', '.join(confirmed)}" if confirmed else ""),
-        caption_justify="left",
-    )
+    caption = f"Kildene ble sist lest {', '.join(checked) or '(ukjent)'}"
+    caption += f"; de bekrefter beløpene til og med {', '.join(confirmed)}." if confirmed else "."
+    rows = []
+    for threshold in thresholds.values():
+        value = threshold.value_on(day)
+        source = catalogue.sources.get(threshold.source)
+        rows.append(
+            (
+                threshold,
+                format_amount(value.amount) if value else "–",
+                value.start.isoformat() if value else "ingen verdi ennå",
+                source.citation if source else threshold.source,
+            )
+        )
+    title = Text(f"Terskelverdier i kraft {day.isoformat()}", style="italic")
+    if width < 80:
+        items = []
+        for threshold, amount, start, citation in rows:
+            item = Text(threshold.title, style="bold")
+            item.append(f" ({threshold.id})", style="dim")
+            item.append(f"\n{amount} fra {start} · {citation}")
+            items.append(item)
+        return Group(title, _hanging(items), Text(caption, style="dim"))
+    table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
     table.add_column("terskel", ratio=1)
     table.add_column("beløp ekskl. mva.", justify="right", no_wrap=True)
     table.add_column("gjelder fra", no_wrap=True)
     table.add_column("kilde", max_width=16)
-    for threshold in thresholds.values():
-        value = threshold.value_on(day)
-        source = catalogue.sources.get(threshold.source)
+    for threshold, amount, start, citation in rows:
         name = Text(threshold.title)
         name.append(f"\n{threshold.id}", style="dim")
-        table.add_row(
-            name,
-            format_amount(value.amount) if value else "–",
-            value.start.isoformat() if value else "ingen verdi ennå",
-            escape(source.citation if source else threshold.source),
-        )
+        table.add_row(name, amount, start, escape(citation))
     return table
 
 
