@@ -398,3 +398,11 @@ def test_validate_of_one_file_counts_that_file() -> None:
     assert lines[0].endswith(f"ideell-status.yaml: 1 tre, {nodes} noder, 0 kilder, 0 feil, 0 advarsler")
     sources = len(open_catalogue(BUNDLED).sources)
     assert lines[1].endswith(f"kilder.yaml: 0 trær, 0 noder, {sources} kilder, 0 feil, 0 advarsler")
+
+
+def test_show_names_a_node_drawn_earlier_as_it_was_drawn() -> None:
+    code, out, _ = invoke("show", "veiviser", "--trees", BUNDLED)
+    flat = " ".join(out.replace("│", " ").split())
+    assert code == 0
+    assert "↪ som over: kaller treet «direkte-anskaffelse»" in flat  # «vet ikke» leads where «direkte» did
+    assert "vv_alt_direkte" not in out  # an id the drawing never shows

@@ -210,7 +210,7 @@ def _draw(tree: Tree, node_id: str, parent: RichTree, seen: set[str], catalogue:
         parent.add(Text(f"?? ukjent node {node_id}", style="red"))
         return
     if node_id in seen:
-        parent.add(Text(f"↪ se {node_id} over", style="dim"))
+        parent.add(Text(f"↪ som over: {_mention(node)}", style="dim"))
         return
     seen.add(node_id)
     if isinstance(node, Question):
@@ -245,6 +245,20 @@ def _draw(tree: Tree, node_id: str, parent: RichTree, seen: set[str], catalogue:
                 (f"■ {VERDICT_LABELS[node.verdict]}", f"bold {style}"), f": {node.title} ", (f"({node.id})", "dim")
             )
         )
+
+
+def _mention(node: object) -> str:
+    """A node drawn earlier, named as it was drawn there (its id is not always shown)."""
+    if isinstance(node, Question):
+        return f"«{node.text}»"
+    if isinstance(node, Call):
+        return f"kaller treet «{node.tree}»"
+    if isinstance(node, Goto):
+        return f"fortsetter i treet «{node.tree}»"
+    if isinstance(node, Outcome):
+        return f"utfallet «{node.title}»"
+    assert isinstance(node, Branch)
+    return f"forgreningen ⑂ {node.id}"
 
 
 def describe_condition(cond: object, catalogue: Catalogue) -> str:
