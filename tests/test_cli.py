@@ -406,3 +406,12 @@ def test_show_names_a_node_drawn_earlier_as_it_was_drawn() -> None:
     assert code == 0
     assert "↪ som over: kaller treet «direkte-anskaffelse»" in flat  # «vet ikke» leads where «direkte» did
     assert "vv_alt_direkte" not in out  # an id the drawing never shows
+
+
+@pytest.mark.parametrize("command", ["", "list", "run", "validate", "show", "export", "replay", "terskler"])
+def test_help_fits_60_columns_and_cuts_nothing(command: str) -> None:
+    result = runner.invoke(app, [*([command] if command else []), "--help"], terminal_width=60)
+    code, out = result.exit_code, result.stdout
+    assert code == 0
+    assert [line for line in out.splitlines() if len(line) > 60] == []
+    assert "..." not in out.replace("[ARGUMENTER]...", "").replace("[STI]...", "")  # repeatable, not cut off

@@ -116,8 +116,8 @@ def main_options(
 
     \b
     Eksempel:
-      anskaffelse run                 start veiviseren
-      anskaffelse list                se hvilke trær som finnes
+      anskaffelse run       start veiviseren
+      anskaffelse list      se hvilke trær som finnes
     """
     if debug:
         _debug["on"] = True
@@ -141,7 +141,7 @@ def _catalogue(trees: Path | None) -> Any:
     return open_catalogue(trees_dir(trees))
 
 
-@app.command("list")
+@app.command("list", short_help="Vis trærne i katalogen.")
 @handles_errors
 def list_trees(trees: TreesOpt = None) -> None:
     """Vis trærne i katalogen: id, tittel, versjon og gyldig fra.
@@ -187,7 +187,7 @@ def _colour() -> bool:
     return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
-@app.command()
+@app.command(short_help="Sjekk trærne og vis alle feil med fil og linje.")
 @handles_errors
 def validate(
     paths: Annotated[
@@ -250,7 +250,7 @@ def validate(
         raise typer.Exit(int(ExitCode.INVALID))
 
 
-@app.command()
+@app.command(short_help="Tegn et tre, eller list alle veier gjennom det.")
 @handles_errors
 def show(
     tree: Annotated[str, typer.Argument(help="Tre-id, f.eks. ideell-status.", metavar="TRE")],
@@ -268,7 +268,8 @@ def show(
     Eksempel:
       anskaffelse show ideell-status
       anskaffelse show veiviser --mermaid --markdown > kart.md
-      anskaffelse show direkte-anskaffelse --paths --markdown > veier.md
+      anskaffelse show direkte-anskaffelse --paths \\
+          --markdown > veier.md
     """
     from .engine import Engine
 
@@ -296,7 +297,7 @@ def show(
     _out_console().print(tree_view(the_tree, catalogue))
 
 
-@app.command()
+@app.command(short_help="Gå gjennom et tre og få en anbefaling.")
 @handles_errors
 def run(
     tree: Annotated[
@@ -345,8 +346,10 @@ def run(
     \b
     Eksempel:
       anskaffelse run
-      anskaffelse run direkte-anskaffelse --set kontraktsverdi="2,5 mill"
-      anskaffelse run veiviser --answers svar.yaml --non-interactive --markdown notat.md
+      anskaffelse run direkte-anskaffelse \\
+          --set kontraktsverdi="2,5 mill"
+      anskaffelse run veiviser --answers svar.yaml \\
+          --non-interactive --markdown notat.md
     """
     from .answers import Answers, load_answers, parse_set_option
     from .engine import Engine
@@ -451,7 +454,7 @@ def _program() -> list[str]:
     return [str(started.resolve())] if started.name == "anskaffelse" else [sys.executable, "-m", "anskaffelse"]
 
 
-@app.command()
+@app.command(short_help="Lag markdown-rapporten fra en lagret trace.")
 @handles_errors
 def export(
     trace_file: Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False)],
@@ -477,7 +480,7 @@ def export(
         typer.echo(text, nl=False)
 
 
-@app.command()
+@app.command(short_help="Kjør en lagret trace på dagens trær.")
 @handles_errors
 def replay(
     trace_file: Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False)],
@@ -525,7 +528,7 @@ def replay(
     raise typer.Exit(int(ExitCode.CHANGED))
 
 
-@app.command()
+@app.command(short_help="Vis terskelverdiene som gjelder på en dato.")
 @handles_errors
 def terskler(dato: DatoOpt = None, trees: TreesOpt = None) -> None:
     """Vis terskelverdiene som gjelder på en dato, og varsle om verdier som kan være utdaterte.
