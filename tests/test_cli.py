@@ -337,7 +337,14 @@ def test_the_report_stays_within_60_columns(monkeypatch: pytest.MonkeyPatch) -> 
     case = ROOT / "tests" / "cases" / "01-sykehjem-reservert-ideelle.yaml"
     code, out, _ = invoke("run", "--answers", case, "--non-interactive")
     assert code == 0
-    assert max(len(line) for line in out.splitlines()) <= 60
+    urls = [line for line in out.splitlines() if line.startswith("  https://")]
+    # Every line fits, but an address: it stays whole on a line of its own, for the terminal to wrap.
+    assert max(len(line) for line in out.splitlines() if line not in urls) <= 60
+    assert all(len(line.split()) == 1 for line in urls)
+    assert (
+        "  https://www.domstol.no/no/hoyesterett/avgjorelser/avgjorelser-2025/hoyesterett---sivil/HR-2025-2425-A"
+        in urls
+    )
     assert "Dine svar" in out and "→ 40 000 000 kr" in out  # the narrow list view, not the table
     assert "┏" not in out.split("╭")[0]
 

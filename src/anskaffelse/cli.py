@@ -412,7 +412,7 @@ def run(
     from .render import report
 
     console = _out_console()
-    console.print(report(data, [w for u in data["thresholds"] for w in u["warnings"]], console.width))
+    console.print(report(data, [w for u in data["thresholds"] for w in u["warnings"]], console.width), crop=False)
 
 
 def _write(path: Path, text: str, *, force: bool) -> None:

@@ -96,7 +96,7 @@ class QuestionaryAsker:
             raw = self._prompt(engine, question, default, can_go_back)
             if raw == HELP:
                 help_shown = True
-                self.console.print(help_panel(question, engine.catalogue))
+                self.console.print(help_panel(question, engine.catalogue), crop=False)  # whole addresses
                 continue
             if raw == BACK:
                 return Reply(back=True)

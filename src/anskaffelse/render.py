@@ -58,17 +58,22 @@ def _hanging(rows: list[Text], mark: str = "•", style: str = "") -> Table:
     return grid
 
 
-def _sources_line(sources: list[dict[str, str]]) -> Table:
-    rows = []
+def sources_view(sources: list[dict[str, str]]) -> Group:
+    """The sources under a heading, outside any box: each address on a line of its own, never
+    broken (the terminal wraps a long one softly), so it can be clicked or copied whole."""
+    lines: list[RenderableType] = [Text("Rettslig grunnlag", style="bold underline")]
     for source in sources:
         text = Text(source["citation"], style="bold")
         if source.get("title"):
             text.append(f" – {source['title']}")
+        lines.append(_hanging([text]))
         if source.get("url"):
-            text.append("\n")
-            text.append(source["url"], style=f"link {source['url']}")
-        rows.append(text)
-    return _hanging(rows)
+            # Printed with crop=False (the report and the help): a line longer than the screen is wrapped by
+            # the terminal, not cut or broken by rich.
+            url = Text("  ", no_wrap=True, overflow="ignore")
+            url.append(source["url"], style=f"link {source['url']}")
+            lines.append(url)
+    return Group(*lines)
 
 
 def _bullets(items: list[str]) -> Table:
@@ -118,8 +123,9 @@ def answers_table(steps: list[dict[str, Any]]) -> Table:
     return table
 
 
-def outcome_panel(outcome: dict[str, Any]) -> Panel:
-    """The result: verdict, one-line answer, why, next steps, what to document, sources."""
+def outcome_panel(outcome: dict[str, Any]) -> Group:
+    """The result: verdict, one-line answer, why, next steps and what to document in a box; the
+    sources and the disclaimer under it."""
     style = VERDICT_STYLES.get(outcome["verdict"], "white")
     parts: list[RenderableType] = [
         Text(outcome["title"], style="bold"),
@@ -135,12 +141,11 @@ def outcome_panel(outcome: dict[str, Any]) -> Panel:
             Text("Dokumenter i anskaffelsesprotokollen", style="bold underline"),
             _bullets(outcome["document"]),
         ]
-    parts += [Text(""), Text("Rettslig grunnlag", style="bold underline"), _sources_line(outcome["sources"])]
-    parts += [Text(""), Text(DISCLAIMER, style="italic dim")]
     verdict = VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"])
-    return Panel(
+    panel = Panel(
         Group(*parts), title=Text(f" {verdict} ", style=f"bold reverse {style}"), border_style=style, title_align="left"
     )
+    return Group(panel, sources_view(outcome["sources"]), Text(""), Text(DISCLAIMER, style="italic dim"))
 
 
 def thresholds_used(thresholds: list[dict[str, Any]], day: str) -> RenderableType:
@@ -185,16 +190,17 @@ def reflow(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def help_panel(question: Question, catalogue: Catalogue) -> Panel:
+def help_panel(question: Question, catalogue: Catalogue) -> Group:
+    """The explanation of a question in a box, and the sources it cites under it."""
     parts: list[RenderableType] = [Text(reflow(question.help) or "Ingen forklaring til dette spørsmålet.")]
     for choice in question.choices:
         if choice.help:
             parts.append(Text(f"{choice.label}: {choice.help}", style="dim"))
+    shown: list[RenderableType] = [Panel(Group(*parts), title="Forklaring", title_align="left", border_style="cyan")]
     cited = [catalogue.sources[s] for s in question.sources if s in catalogue.sources]
     if cited:
-        parts.append(Text(""))
-        parts.append(_sources_line([{"citation": s.citation, "title": s.title, "url": s.url} for s in cited]))
-    return Panel(Group(*parts), title="Forklaring", title_align="left", border_style="cyan")
+        shown.append(sources_view([{"citation": s.citation, "title": s.title, "url": s.url} for s in cited]))
+    return Group(*shown)
 
 
 def tree_view(tree: Tree, catalogue: Catalogue) -> RichTree:
