@@ -190,9 +190,27 @@ def reflow(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _paragraphs(text: str) -> list[RenderableType]:
+    """Reflowed text for a box: paragraphs as they are, list items with a hanging indent."""
+    parts: list[RenderableType] = []
+    items: list[Text] = []
+    for line in text.split("\n"):
+        marker = _LIST_ITEM.match(line)
+        if marker:
+            items.append(Text(line[marker.end() :]))
+            continue
+        if items:
+            parts.append(_hanging(items, mark="–"))
+            items = []
+        parts.append(Text(line))
+    if items:
+        parts.append(_hanging(items, mark="–"))
+    return parts
+
+
 def help_panel(question: Question, catalogue: Catalogue) -> Group:
     """The explanation of a question in a box, and the sources it cites under it."""
-    parts: list[RenderableType] = [Text(reflow(question.help) or "Ingen forklaring til dette spørsmålet.")]
+    parts = _paragraphs(reflow(question.help) or "Ingen forklaring til dette spørsmålet.")
     for choice in question.choices:
         if choice.help:
             parts.append(Text(f"{choice.label}: {choice.help}", style="dim"))
