@@ -422,3 +422,22 @@ def test_help_fits_60_columns_and_cuts_nothing(command: str) -> None:
     assert code == 0
     assert [line for line in out.splitlines() if len(line) > 60] == []
     assert "..." not in out.replace("[ARGUMENTER]...", "").replace("[STI]...", "")  # repeatable, not cut off
+
+
+def test_answers_asked_before_a_ctrl_c_stay_asked_but_a_finished_trace_is_a_file(tmp_path: Path) -> None:
+    from anskaffelse.answers import load_answers
+
+    finished = tmp_path / "ferdig.json"
+    args = ["run", "reserverte-kontrakter", "--trees", SKETCH, "--set", "tjenestetype=helse_sosial"]
+    args += ["--set", "kontraktsverdi=40000000", "--set", "utbytteforbud=ja", "--non-interactive", "--trace", finished]
+    assert invoke(*args)[0] == 0
+    assert load_answers(finished).origins == {}
+    partial = tmp_path / "avbrutt.json"
+    data = json.loads(finished.read_text(encoding="utf-8"))
+    data["complete"] = False
+    data["steps"][0]["origin"] = "asked"
+    partial.write_text(json.dumps(data), encoding="utf-8")
+    assert load_answers(partial).origins == {data["steps"][0]["key"]: "asked"}
+    code, out, _ = invoke("run", "--trees", SKETCH, "--answers", partial, "--non-interactive", "--json")
+    assert code == 0
+    assert [s["origin"] for s in json.loads(out)["steps"]] == ["asked", "file", "file"]

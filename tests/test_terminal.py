@@ -177,7 +177,7 @@ def test_the_resume_command_keeps_the_options_and_writes_the_report(tmp_path: Pa
     assert "Konkurransen kan reserveres for ideelle organisasjoner" in notat.read_text(encoding="utf-8")
     data = json.loads(spor.read_text(encoding="utf-8"))
     assert data["complete"] is True and data["date_of_assessment"] == "2026-06-01"
-    assert [s["origin"] for s in data["steps"]] == ["file", "asked", "asked"]
+    assert [s["origin"] for s in data["steps"]] == ["asked", "asked", "asked"]  # one walk, asked throughout
 
 
 def test_aeoeaa_can_be_typed_and_are_shown() -> None:

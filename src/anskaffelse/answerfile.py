@@ -88,6 +88,10 @@ def _from_trace(y: YMap, shown: str) -> Answers:
     if not isinstance(steps_y, YSeq):
         raise TraceError(f"{shown}: tracen mangler «steps»")
     values: dict[str, str] = {}
+    origins: dict[str, str] = {}
+    # An interrupted walk's trace (complete: false) is the same walk going on: what was asked
+    # there stays «asked». A finished trace reused as answers is a file like any other.
+    resumed = _scalar(y, "complete", TraceError) == "false"
     for step in steps_y.items:
         if not isinstance(step, YMap):
             raise TraceError(f"{step.loc}: hvert steg i tracen må være en tabell")
@@ -96,6 +100,8 @@ def _from_trace(y: YMap, shown: str) -> Answers:
         if key is None or answer is None:
             raise TraceError(f"{step.loc}: steget mangler «key» eller «answer»")
         values[key] = answer
+        if resumed and _scalar(step, "origin", TraceError) == "asked":
+            origins[key] = "asked"
     tree_y = y.items.get("tree", (None, None))[1]
     tree = _scalar(tree_y, "id", TraceError) if isinstance(tree_y, YMap) else None
-    return Answers(values, tree, shown, _date(y, "date_of_assessment", TraceError))
+    return Answers(values, tree, shown, _date(y, "date_of_assessment", TraceError), origins=origins)

@@ -24,17 +24,25 @@ class Answers:
     origin: str = ""  # the file they came from, for messages
     date: str | None = None  # a trace's date of assessment
     expect: str | None = None  # the outcome id a case file expects (checked by `run`)
+    origins: dict[str, str] = field(default_factory=dict)  # key → «asked» for answers given before a Ctrl-C
 
     def merged(self, other: Answers) -> Answers:
         values = dict(self.values)
         values.update(other.values)
+        origins = {k: v for k, v in self.origins.items() if k not in other.values}
+        origins.update(other.origins)
         return Answers(
             values,
             other.tree or self.tree,
             other.origin or self.origin,
             other.date or self.date,
             other.expect or self.expect,
+            origins,
         )
+
+    def origin_of(self, key: str) -> str:
+        """How a preset answer came to be: «file», or «asked» when it was asked before a Ctrl-C."""
+        return self.origins.get(key, "file")
 
 
 def load_answers(path: str | os.PathLike[str]) -> Answers:
@@ -60,7 +68,7 @@ def load_answers(path: str | os.PathLike[str]) -> Answers:
 
 def _cached(found: Any) -> Answers | None:
     """Answers as stored by load_answers; None for anything else (then the file is read)."""
-    fields = {"values", "tree", "origin", "date", "expect"}
+    fields = {"values", "tree", "origin", "date", "expect", "origins"}
     if not isinstance(found, dict) or set(found) != fields:
         return None
     values = found["values"]
@@ -68,7 +76,10 @@ def _cached(found: Any) -> Answers | None:
         return None
     if not all(found[k] is None or isinstance(found[k], str) for k in ("tree", "date", "expect")):
         return None
-    return Answers(values, found["tree"], str(found["origin"]), found["date"], found["expect"])
+    origins = found["origins"]
+    if not isinstance(origins, dict) or not all(v in ("asked", "file") for v in origins.values()):
+        return None
+    return Answers(values, found["tree"], str(found["origin"]), found["date"], found["expect"], origins)
 
 
 def parse_set_option(items: list[str]) -> Answers:

@@ -78,7 +78,7 @@ def walk(
         key = question.key
         if key in preset.values and key not in used_preset:
             try:
-                state = engine.answer(state, preset.values[key], "file")
+                state = engine.answer(state, preset.values[key], preset.origin_of(key))
                 remembered.setdefault(key, preset.values[key])
                 continue
             except AnswerError as error:
