@@ -40,18 +40,23 @@ def place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def count_reads(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[Path]:
+    """Replace module.name (a reader taking a path and maybe bytes) by one that notes each path."""
+    seen: list[Path] = []
+    real = getattr(module, name)
+
+    def counting(path: Any, contents: Any = None) -> Any:
+        seen.append(Path(path))
+        return real(path, contents)
+
+    monkeypatch.setattr(module, name, counting)
+    return seen
+
+
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every catalogue the loader really reads (from the files, not the cache)."""
-    seen: list[Path] = []
-    real = anskaffelse.loader.load_catalogue
-
-    def counting(root: Any, contents: Any = None) -> Any:
-        seen.append(Path(root))
-        return real(root, contents)
-
-    monkeypatch.setattr(anskaffelse.loader, "load_catalogue", counting)
-    return seen
+    return count_reads(monkeypatch, anskaffelse.loader, "load_catalogue")
 
 
 def copy_of(base: Path, where: Path) -> Path:
@@ -289,14 +294,7 @@ def test_a_catalogue_with_errors_says_the_same_from_the_cache(command: str, tmp_
 
 
 def test_an_answer_file_is_read_once(tmp_path: Path, place: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[Path] = []
-    real = anskaffelse.answerfile.read_answers
-
-    def counting(path: Any, data: Any = None) -> Any:
-        calls.append(Path(path))
-        return real(path, data)
-
-    monkeypatch.setattr(anskaffelse.answerfile, "read_answers", counting)
+    calls = count_reads(monkeypatch, anskaffelse.answerfile, "read_answers")
     case = tmp_path / "svar.yaml"
     shutil.copy(ROOT / "tests" / "cases" / "01-sykehjem-reservert-ideelle.yaml", case)
     first, second = load_answers(case), load_answers(case)

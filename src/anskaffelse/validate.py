@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from .model import (
     END,
@@ -269,7 +269,7 @@ class _Flow:
     def order(self, tree: Tree) -> list[str] | None:
         """The tree's nodes, each before its targets; None when they form a loop."""
         if tree.id not in self.orders or self.catalogue.trees.get(tree.id) is not tree:
-            self.orders[tree.id] = _topological(tree, self.successors(tree))
+            self.orders[tree.id] = _topological(self.successors(tree))
         return self.orders[tree.id]
 
     def known(self, tree: Tree) -> dict[str, int]:
@@ -325,9 +325,10 @@ def _check_facts_known(tree: Tree, flow: _Flow) -> Iterator[Finding]:
                 )
 
 
-def _topological(tree: Tree, succ: dict[str, tuple[str, ...]]) -> list[str] | None:
-    indegree = dict.fromkeys(tree.nodes, 0)
-    for targets in succ.values():
+def _topological(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
+    """The graph's nodes (every target is a key too), each before its targets; None for a loop."""
+    indegree = dict.fromkeys(graph, 0)
+    for targets in graph.values():
         for target in targets:
             indegree[target] += 1
     ready = [n for n, d in indegree.items() if d == 0]
@@ -335,11 +336,11 @@ def _topological(tree: Tree, succ: dict[str, tuple[str, ...]]) -> list[str] | No
     while ready:
         node_id = ready.pop()
         order.append(node_id)
-        for target in succ[node_id]:
+        for target in graph[node_id]:
             indegree[target] -= 1
             if indegree[target] == 0:
                 ready.append(target)
-    return order if len(order) == len(tree.nodes) else None
+    return order if len(order) == len(graph) else None
 
 
 def _facts_of(cond: Condition) -> set[str]:
@@ -426,11 +427,11 @@ def _check_route_length(catalogue: Catalogue, flow: _Flow) -> Iterator[Finding]:
             if isinstance(n, (Call, Goto)) and n.tree in trees and trees[n.tree].start in trees[n.tree].nodes
         }
         calls[tree.id] = called
-    order = _callees_first(calls)
-    if order is None:
+    callers_first = _topological(calls)
+    if callers_first is None:
         return
     longest: dict[str, int] = {}
-    for tree_id in order:
+    for tree_id in reversed(callers_first):  # each tree after the trees it calls
         tree = trees[tree_id]
         nodes_order = flow.order(tree)
         if nodes_order is None:
@@ -452,22 +453,3 @@ def _check_route_length(catalogue: Catalogue, flow: _Flow) -> Iterator[Finding]:
                 f"den lengste veien fra start i «{tree.id}» går gjennom {longest[tree.id]} noder; "
                 f"grensen er {MAX_ROUTE} – del opp treet",
             )
-
-
-def _callees_first(calls: dict[str, set[str]]) -> list[str] | None:
-    """The trees ordered so that each comes after every tree it calls; None when they call in a ring."""
-    waiting = {tree_id: len(called) for tree_id, called in calls.items()}
-    callers: dict[str, list[str]] = defaultdict(list)
-    for tree_id, called in calls.items():
-        for other in called:
-            callers[other].append(tree_id)
-    ready = sorted(t for t, n in waiting.items() if n == 0)
-    order: list[str] = []
-    while ready:
-        tree_id = ready.pop()
-        order.append(tree_id)
-        for caller in callers[tree_id]:
-            waiting[caller] -= 1
-            if waiting[caller] == 0:
-                ready.append(caller)
-    return order if len(order) == len(calls) else None
