@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from conftest import SKETCH
 
@@ -232,3 +233,19 @@ def test_no_color_is_respected_in_a_real_terminal() -> None:
     assert colour_code.search(coloured), "the report should be coloured when NO_COLOR is unset"
     assert not colour_code.search(plain)
     assert "Leverandøren er ideell" in plain
+
+
+@pytest.mark.parametrize("argv", [["show", "veiviser", "--paths"], ["validate"]], ids=["rich", "plain"])
+def test_a_reader_that_stops_reading_ends_the_command_quietly_with_141(argv: list[str]) -> None:
+    with subprocess.Popen(
+        [CLI, *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, ANSKAFFELSE_NO_CACHE="1"),
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # as `| head -0` does, before the first line is written
+        errors = process.stderr.read().decode()
+        assert process.wait(timeout=30) == 141
+    assert errors == ""

@@ -83,6 +83,11 @@ def handles_errors(func: F) -> F:
         except KeyboardInterrupt:
             _err_console().print("Avbrutt")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:
+            # The reader stopped reading (`| head`): nothing more to say, and no one to say it to.
+            # The rest of the output goes nowhere, and the exit code is the shell's for SIGPIPE.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(int(ExitCode.BROKEN_PIPE)) from None
         except typer.Exit:
             raise
         except Exception:

@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     CHANGED = 3  # replay: the outcome or the walk changed
     INTERNAL = 70  # a bug: EX_SOFTWARE
     INTERRUPTED = 130  # Ctrl-C / Ctrl-D
+    BROKEN_PIPE = 141  # the reader of the output stopped reading (`| head`): 128 + SIGPIPE, as a shell says
 
 
 class AnskaffelseError(Exception):

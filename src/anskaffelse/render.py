@@ -31,9 +31,17 @@ VERDICT_STYLES = {
 }
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader stopped reading: say so as Python does, for the CLI to end as it does then
+        (rich itself would exit with 1, which here means an invalid tree)."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def make_console(*, stderr: bool = False, file: IO[str] | None = None, width: int | None = None) -> Console:
     """A console that honours NO_COLOR (rich reads it) and never guesses markup in data."""
-    return Console(stderr=stderr, file=file, width=width, highlight=False, soft_wrap=False)
+    return _Console(stderr=stderr, file=file, width=width, highlight=False, soft_wrap=False)
 
 
 def catalogue_table(catalogue: Catalogue) -> Table:
