@@ -56,6 +56,7 @@ def test_markdown_structure_headings_list_items_and_footnotes() -> None:
         "Vurdering: Kan konkurransen reserveres?",
         "Spørsmål og svar",
         "Terskelverdier brukt",
+        "Vurderinger underveis",  # ideell-status concluded «ideell» before the walk went on
         "Resultat",
         "Hvorfor",
         "Neste steg",
@@ -63,11 +64,12 @@ def test_markdown_structure_headings_list_items_and_footnotes() -> None:
         "Til anskaffelsesprotokollen",
     ]
     ordered = [i for i, t in enumerate(tokens) if t.type == "ordered_list_open"]
-    assert len(ordered) == 1
+    assert len(ordered) == 2  # the answers, and the conclusions on the way
     items = sum(1 for t in tokens if t.type == "list_item_open")
-    assert items == 4 + 2 + 3 + 1 + 2 + 4 + 1  # metadata, neste steg, svar, terskel, protokoll-fakta, sporbarhet
+    # metadata 4, answers 3, threshold 1, on the way 1, next steps 2, protocol: facts 4 and on the way 1, trace 3
+    assert items == 4 + 3 + 1 + 1 + 2 + 4 + 1 + 3
     footnotes = [t for t in tokens if t.type == "footnote_open"]
-    assert len(footnotes) == 3  # foa-30-1, foa-30-2a, foa-5-3 – each once
+    assert len(footnotes) == 3  # foa-30-1, foa-30-2a, foa-5-3 – each once, also where cited twice
     html = MarkdownIt("commonmark").use(footnote_plugin).render(to_markdown(data))
     assert 'href="https://lovdata.no/forskrift/2016-08-12-974/%C2%A730-2a"' in html
 
@@ -345,3 +347,39 @@ def test_an_answer_a_later_tree_reuses_is_listed_once_where_it_was_given() -> No
         console.print(answers_view(trace["steps"], 120))
     assert captured.get().count("anslått samlet verdi") == 1
     assert "kjent fra et tidligere svar" not in captured.get()
+
+
+def test_conclusions_on_the_way_are_kept_shown_and_go_into_the_protocol() -> None:
+    from anskaffelse.render import make_console, report
+
+    case = load_answers(CASES / "49-veiviser-alt-lunsj-kafe.yaml")
+    assert case.tree and case.date
+    trace = trace_of(BUNDLED, case.tree, case.values, dt.date.fromisoformat(case.date))
+    # er-det-en-anskaffelse, hvilke-regler (called twice, listed once) and direkte-anskaffelse
+    # each concluded before the walk went on; the last tree's own outcome is the result.
+    assert [(p["tree"], p["node"]) for p in trace["passed"]] == [
+        ("er-det-en-anskaffelse", "anskaffelse"),
+        ("hvilke-regler", "del-1"),
+        ("direkte-anskaffelse", "vurder-reservasjon"),
+    ]
+    assert trace["outcome"]["node"] == "del-1-kan-invitere-ideelle"
+    console = make_console(width=100)
+    with console.capture() as captured:
+        console.print(report(trace, [], 100))
+    screen = " ".join(captured.get().split())
+    assert "Vurderinger underveis" in screen
+    assert "Dere kan ikke kjøpe direkte, men dere kan kanskje begrense konkurransen" in screen
+    assert screen.index("Vurderinger underveis") < screen.index("Tillatt")
+    markdown = to_markdown(trace)
+    protocol = markdown.split("## Til anskaffelsesprotokollen", 1)[1]
+    assert "**Vurderinger underveis:**" in protocol
+    assert "- Dere kan ikke kjøpe direkte, men dere kan kanskje begrense konkurransen" in protocol
+    assert "- Hvorfor direkte kjøp ikke er aktuelt, og hvilken reservasjonsregel dere vil bruke." in protocol
+    jsonschema.validate(trace, json.loads(resources.files("anskaffelse").joinpath("trace.schema.json").read_text()))
+
+
+def test_a_trace_from_before_the_conclusions_on_the_way_still_makes_a_report() -> None:
+    trace = trace_of(SKETCH, "reserverte-kontrakter", {"tjenestetype": "annet"})
+    del trace["passed"]
+    markdown = to_markdown(trace)
+    assert "underveis" not in markdown and "## Resultat" in markdown

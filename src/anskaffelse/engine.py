@@ -55,6 +55,9 @@ class State:
     visited: tuple[tuple[str, str], ...] = ()
     previous: State | None = None  # the state at the question answered last (for back)
     done: bool = False
+    # Outcomes of called trees the walk went on from, in order (tree id, outcome id): conclusions
+    # on the way, such as «this is a procurement» or «you cannot buy directly».
+    passed: tuple[tuple[str, str], ...] = ()
 
 
 class Engine:
@@ -142,7 +145,8 @@ class Engine:
                     raise CatalogueError(f"{caller.loc}: returns mangler utfallet «{node.id}» fra «{caller.tree}»")
                 if target_id == END:
                     return replace(state, stack=(), done=True)
-                state = self._move(replace(state, stack=state.stack[:-1]), frame.tree, target_id)
+                passed = state.passed + ((state.tree, node.id),)
+                state = self._move(replace(state, stack=state.stack[:-1], passed=passed), frame.tree, target_id)
         raise CatalogueError("veiledningen kom aldri til et utfall; kjør «anskaffelse validate»")
 
     # -- helpers ----------------------------------------------------------------

@@ -45,6 +45,8 @@ def build_trace(
     combined = digest("".join(f"{f['id']}:{f['sha256']}\n" for f in files).encode())
     root = catalogue.trees[start_tree]
     outcome = engine.outcome(state)
+    # Each conclusion on the way once (a tree called twice, say hvilke-regler, concludes the same).
+    passed = [(t, catalogue.trees[t].nodes[n]) for t, n in dict.fromkeys(state.passed)]
     return {
         "schema": TRACE_SCHEMA,
         "tool_version": __version__,
@@ -65,18 +67,7 @@ def build_trace(
             }
             for s in state.steps
         ],
-        "outcome": None
-        if outcome is None
-        else {
-            "tree": state.tree,
-            "node": outcome.id,
-            "verdict": outcome.verdict,
-            "title": outcome.title,
-            "text": outcome.text,
-            "steps": list(outcome.steps),
-            "document": list(outcome.document),
-            "sources": [_source(catalogue, i) for i in outcome.sources],
-        },
+        "outcome": None if outcome is None else _outcome(catalogue, state.tree, outcome),
         "thresholds": [
             {
                 "id": u.id,
@@ -91,7 +82,21 @@ def build_trace(
             for u in state.thresholds
         ],
         "path": [f"{t}/{n}" for t, n in state.visited],
+        "passed": [_outcome(catalogue, tree_id, node) for tree_id, node in passed if isinstance(node, Outcome)],
         "complete": complete,
+    }
+
+
+def _outcome(catalogue: Catalogue, tree_id: str, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "tree": tree_id,
+        "node": outcome.id,
+        "verdict": outcome.verdict,
+        "title": outcome.title,
+        "text": outcome.text,
+        "steps": list(outcome.steps),
+        "document": list(outcome.document),
+        "sources": [_source(catalogue, i) for i in outcome.sources],
     }
 
 
@@ -181,6 +186,19 @@ def to_markdown(trace: dict[str, Any]) -> str:
                 f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {u['from']}; {notes.cite([u['source']])}"
             )
             out += [f"  - **Merk:** {md(w)}" for w in u.get("warnings", [])]
+    passed = trace.get("passed", [])  # older traces have none
+    if passed:
+        out += ["", "## Vurderinger underveis", ""]
+        for n, earlier in enumerate(passed, 1):
+            out += [
+                f"{n}. **{md(earlier['title'])}** (beslutningstre {md(earlier['tree'])})",
+                "",
+                f"   {md(' '.join(earlier['text'].split()))}",
+                "",
+                f"   Rettslig grunnlag: {notes.cite(earlier['sources'])}.",
+                "",
+            ]
+        out.pop()
     outcome = trace["outcome"]
     if outcome:
         out += _outcome_section(outcome, notes)
@@ -238,9 +256,17 @@ def _protocol_section(trace: dict[str, Any], outcome: dict[str, Any], notes: _No
     cautions = [w for u in trace["thresholds"] for w in u.get("warnings", [])]
     if cautions:
         out += ["", "**Forbehold om terskelverdier:**", ""] + [f"- {md(w)}" for w in cautions]
+    passed = trace.get("passed", [])
+    if passed:
+        out += ["", "**Vurderinger underveis:**", ""]
+        for earlier in passed:
+            cited = ", ".join(md(s["citation"]) for s in earlier["sources"])
+            out.append(f"- {md(earlier['title'])} ({cited}).")
     out += ["", f"**Vurdering:** {md(' '.join(outcome['text'].split()))}"]
-    if outcome.get("document"):
-        out += ["", "**Dokumentasjon som skal foreligge i saken:**", ""] + [f"- {md(s)}" for s in outcome["document"]]
+    # What to keep on file: for the conclusion and for each conclusion on the way, once each.
+    documents = list(dict.fromkeys([*outcome.get("document", []), *(d for e in passed for d in e["document"])]))
+    if documents:
+        out += ["", "**Dokumentasjon som skal foreligge i saken:**", ""] + [f"- {md(s)}" for s in documents]
     out += [
         "",
         f"Vurderingen er gjort {trace['date_of_assessment']} med verktøyet anskaffelse {md(trace['tool_version'])} "

@@ -175,9 +175,18 @@ def report(trace: dict[str, Any], warnings: list[str], width: int = 100) -> Grou
         parts.append(thresholds_used(trace["thresholds"], trace["date_of_assessment"]))
     if warnings:
         parts.append(warnings_view(warnings))
+    if trace.get("passed"):
+        parts.append(passed_view(trace["passed"]))
     if trace["outcome"]:
         parts.append(outcome_panel(trace["outcome"]))
     return Group(*parts)
+
+
+def passed_view(passed: list[dict[str, Any]]) -> Group:
+    """The conclusions on the way to the result (outcomes of called trees), one line each: their
+    titles say it («Dette er en anskaffelse …», «Dere kan ikke kjøpe direkte …»)."""
+    rows = [Text(earlier["title"]) for earlier in passed]
+    return Group(Text("Vurderinger underveis", style="bold italic"), _hanging(rows))
 
 
 _LIST_ITEM = re.compile(r"\s*(?:[-*•–]|\d{1,2}[.)])\s")
