@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,7 @@ def test_run_with_answers_file_prints_the_outcome(tmp_path: Path) -> None:
     assert code == 0, err
     assert "Konkurransen kan reserveres for ideelle organisasjoner" in out
     assert "FOA § 30-2a" in out and "https://lovdata.no/forskrift/2016-08-12-974/§30-2a" in out
-    assert "40 000 000 kr" in out and "fra svarfil" in out
+    assert "40 000 000 kr" in out and "oppgitt på forhånd" in out
     assert "ikke juridisk rådgivning" in out
     assert err == ""
 
@@ -372,10 +373,10 @@ def test_the_report_carries_the_threshold_caveats_into_the_protocol(tmp_path: Pa
     assert code == 0 and f"Rapporten er lagret i {md}" in " ".join(err.split())
     protocol = md.read_text(encoding="utf-8").split("## Til anskaffelsesprotokollen")[1]
     assert "**Forbehold om terskelverdier:**" in protocol
-    caveat = (
-        "Nasjonal terskelverdi: 1 300 000 kr er bekreftet som gjeldende til og med 2025-12-31, men ikke for 2026-06-01"
-    )
-    assert caveat in protocol and "sjekk gjeldende verdi på anskaffelser.no" in protocol
+    # Every amount the walk used is confirmed only until 2025-12-31: said once, not per threshold.
+    caveat = "Ingen av beløpene er bekreftet for 2026-06-01: kildene bekrefter dem til og med 2025-12-31"
+    assert protocol.count(caveat) == 1 and "sjekk gjeldende verdi på anskaffelser.no" in protocol
+    assert "er bekreftet som gjeldende til og med" not in protocol
 
 
 @pytest.mark.parametrize("width", ["100", "60"])
@@ -441,3 +442,36 @@ def test_answers_asked_before_a_ctrl_c_stay_asked_but_a_finished_trace_is_a_file
     code, out, _ = invoke("run", "--trees", SKETCH, "--answers", partial, "--non-interactive", "--json")
     assert code == 0
     assert [s["origin"] for s in json.loads(out)["steps"]] == ["asked", "file", "file"]
+
+
+def test_replay_of_an_interrupted_trace_says_so_instead_of_reporting_changes(tmp_path: Path) -> None:
+    trace = tmp_path / "avbrutt.json"
+    args = ["run", "reserverte-kontrakter", "--trees", SKETCH, "--set", "tjenestetype=helse_sosial"]
+    assert invoke(*args, "--set", "kontraktsverdi=9 mill", "--set", "utbytteforbud=ja", "--trace", trace)[0] == 0
+    data = json.loads(trace.read_text(encoding="utf-8"))
+    data["complete"], data["outcome"], data["steps"] = False, None, data["steps"][:1]
+    trace.write_text(json.dumps(data), encoding="utf-8")
+    code, out, err = invoke("replay", trace, "--trees", SKETCH)
+    assert code == ExitCode.USAGE and out == ""
+    flat = " ".join(err.split())
+    assert "tracen er ufullstendig (gjennomgangen ble avbrutt)" in flat
+    assert f"run reserverte-kontrakter --answers {trace}" in flat and "endret" not in flat
+
+
+def test_a_preset_answer_no_question_has_is_named_with_a_guess() -> None:
+    code, _, err = invoke(
+        "run", "reserverte-kontrakter", "--trees", SKETCH, "--set", "kontraktverdi=9 mill", "--non-interactive"
+    )
+    assert code == ExitCode.USAGE  # the walk still needs its answers
+    assert (
+        "⚠ svaret «kontraktverdi» (--set) hører ikke til noe spørsmål og blir ikke brukt; mente du «kontraktsverdi»?"
+        in err
+    )
+
+
+def test_list_on_a_narrow_screen_puts_each_title_under_its_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("shutil.get_terminal_size", lambda fallback=(0, 0): os.terminal_size((60, 24)))
+    code, out, _ = invoke("list")
+    assert code == 0
+    assert all(len(line) <= 60 for line in out.splitlines())
+    assert "reserverte-kontrakter · versjon " in out and "\n    Kan konkurransen reserveres?\n" in out

@@ -68,6 +68,8 @@ def test_select_and_amount_prompts_walk_to_an_outcome(pipe: PipeInput) -> None:
     assert outcome is not None and outcome.id == "kan_reservere"
     assert [s.answer_label for s in state.steps] == ["Helse- og sosialtjenester", "7 800 000 kr", "Ja"]
     assert "Kan konkurransen reserveres? · spørsmål 2" in asker.screen.getvalue()
+    tip = "Ctrl-C avbryter og lagrer svarene så langt."
+    assert " ".join(asker.screen.getvalue().split()).count(tip) == 1  # said once, before the first question
 
 
 def test_a_bad_amount_is_refused_and_asked_again(pipe: PipeInput) -> None:
@@ -165,9 +167,9 @@ def test_help_typed_over_several_lines_is_shown_as_paragraphs() -> None:
 
     typed = (
         "Dere kan ikke dele opp\net behov i flere\nsmå kontrakter.\n\n"
-        "Eksempler:\n- kurs for\n  ansatte\n- 2. linje\n1) en liste\n"
+        "Eksempler:\n- kurs for\n  ansatte\n- 2. linje\n1) en liste\nTekst etter listen\nfortsetter her.\n"
     )
     assert reflow(typed) == (
         "Dere kan ikke dele opp et behov i flere små kontrakter.\n\n"
-        "Eksempler:\n- kurs for ansatte\n- 2. linje\n1) en liste"
+        "Eksempler:\n- kurs for ansatte\n- 2. linje\n1) en liste\nTekst etter listen fortsetter her."
     )

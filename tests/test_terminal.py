@@ -9,6 +9,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pexpect
@@ -249,3 +250,35 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly_with_141(argv: lis
         errors = process.stderr.read().decode()
         assert process.wait(timeout=30) == 141
     assert errors == ""
+
+
+def test_ctrl_c_before_any_answer_leaves_no_file_behind(tmp_path: Path) -> None:
+    before = set(Path(tempfile.gettempdir()).glob("anskaffelse-avbrutt-*.json"))
+    child = spawn("run", "reserverte-kontrakter", "--trees", str(SKETCH))
+    child.expect("Hva slags tjeneste")
+    child.expect("Svar:")
+    child.sendcontrol("c")
+    child.expect("Ingen svar er gitt ennå, så ingenting er lagret.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Fortsett med" not in (child.before or "")
+    assert set(Path(tempfile.gettempdir()).glob("anskaffelse-avbrutt-*.json")) == before
+
+
+def test_after_the_review_the_answers_are_not_printed_again() -> None:
+    child = spawn("run", "reserverte-kontrakter", "--trees", str(SKETCH))
+    child.expect("Hva slags tjeneste")
+    child.send(ENTER)
+    child.expect("Anslått samlet verdi")
+    child.send("40 mill" + ENTER)
+    child.expect("Forbyr vedtektene utbytte")
+    child.send(ENTER)
+    child.expect("Alt besvart")
+    child.send(ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    after_review = (child.before or "").split("Se resultatet", 1)[-1]
+    assert "Konkurransen kan reserveres for ideelle organisasjoner" in after_review
+    assert "Dine svar" not in after_review

@@ -177,8 +177,7 @@ def threshold_warnings(threshold: Threshold, day: dt.date, *, confirmation: bool
         return [f"{threshold.title}: ingen verdi på {day}; første verdi gjelder fra {threshold.values[0].start}"]
     if confirmation and threshold.confirmed_until and day > threshold.confirmed_until:
         warnings.append(
-            f"{threshold.title}: {format_amount(value.amount)} er bekreftet som gjeldende til og med "
-            f"{threshold.confirmed_until}, men ikke for {day}; {CHECK_CURRENT}"
+            confirmation_warning(threshold.title, format_amount(value.amount), threshold.confirmed_until, day)
         )
     if threshold.checked and day > _plus_years(threshold.checked, ADJUSTMENT_YEARS):
         warnings.append(
@@ -194,12 +193,22 @@ def catalogue_threshold_warnings(thresholds: list[Threshold], day: dt.date) -> l
     until = {t.confirmed_until for t in thresholds}
     last = next(iter(until)) if len(until) == 1 else None
     if len(thresholds) > 1 and last is not None and day > last:
-        common = (
-            f"Ingen av beløpene er bekreftet for {day}: kildene bekrefter dem til og med {last}, "
-            f"og EØS-terskelverdiene justeres hvert {ADJUSTMENT_YEARS}. år; {CHECK_CURRENT}"
-        )
+        common = common_confirmation_warning(last, day)
         return [common, *(w for t in thresholds for w in threshold_warnings(t, day, confirmation=False))]
     return [w for t in thresholds for w in threshold_warnings(t, day)]
+
+
+def confirmation_warning(title: str, amount: str, until: dt.date | str, day: dt.date | str) -> str:
+    """That one threshold's amount is confirmed only until `until`, which is before `day`."""
+    return f"{title}: {amount} er bekreftet som gjeldende til og med {until}, men ikke for {day}; {CHECK_CURRENT}"
+
+
+def common_confirmation_warning(until: dt.date | str, day: dt.date | str) -> str:
+    """confirmation_warning for several thresholds confirmed until the same date, said once."""
+    return (
+        f"Ingen av beløpene er bekreftet for {day}: kildene bekrefter dem til og med {until}, "
+        f"og EØS-terskelverdiene justeres hvert {ADJUSTMENT_YEARS}. år; {CHECK_CURRENT}"
+    )
 
 
 def _plus_years(day: dt.date, years: int) -> dt.date:

@@ -59,12 +59,23 @@ def _out_console() -> Any:
 
 
 def report_error(error: AnskaffelseError) -> None:
+    from rich.table import Table
     from rich.text import Text
 
     console = _err_console()
-    console.print(Text.assemble(("Feil: ", "bold red"), error.message), soft_wrap=True)
+    if not console.is_terminal:  # a log or a pipe: one line per message, to grep
+        console.print(Text.assemble(("Feil: ", "bold red"), error.message), soft_wrap=True)
+        for line in error.details:
+            console.print(Text(f"  {line}"), soft_wrap=True)
+        return
+    # On a screen: wrapped between words, continuation lines indented under the text.
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(Text("Feil:", style="bold red"), Text(error.message))
     for line in error.details:
-        console.print(Text(f"  {line}"), soft_wrap=True)
+        grid.add_row("", Text(line))
+    console.print(grid)
 
 
 def handles_errors(func: F) -> F:
@@ -175,9 +186,15 @@ def tree_listing(summary: Any, width: int, *, colour: bool = False) -> str:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     indent = sum(widths) + 2 * 3 + 2
     lines = [f"Trær i {summary.root} ({len(rows)}):", ""]
+    if width - indent - 1 < 24:  # too narrow for a title column: each tree on two lines
+        for tree_id, version, valid, title in rows:
+            about = f" · versjon {version} · fra {valid}"
+            lines.append((typer.style(tree_id, bold=True) if colour else tree_id) + about)
+            lines += ["    " + part for part in textwrap.wrap(title, max(20, width - 5))]
+        return "\n".join(lines)
     for number, row in enumerate([header, *rows]):
         left = "  " + "".join(cell.ljust(w + 2) for cell, w in zip(row, widths, strict=False))
-        title = textwrap.wrap(row[3], max(20, width - indent - 1)) or [""]
+        title = textwrap.wrap(row[3], width - indent - 1) or [""]
         text = "\n".join([left + title[0]] + [" " * indent + more for more in title[1:]])
         lines.append(typer.style(text, bold=True) if colour and number == 0 else text)
     return "\n".join(lines)
@@ -371,6 +388,10 @@ def run(
     tree_id = tree or preset.tree or "veiviser"
     engine = Engine(catalogue, _day(dato, preset.date))
     engine.tree(tree_id)
+    from .session import unknown_keys
+
+    for problem in unknown_keys(engine, preset):
+        _err_console().print(f"⚠ {problem}", style="yellow", markup=False, soft_wrap=True)
     # Refuse an output path that cannot be written before the first question, not after the last.
     for target in (trace, markdown):
         if target is not None:
@@ -417,7 +438,10 @@ def run(
     from .render import report
 
     console = _out_console()
-    console.print(report(data, [w for u in data["thresholds"] for w in u["warnings"]], console.width), crop=False)
+    from .export import caveat_lines
+
+    reviewed = asker is not None and not no_review  # the answers were on the screen a moment ago
+    console.print(report(data, caveat_lines(data), console.width, answers=not reviewed), crop=False)
 
 
 def _write(path: Path, text: str, *, force: bool) -> None:
@@ -434,6 +458,9 @@ def _save_partial(
     import shlex
 
     if state is None:
+        return
+    if not state.steps:  # stopped at the first question: nothing to keep, no file to leave behind
+        _err_console().print("Ingen svar er gitt ennå, så ingenting er lagret.")
         return
     from .export import build_trace
     from .files import write_partial
@@ -507,6 +534,15 @@ def replay(
     from .replay import compare, rewalk
 
     old = load_trace(trace_file)
+    if old.get("complete") is False:
+        import shlex
+
+        # An interrupted walk has no result to compare with: where it stopped is not a change.
+        again = shlex.join([*_program(), "run", str(old["tree"]["id"]), "--answers", str(trace_file)])
+        raise UsageError(
+            f"{trace_file}: tracen er ufullstendig (gjennomgangen ble avbrutt), så det er ikke noe resultat å "
+            f"sammenligne med; fullfør den med: {again}"
+        )
     catalogue = _catalogue(trees)
     tree_id = old["tree"]["id"]
     engine = Engine(catalogue, _day(dato))

@@ -73,8 +73,12 @@ class Engine:
         try:
             return self.catalogue.trees[tree_id]
         except KeyError:
+            import difflib
+
             known = ", ".join(sorted(self.catalogue.trees)) or "ingen"
-            raise AnswerError(f"ukjent tre «{tree_id}»; katalogen har: {known}") from None
+            close = difflib.get_close_matches(tree_id, self.catalogue.trees, n=1)
+            guess = f" (mente du «{close[0]}»?)" if close else ""
+            raise AnswerError(f"ukjent tre «{tree_id}»{guess}; katalogen har: {known}") from None
 
     def node(self, state: State) -> Node:
         return self.tree(state.tree).nodes[state.node]

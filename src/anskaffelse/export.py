@@ -10,7 +10,7 @@ from typing import Any
 from . import __version__
 from .answers import TRACE_SCHEMA
 from .cache import digest
-from .catalog import threshold_warnings
+from .catalog import common_confirmation_warning, confirmation_warning, threshold_warnings
 from .engine import Engine, State
 from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS
@@ -85,6 +85,29 @@ def build_trace(
         "passed": [_outcome(catalogue, tree_id, node) for tree_id, node in passed if isinstance(node, Outcome)],
         "complete": complete,
     }
+
+
+def threshold_caveats(trace: dict[str, Any]) -> tuple[str | None, dict[str, list[str]]]:
+    """The caveats of the thresholds a walk used: one sentence for the common case (every amount
+    confirmed only until the same date, before the date of assessment), and each threshold's own
+    other caveats (all of them when there is no common case)."""
+    used = trace["thresholds"]
+    day = trace["date_of_assessment"]
+    untils = {u.get("confirmed_until") for u in used}
+    until = next(iter(untils)) if len(untils) == 1 else None
+    if len(used) < 2 or until is None or day <= until:  # ISO dates compare as text
+        return None, {u["id"]: list(u.get("warnings", [])) for u in used}
+    own = {}
+    for u in used:
+        said = confirmation_warning(u["title"], format_amount(Decimal(str(u["amount"]))), until, day)
+        own[u["id"]] = [w for w in u.get("warnings", []) if w != said]
+    return common_confirmation_warning(until, day), own
+
+
+def caveat_lines(trace: dict[str, Any]) -> list[str]:
+    """threshold_caveats as one list, the common sentence first."""
+    common, own = threshold_caveats(trace)
+    return ([common] if common else []) + [w for warnings in own.values() for w in warnings]
 
 
 def _outcome(catalogue: Catalogue, tree_id: str, outcome: Outcome) -> dict[str, Any]:
@@ -174,18 +197,21 @@ def to_markdown(trace: dict[str, Any]) -> str:
         origin = ORIGIN_LABELS.get(step["origin"], step["origin"])
         line = f"{n}. {md(step['question'])} — **{md(step['answer_label'])}** ({origin})"
         out.append(line + (f"; {notes.cite(step['sources'])}" if step["sources"] else ""))
-        for tree_id in reused.pop(step["key"], []):
+        for tree_id in dict.fromkeys(reused.pop(step["key"], [])):
             out.append(f"   - Svaret er også brukt i beslutningstreet {md(tree_id)}.")
     if not trace["steps"]:
         out.append("Ingen spørsmål ble besvart.")
     if trace["thresholds"]:
         out += ["", "## Terskelverdier brukt", ""]
+        common, own = threshold_caveats(trace)
         for u in trace["thresholds"]:
             amount = format_amount(Decimal(str(u["amount"])))
             out.append(
                 f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {u['from']}; {notes.cite([u['source']])}"
             )
-            out += [f"  - **Merk:** {md(w)}" for w in u.get("warnings", [])]
+            out += [f"  - **Merk:** {md(w)}" for w in own[u["id"]]]
+        if common:
+            out += ["", f"**Merk:** {md(common)}"]
     passed = trace.get("passed", [])  # older traces have none
     if passed:
         out += ["", "## Vurderinger underveis", ""]
@@ -253,7 +279,7 @@ def _protocol_section(trace: dict[str, Any], outcome: dict[str, Any], notes: _No
         out.append(
             f"- {md(u['title'])} var {md(amount)} ekskl. mva. på vurderingsdatoen ({md(u['source']['citation'])})."
         )
-    cautions = [w for u in trace["thresholds"] for w in u.get("warnings", [])]
+    cautions = caveat_lines(trace)
     if cautions:
         out += ["", "**Forbehold om terskelverdier:**", ""] + [f"- {md(w)}" for w in cautions]
     passed = trace.get("passed", [])

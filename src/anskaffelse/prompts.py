@@ -23,6 +23,10 @@ HELP = "\x00help"
 BACK = "\x00back"
 HELP_KEY = "?"
 BACK_KEY = "<"
+KEYS_TIP = (
+    "«? Forklaring» forklarer spørsmålet, «← Tilbake» går ett spørsmål tilbake, "
+    "og Ctrl-C avbryter og lagrer svarene så langt."
+)
 _INSTRUCTIONS = {
     "amount": "beløp ekskl. mva., f.eks. 2 500 000 eller 2,5 mill",
     "date": "dato, ÅÅÅÅ-MM-DD",
@@ -38,6 +42,7 @@ class QuestionaryAsker:
         self.console = console
         self.prompt_kwargs = prompt_kwargs  # tests pass input=/output= for prompt_toolkit
         self.memo: dict[tuple[str, str], int] = {}
+        self.told_keys = False  # how to get help, go back and stop: said once, before the first question
 
     def review(self, engine: Engine, state: State) -> str | None:
         steps = [s for s in state.steps if s.origin != "fact"]
@@ -64,7 +69,7 @@ class QuestionaryAsker:
                 questionary.select(
                     "Hvilket svar vil du endre?",
                     choices=choices,
-                    qmark="?",
+                    qmark="→",
                     instruction="(piltaster og Enter)",
                     **self.prompt_kwargs,
                 )
@@ -87,6 +92,9 @@ class QuestionaryAsker:
         while True:
             # The question is drawn by rich, which wraps between words; the prompt line stays short,
             # so the answer echoed after it is never cut at the screen edge.
+            if show and not self.told_keys:
+                self.told_keys = True
+                self.console.print(Text(KEYS_TIP, style="dim"))
             if show:
                 self.console.print(Text(where, style="dim"))
                 self.console.print(Text(question.text, style="bold"))

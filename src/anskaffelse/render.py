@@ -168,9 +168,9 @@ def warnings_view(warnings: list[str]) -> Table:
     return _hanging([Text(w) for w in warnings], mark="⚠", style="yellow")
 
 
-def report(trace: dict[str, Any], warnings: list[str], width: int = 100) -> Group:
-    """The whole end-of-walk report for the terminal."""
-    parts: list[RenderableType] = [answers_view(trace["steps"], width)]
+def report(trace: dict[str, Any], warnings: list[str], width: int = 100, *, answers: bool = True) -> Group:
+    """The whole end-of-walk report for the terminal (`answers=False`: they were just reviewed)."""
+    parts: list[RenderableType] = [answers_view(trace["steps"], width)] if answers else []
     if trace["thresholds"]:
         parts.append(thresholds_used(trace["thresholds"], trace["date_of_assessment"]))
     if warnings:
@@ -198,11 +198,16 @@ def reflow(text: str) -> str:
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.strip()):
         lines: list[str] = []
+        in_item = False
         for line in block.splitlines():
-            if lines and not _LIST_ITEM.match(line):
+            item = bool(_LIST_ITEM.match(line))
+            # After a list item, only an indented line continues it; one at the margin is new text.
+            continues = lines and not item and (not in_item or line[:1].isspace())
+            if continues:
                 lines[-1] = f"{lines[-1]} {line.strip()}"
             else:
-                lines.append(line.strip() if not _LIST_ITEM.match(line) else line.rstrip())
+                lines.append(line.rstrip() if item else line.strip())
+                in_item = item
         paragraphs.append("\n".join(lines))
     return "\n\n".join(paragraphs)
 

@@ -34,13 +34,35 @@ class Asker(Protocol):
         ...
 
 
+INPUT_KINDS = {
+    "amount": "et beløp i kroner, f.eks. 2 500 000 eller 2,5 mill",
+    "date": "en dato, ÅÅÅÅ-MM-DD",
+    "yesno": "ja eller nei",
+    "text": "en tekst",
+}
+
+
+def unknown_keys(engine: Engine, preset: Answers) -> list[str]:
+    """Preset answers whose key no question in the catalogue has (a typo), each with a guess."""
+    import difflib
+
+    keys = {q.key for tree in engine.catalogue.trees.values() for q in tree.questions()}
+    found = []
+    for key in preset.values:
+        if key not in keys:
+            close = difflib.get_close_matches(key, keys, n=1)
+            guess = f"; mente du «{close[0]}»?" if close else ""
+            found.append(f"svaret «{key}» ({preset.origin}) hører ikke til noe spørsmål og blir ikke brukt{guess}")
+    return found
+
+
 def missing_answer(engine: Engine, question: Question, *, terminal: bool) -> AnswerError:
     """The error for a question with no answer and no way to ask it."""
     details = [f"spørsmål: {question.text}", f"i treet: {question.loc}"]
     if question.choices:
         details.append("gyldige svar: " + ", ".join(c.id for c in question.choices))
     else:
-        details.append(f"svartype: {question.input}")
+        details.append(f"svaret skal være {INPUT_KINDS.get(question.input, question.input)}")
     lead = (
         f"{NO_TERMINAL} (første ubesvarte spørsmål: «{question.key}»)"
         if not terminal

@@ -15,6 +15,6 @@ VERDICT_LABELS = {
 
 ORIGIN_LABELS = {
     "asked": "besvart i veiviseren",
-    "file": "fra svarfil",
+    "file": "oppgitt på forhånd",
     "fact": "kjent fra et tidligere svar",
 }
