@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from .errors import UsageError
@@ -29,6 +28,8 @@ def write_text(path: str | os.PathLike[str], text: str, *, force: bool = True) -
     temp: str | None = None
     try:
         mode = _mode_for(target)
+        import tempfile  # here, not at the top: `run` imports this module before any question
+
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(handle, "w", encoding="utf-8", errors="replace", newline="\n") as out:
             out.write(text)
@@ -61,6 +62,8 @@ PARTIAL_PREFIX = "anskaffelse-avbrutt-"
 
 def write_partial(text: str) -> Path:
     """A partial trace in a private temporary file (mode 600), for resuming with --answers."""
+    import tempfile
+
     handle, name = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=".json")
     with os.fdopen(handle, "w", encoding="utf-8", errors="replace") as out:
         out.write(text)
@@ -74,6 +77,8 @@ def remove_partial(path: Path) -> bool:
     """
     if not (path.name.startswith(PARTIAL_PREFIX) and path.suffix == ".json"):
         return False
+    import tempfile
+
     if path.resolve().parent != Path(tempfile.gettempdir()).resolve():
         return False
     try:
