@@ -129,12 +129,17 @@ REAL_WALKS = {
 }
 
 
+def case_trace(name: str) -> dict[str, Any]:
+    """The trace of a tests/cases walk through the bundled trees, on the case's date."""
+    case = load_answers(CASES / name)
+    assert case.tree and case.date
+    return trace_of(BUNDLED, case.tree, case.values, dt.date.fromisoformat(case.date))
+
+
 @pytest.mark.parametrize("name", sorted(SNAPSHOT_WALKS) + sorted(REAL_WALKS))
 def test_markdown_snapshot(name: str) -> None:
     if name in REAL_WALKS:
-        case = load_answers(CASES / REAL_WALKS[name])
-        assert case.tree and case.date
-        markdown = to_markdown(trace_of(BUNDLED, case.tree, case.values, dt.date.fromisoformat(case.date)))
+        markdown = to_markdown(case_trace(REAL_WALKS[name]))
     else:
         root, tree, answers = SNAPSHOT_WALKS[name]
         markdown = to_markdown(trace_of(root, tree, answers))
@@ -330,9 +335,7 @@ def test_pandoc_converts_every_report_cleanly(snapshot: Path, tmp_path: Path) ->
 def test_an_answer_a_later_tree_reuses_is_listed_once_where_it_was_given() -> None:
     from anskaffelse.render import answers_view, make_console
 
-    case = load_answers(CASES / "49-veiviser-alt-lunsj-kafe.yaml")
-    assert case.tree and case.date
-    trace = trace_of(BUNDLED, case.tree, case.values, dt.date.fromisoformat(case.date))
+    trace = case_trace("49-veiviser-alt-lunsj-kafe.yaml")
     reused = [s for s in trace["steps"] if s["origin"] == "fact"]
     assert ("kontraktsverdi", "hvilke-regler") in [(s["key"], s["tree"]) for s in reused]
     markdown = to_markdown(trace)
@@ -352,9 +355,7 @@ def test_an_answer_a_later_tree_reuses_is_listed_once_where_it_was_given() -> No
 def test_conclusions_on_the_way_are_kept_shown_and_go_into_the_protocol() -> None:
     from anskaffelse.render import make_console, report
 
-    case = load_answers(CASES / "49-veiviser-alt-lunsj-kafe.yaml")
-    assert case.tree and case.date
-    trace = trace_of(BUNDLED, case.tree, case.values, dt.date.fromisoformat(case.date))
+    trace = case_trace("49-veiviser-alt-lunsj-kafe.yaml")
     # er-det-en-anskaffelse, hvilke-regler (called twice, listed once) and direkte-anskaffelse
     # each concluded before the walk went on; the last tree's own outcome is the result.
     assert [(p["tree"], p["node"]) for p in trace["passed"]] == [

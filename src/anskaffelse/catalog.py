@@ -190,12 +190,22 @@ def threshold_warnings(threshold: Threshold, day: dt.date, *, confirmation: bool
 def catalogue_threshold_warnings(thresholds: list[Threshold], day: dt.date) -> list[str]:
     """The warnings of a list of thresholds, with the common case said once: every value confirmed
     only until the same date (as when the next adjustment is not yet in the sources)."""
-    until = {t.confirmed_until for t in thresholds}
-    last = next(iter(until)) if len(until) == 1 else None
-    if len(thresholds) > 1 and last is not None and day > last:
-        common = common_confirmation_warning(last, day)
+    common = said_once(
+        [t.confirmed_until.isoformat() if t.confirmed_until else None for t in thresholds], day.isoformat()
+    )
+    if common:
         return [common, *(w for t in thresholds for w in threshold_warnings(t, day, confirmation=False))]
     return [w for t in thresholds for w in threshold_warnings(t, day)]
+
+
+def said_once(confirmed_until: list[str | None], day: str) -> str | None:
+    """The one caveat for several thresholds all confirmed only until the same date before `day`
+    (ISO dates), or None when their caveats are to be said one by one."""
+    distinct = set(confirmed_until)
+    until = next(iter(distinct)) if len(distinct) == 1 else None
+    if len(confirmed_until) < 2 or until is None or day <= until:  # ISO dates compare as text
+        return None
+    return common_confirmation_warning(until, day)
 
 
 def confirmation_warning(title: str, amount: str, until: dt.date | str, day: dt.date | str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from . import __version__
 from .answers import TRACE_SCHEMA
 from .cache import digest
-from .catalog import common_confirmation_warning, confirmation_warning, threshold_warnings
+from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
 from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS
@@ -93,15 +93,14 @@ def threshold_caveats(trace: dict[str, Any]) -> tuple[str | None, dict[str, list
     other caveats (all of them when there is no common case)."""
     used = trace["thresholds"]
     day = trace["date_of_assessment"]
-    untils = {u.get("confirmed_until") for u in used}
-    until = next(iter(untils)) if len(untils) == 1 else None
-    if len(used) < 2 or until is None or day <= until:  # ISO dates compare as text
+    common = said_once([u.get("confirmed_until") for u in used], day)
+    if common is None:
         return None, {u["id"]: list(u.get("warnings", [])) for u in used}
     own = {}
     for u in used:
-        said = confirmation_warning(u["title"], format_amount(Decimal(str(u["amount"]))), until, day)
+        said = confirmation_warning(u["title"], format_amount(Decimal(str(u["amount"]))), u["confirmed_until"], day)
         own[u["id"]] = [w for w in u.get("warnings", []) if w != said]
-    return common_confirmation_warning(until, day), own
+    return common, own
 
 
 def caveat_lines(trace: dict[str, Any]) -> list[str]:
