@@ -18,6 +18,9 @@ SKETCH = HERE / "trees" / "sketch"
 KINDS = HERE / "trees" / "kinds"
 BUNDLED = ROOT / "trees"
 DAY = dt.date(2026, 11, 27)
+# How long a test waits for a program to answer. Generous on purpose: a busy CI machine may be many
+# times slower than an idle one, and a test only ever waits this long when it is failing anyway.
+PATIENCE = 120
 
 # One catalogue cache for the whole run (also for the CLI started in subprocesses), never the
 # user's: the first load of a catalogue is cold and writes entries, the later ones read them.

@@ -15,7 +15,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import SKETCH
+from conftest import PATIENCE, SKETCH
 
 CLI = str(Path(sys.executable).with_name("anskaffelse"))
 DOWN, ENTER = "\x1b[B", "\r"
@@ -24,7 +24,7 @@ DOWN, ENTER = "\x1b[B", "\r"
 def spawn(*args: str) -> pexpect.spawn:
     # No cursor-position request: prompt_toolkit would wait for an answer pexpect never sends.
     env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
-    return pexpect.spawn(CLI, list(args), env=env, encoding="utf-8", timeout=15, dimensions=(40, 100))
+    return pexpect.spawn(CLI, list(args), env=env, encoding="utf-8", timeout=PATIENCE, dimensions=(40, 100))
 
 
 def test_a_whole_walk_in_a_pseudo_terminal() -> None:
@@ -88,7 +88,7 @@ def test_no_terminal_and_missing_answers_fails_fast_with_exit_2() -> None:
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=PATIENCE,
     )
     assert result.returncode == 2
     assert "Interaktiv økt krever en terminal — bruk --answers FIL" in result.stderr
@@ -98,7 +98,7 @@ def test_no_terminal_and_missing_answers_fails_fast_with_exit_2() -> None:
 
 def test_python_dash_m_works() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "anskaffelse", "--version"], capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "anskaffelse", "--version"], capture_output=True, text=True, timeout=PATIENCE
     )
     assert result.returncode == 0 and result.stdout.startswith("anskaffelse ")
 
@@ -132,7 +132,7 @@ def test_ctrl_c_without_trace_offers_a_private_partial_trace_that_resumes(tmp_pa
         ],
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=PATIENCE,
     )
     assert result.returncode == 0, result.stderr
     assert not partial.exists()  # the walk is done: the temporary file went with it
@@ -220,7 +220,7 @@ def _report_in_a_terminal(**env: str) -> str:
         ["run", "ideell-status", "--trees", str(SKETCH), "--set", "utbytteforbud=ja", "--non-interactive"],
         env=full,
         encoding="utf-8",
-        timeout=15,
+        timeout=PATIENCE,
         dimensions=(40, 100),
     )
     child.expect(pexpect.EOF)
@@ -250,7 +250,7 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly_with_141(argv: lis
         assert process.stdout is not None and process.stderr is not None
         process.stdout.close()  # as `| head -0` does, before the first line is written
         errors = process.stderr.read().decode()
-        assert process.wait(timeout=30) == 141
+        assert process.wait(timeout=PATIENCE) == 141
     assert errors == ""
 
 
