@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from anskaffelse import yamlfile
 from anskaffelse.catalog import open_catalogue
 from anskaffelse.engine import Engine
+from anskaffelse.model import Finding, Findings
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -21,12 +21,6 @@ DAY = dt.date(2026, 11, 27)
 # How long a test waits for a program to answer. Generous on purpose: a busy CI machine may be many
 # times slower than an idle one, and a test only ever waits this long when it is failing anyway.
 PATIENCE = 120
-
-# One catalogue cache for the whole run (also for the CLI started in subprocesses), never the
-# user's: the first load of a catalogue is cold and writes entries, the later ones read them.
-CACHE = Path(tempfile.mkdtemp(prefix="anskaffelse-test-cache-"))
-os.environ["ANSKAFFELSE_CACHE_DIR"] = str(CACHE)
-os.environ.pop("ANSKAFFELSE_NO_CACHE", None)
 
 
 @pytest.fixture(autouse=True)
@@ -53,3 +47,9 @@ def catalogue_with(tmp_path: Path) -> Callable[..., Path]:
         return target
 
     return make
+
+
+def parse_yaml(data: bytes, name: str) -> tuple[yamlfile.Y, list[Finding]]:
+    """One YAML document read as the loader reads it, with the findings made while reading."""
+    findings = Findings()
+    return yamlfile.parse(data, name, findings), findings.sorted()

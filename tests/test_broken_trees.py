@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from anskaffelse import yamlread
+from anskaffelse import yamlfile
 from anskaffelse.catalog import check
-from conftest import BUNDLED
+from conftest import BUNDLED, parse_yaml
 
 HEAD = 'id: {id}\ntitle: Test\nversion: "1"\nvalid_from: 2026-01-01\nstart: q\nnodes:\n'
 # Line 7 is the first node line in every case below.
@@ -256,13 +256,13 @@ def test_no_route_length_is_claimed_when_trees_call_each_other_in_a_ring(catalog
     assert not any("lengste veien" in m for m in messages), messages
 
 
-def _plain(y: yamlread.Y) -> object:
+def _plain(y: yamlfile.Y) -> object:
     """A Y value as plain data with every position, for comparing two readings."""
-    if isinstance(y, yamlread.YScalar):
-        return ("scalar", y.text, y.tag, y.plain, y.refused, y.line, y.col)
-    if isinstance(y, yamlread.YMap):
-        return ("map", y.line, y.col, [(k.text, k.line, k.col, _plain(v)) for k, v in y.items.values()])
-    return ("seq", y.line, y.col, [_plain(item) for item in y.items])
+    if isinstance(y, yamlfile.YScalar):
+        return ("scalar", y.text, y.tag, y.plain, y.refused, y.loc)
+    if isinstance(y, yamlfile.YMap):
+        return ("map", y.loc, [(k.text, k.loc, _plain(v)) for k, v in y.items.values()])
+    return ("seq", y.loc, [_plain(item) for item in y.items])
 
 
 LOADER_SAMPLES = {
@@ -279,10 +279,10 @@ LOADER_SAMPLES = {
 )
 def test_the_pure_python_yaml_loader_reads_exactly_as_libyaml(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     data = (BUNDLED / name).read_bytes() if name.endswith(".yaml") else LOADER_SAMPLES[name].encode()
-    assert yamlread._Loader is yaml.CSafeLoader  # libyaml is there: it is what users get
-    fast, fast_findings = yamlread.parse(data, name)
-    monkeypatch.setattr(yamlread, "_Loader", yaml.SafeLoader)
-    slow, slow_findings = yamlread.parse(data, name)
+    assert yamlfile._Loader is yaml.CSafeLoader  # libyaml is there: it is what users get
+    fast, fast_findings = parse_yaml(data, name)
+    monkeypatch.setattr(yamlfile, "_Loader", yaml.SafeLoader)
+    slow, slow_findings = parse_yaml(data, name)
     assert _plain(slow) == _plain(fast)
     assert slow_findings == fast_findings
     if not name.endswith(".yaml"):
@@ -290,7 +290,7 @@ def test_the_pure_python_yaml_loader_reads_exactly_as_libyaml(name: str, monkeyp
 
 
 def test_the_characters_refused_are_exactly_those_yaml_refuses() -> None:
-    ours, pyyaml = yamlread._NON_PRINTABLE, yaml.reader.Reader.NON_PRINTABLE
+    ours, pyyaml = yamlfile._NON_PRINTABLE, yaml.reader.Reader.NON_PRINTABLE
     # Every code point but the surrogates, which UTF-8 decoding can never produce.
     text = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i <= 0xDFFF)
     assert [m.start() for m in ours.finditer(text)] == [m.start() for m in pyyaml.finditer(text)]

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from anskaffelse import yamlread
+from anskaffelse import yamlfile
 from anskaffelse.answers import load_answers
 from anskaffelse.catalog import check, open_catalogue
 from anskaffelse.engine import Engine
 from anskaffelse.model import Call, Catalogue, Goto, Outcome, Question
 from anskaffelse.paths import WalkedPath, enumerate_paths
 from anskaffelse.session import walk
-from conftest import BUNDLED
+from conftest import BUNDLED, parse_yaml
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))
 DAY = dt.date(2026, 6, 1)
@@ -203,9 +203,9 @@ def test_citations_marked_verify_are_not_more_precise_than_a_paragraph() -> None
 
 
 def _case(path: Path) -> tuple[str, str, dt.date, str]:
-    y, findings = yamlread.parse(path.read_bytes(), path.name)
-    assert not findings and isinstance(y, yamlread.YMap)
-    text = {k: v.text for k, (_, v) in y.items.items() if isinstance(v, yamlread.YScalar)}
+    y, findings = parse_yaml(path.read_bytes(), path.name)
+    assert not findings and isinstance(y, yamlfile.YMap)
+    text = {k: v.text for k, (_, v) in y.items.items() if isinstance(v, yamlfile.YScalar)}
     return text["description"], text["tree"], dt.date.fromisoformat(text.get("dato", DAY.isoformat())), text["expect"]
 
 

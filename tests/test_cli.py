@@ -356,7 +356,7 @@ def test_an_unexpected_exception_is_an_internal_error_with_exit_70(monkeypatch: 
     def broken(_: object) -> None:
         raise RuntimeError("simulert feil")
 
-    monkeypatch.setattr(anskaffelse.catalog, "summarize", broken)
+    monkeypatch.setattr(anskaffelse.catalog, "open_catalogue", broken)
     monkeypatch.setattr("anskaffelse.cli._debug", {"on": False})
     code, out, err = invoke("list", "--trees", SKETCH)
     assert code == 70 and out == ""

@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -68,33 +67,15 @@ def probe(args: list[str], **env: str) -> tuple[set[str], str]:
     "args", [["validate", "--trees", str(SKETCH)], ["list", "--trees", str(SKETCH)]], ids=["validate", "list"]
 )
 def test_commands_that_never_prompt_load_no_prompt_library_nor_rich(args: list[str]) -> None:
-    loaded = loaded_by(args, ANSKAFFELSE_NO_CACHE="1")
+    loaded = loaded_by(args)
     assert not loaded & PROMPTS
     assert "pydantic" not in loaded  # typer 0.29 would import it for every parameter
     assert "rich" not in loaded  # both print plain lines
-    assert "yaml" in loaded  # without the cache they read the trees
-
-
-@pytest.mark.parametrize(
-    "args",
-    [["validate", "--trees", str(SKETCH)], ["list", "--trees", str(SKETCH)], WALK],
-    ids=["validate", "list", "run"],
-)
-def test_with_unchanged_trees_the_cache_spares_reading_yaml(args: list[str], tmp_path: Path) -> None:
-    cold, first = probe(args, ANSKAFFELSE_CACHE_DIR=str(tmp_path))
-    warm, again = probe(args, ANSKAFFELSE_CACHE_DIR=str(tmp_path))
-    assert "yaml" in cold and "anskaffelse.loader" in cold
-    assert "yaml" not in warm and "anskaffelse.loader" not in warm and "anskaffelse.validate" not in warm
-    if args is not WALK:  # what they show is in the small «check» entry
-        assert "anskaffelse.model" not in warm
-    if args is WALK:  # the same walk (its trace has the time it was made)
-        assert json.loads(again)["outcome"] == json.loads(first)["outcome"]
-    else:
-        assert again == first and first.strip()
+    assert "yaml" in loaded  # they read the trees
 
 
 def test_a_non_interactive_json_walk_loads_neither_prompts_nor_rich() -> None:
-    modules, out = probe(WALK, ANSKAFFELSE_NO_CACHE="1")
+    modules, out = probe(WALK)
     loaded = {name.split(".")[0] for name in modules}
     assert not loaded & PROMPTS
     assert "rich" not in loaded and "pydantic" not in loaded

@@ -245,7 +245,7 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly_with_141(argv: lis
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=dict(os.environ, ANSKAFFELSE_NO_CACHE="1"),
+        env=dict(os.environ),
     ) as process:
         assert process.stdout is not None and process.stderr is not None
         process.stdout.close()  # as `| head -0` does, before the first line is written

@@ -1,50 +1,20 @@
-"""Finding, loading and checking the catalogue a command works on (through the cache in cache.py)."""
+"""The catalogue a command works on: where it is, loaded and checked, and what its thresholds warn of."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 
-from . import cache
 from .errors import CatalogueError
-from .places import Finding, Location, errors_only
-
-if TYPE_CHECKING:  # the model is imported only where a whole catalogue is needed
-    from .model import Catalogue, Threshold
+from .loader import load_catalogue
+from .model import Catalogue, Finding, Findings, Threshold, errors_only
+from .validate import validate
+from .values import format_amount
 
 ENV_TREES = "ANSKAFFELSE_TREES"
 ADJUSTMENT_YEARS = 2  # EØS thresholds are adjusted every second year
 CHECK_CURRENT = "sjekk gjeldende verdi på anskaffelser.no"
-
-
-class TreeInfo(NamedTuple):
-    id: str
-    title: str
-    version: str
-    valid_from: dt.date | None
-    file: str  # as shown, like the findings' files
-    nodes: int
-
-
-class Summary(NamedTuple):
-    """What `list` and `validate` show of a catalogue: small, so it is quick to keep and read."""
-
-    root: str
-    findings: list[Finding]
-    trees: list[TreeInfo]
-    nodes: int
-    sources: int
-
-    @classmethod
-    def of(cls, catalogue: Catalogue, findings: list[Finding]) -> Summary:
-        trees = [
-            TreeInfo(t.id, t.title, t.version, t.valid_from, t.loc.file, len(t.nodes)) for t in catalogue.trees.values()
-        ]
-        nodes = sum(len(t.nodes) for t in catalogue.trees.values())
-        return cls(catalogue.root, findings, trees, nodes, len(catalogue.sources))
 
 
 def bundled_trees() -> Path:
@@ -63,69 +33,19 @@ def trees_dir(option: str | os.PathLike[str] | None) -> Path:
     return Path(env) if env else bundled_trees()
 
 
-def check(root: Path, contents: dict[str, bytes] | None = None) -> tuple[Catalogue, list[Finding]]:
-    """Load and validate, without the cache; returns every finding (errors and warnings)."""
-    from .loader import load_catalogue
-    from .validate import validate
-
-    # Loading makes many small objects and no reference cycles; the cyclic collector would only
-    # walk them again and again (most of the time on a large catalogue). Afterwards they are
-    # frozen: moved out of the collector's sight, or its first runs would walk every one of them
-    # again. Reference counting still frees them as usual.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        catalogue, findings = load_catalogue(root, contents)
-        return catalogue, sorted(findings + validate(catalogue), key=lambda f: (f.loc, f.message))
-    finally:
-        if collecting:
-            gc.freeze()
-            gc.enable()
-
-
-def summarize(root: Path) -> Summary:
-    """The findings and contents of a catalogue, from the cache when its files are unchanged."""
-    snapshot = cache.take(root)
-    if snapshot is not None:
-        found = _summary_from(snapshot.load("check"))
-        if found is not None:
-            return found
-    catalogue, findings = check(root, snapshot.contents if snapshot else None)
-    summary = Summary.of(catalogue, findings)
-    if snapshot is not None:
-        snapshot.store("check", _summary_to(summary))
-    return summary
+def check(root: Path) -> tuple[Catalogue, list[Finding]]:
+    """Read and validate a catalogue; returns it with every finding (errors and warnings), sorted."""
+    findings = Findings()
+    catalogue = load_catalogue(root, findings)
+    validate(catalogue, findings)
+    return catalogue, findings.sorted()
 
 
 def open_catalogue(root: Path) -> Catalogue:
     """A catalogue safe to walk, or CatalogueError listing every error."""
-    snapshot = cache.take(root)
-    if snapshot is not None:
-        found = snapshot.load("model")
-        if _sound(found):
-            return found
-    catalogue, findings = check(root, snapshot.contents if snapshot else None)
-    if snapshot is not None:
-        snapshot.store("check", _summary_to(Summary.of(catalogue, findings)))
+    catalogue, findings = check(root)
     raise_errors(catalogue.root, findings)
-    if snapshot is not None:
-        snapshot.store("model", catalogue)
     return catalogue
-
-
-def _sound(found: Any) -> TypeGuard[Catalogue]:
-    """A catalogue read from the cache has the shape of one (a hand-edited entry is a miss)."""
-    from .model import Catalogue, Source, Threshold, Tree
-
-    return (
-        isinstance(found, Catalogue)
-        and isinstance(found.trees, dict)
-        and all(isinstance(t, Tree) and isinstance(t.nodes, dict) for t in found.trees.values())
-        and isinstance(found.sources, dict)
-        and all(isinstance(s, Source) for s in found.sources.values())
-        and isinstance(found.thresholds, dict)
-        and all(isinstance(t, Threshold) for t in found.thresholds.values())
-    )
 
 
 def raise_errors(root: str, findings: list[Finding]) -> None:
@@ -137,40 +57,12 @@ def raise_errors(root: str, findings: list[Finding]) -> None:
         )
 
 
-def _summary_to(summary: Summary) -> dict[str, Any]:
-    return {
-        "root": summary.root,
-        "findings": [[*f.loc, f.message, f.warning] for f in summary.findings],
-        "trees": [
-            [t.id, t.title, t.version, t.valid_from.isoformat() if t.valid_from else None, t.file, t.nodes]
-            for t in summary.trees
-        ],
-        "nodes": summary.nodes,
-        "sources": summary.sources,
-    }
-
-
-def _summary_from(data: Any) -> Summary | None:
-    """A summary read back from JSON; None when it is not the shape written above."""
-    try:
-        findings = [Finding(Location(str(f), int(ln), int(c)), str(m), bool(w)) for f, ln, c, m, w in data["findings"]]
-        trees = [
-            TreeInfo(str(i), str(t), str(v), dt.date.fromisoformat(d) if d else None, str(f), int(n))
-            for i, t, v, d, f, n in data["trees"]
-        ]
-        return Summary(str(data["root"]), findings, trees, int(data["nodes"]), int(data["sources"]))
-    except (TypeError, ValueError, KeyError, ArithmeticError):
-        return None
-
-
 def threshold_warnings(threshold: Threshold, day: dt.date, *, confirmation: bool = True) -> list[str]:
     """Why a threshold value may not be the one in force on `day` (empty when it is confirmed).
 
     `confirmation=False` leaves out the warning that `day` is past `confirmed_until` (said once
     for many thresholds by catalogue_threshold_warnings).
     """
-    from .values import format_amount
-
     warnings = []
     value = threshold.value_on(day)
     if value is None:

@@ -167,25 +167,24 @@ def list_trees(trees: TreesOpt = None) -> None:
       anskaffelse list
       anskaffelse list --trees ./mine-traer
     """
-    from .catalog import raise_errors, summarize, trees_dir
+    from .catalog import open_catalogue, trees_dir
 
-    summary = summarize(trees_dir(trees))
-    raise_errors(summary.root, summary.findings)
-    typer.echo(tree_listing(summary, shutil.get_terminal_size((100, 24)).columns, colour=_colour()))
+    catalogue = open_catalogue(trees_dir(trees))
+    typer.echo(tree_listing(catalogue, shutil.get_terminal_size((100, 24)).columns, colour=_colour()))
 
 
-def tree_listing(summary: Any, width: int, *, colour: bool = False) -> str:
+def tree_listing(catalogue: Any, width: int, *, colour: bool = False) -> str:
     """The trees as aligned columns, the title last and wrapped (plain text: no rich at start-up)."""
     import textwrap
 
     header = ("id", "versjon", "gyldig fra", "tittel")
     rows = [
         (t.id, t.version, t.valid_from.isoformat() if t.valid_from else "–", t.title)
-        for t in sorted(summary.trees, key=lambda t: t.id)
+        for t in sorted(catalogue.trees.values(), key=lambda t: t.id)
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     indent = sum(widths) + 2 * 3 + 2
-    lines = [f"Trær i {summary.root} ({len(rows)}):", ""]
+    lines = [f"Trær i {catalogue.root} ({len(rows)}):", ""]
     if width - indent - 1 < 24:  # too narrow for a title column: each tree on two lines
         for tree_id, version, valid, title in rows:
             about = f" · versjon {version} · fra {valid}"
@@ -230,8 +229,8 @@ def validate(
       anskaffelse validate
       anskaffelse validate trees/ideell-status.yaml
     """
-    from .catalog import summarize, trees_dir
-    from .places import display_path, errors_only
+    from .catalog import check, trees_dir
+    from .model import display_path, errors_only
 
     # Plain typer output: rich is not imported for the command authors run on every save.
     colour = _colour()
@@ -245,9 +244,8 @@ def validate(
     for target in targets:
         root, only = (target.parent, display_path(target)) if target.is_file() else (target, None)
         if root not in checked:  # several files of one folder: the catalogue is read once
-            checked[root] = summarize(root)
-        summary = checked[root]
-        findings = summary.findings
+            checked[root] = check(root)
+        catalogue, findings = checked[root]
         if only:
             findings = [f for f in findings if f.loc.file == only]
         errors = errors_only(findings)
@@ -255,10 +253,10 @@ def validate(
         for finding in findings:
             level = paint("advarsel: ", fg="yellow") if finding.warning else paint("feil: ", fg="red")
             typer.echo(paint(f"{finding.loc}: ", bold=True) + level + finding.message)
-        shown = only or summary.root
-        trees_here = [t for t in summary.trees if t.file == only] if only else summary.trees
-        nodes = sum(t.nodes for t in trees_here) if only else summary.nodes
-        sources = summary.sources if not only or Path(only).name == "kilder.yaml" else 0
+        shown = only or catalogue.root
+        trees_here = [t for t in catalogue.trees.values() if not only or t.loc.file == only]
+        nodes = sum(len(t.nodes) for t in trees_here)
+        sources = len(catalogue.sources) if not only or Path(only).name == "kilder.yaml" else 0
         counts = [
             _count(len(trees_here), "tre", "trær"),
             _count(nodes, "node", "noder"),

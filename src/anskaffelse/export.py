@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal
 from typing import Any
 
 from . import __version__
 from .answers import TRACE_SCHEMA
-from .cache import digest
 from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
 from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
@@ -42,7 +42,7 @@ def build_trace(
         {"id": t.id, "version": t.version, "file": t.loc.file, "sha256": t.sha256}
         for t in (catalogue.trees[i] for i in used_ids if i in catalogue.trees)
     ]
-    combined = digest("".join(f"{f['id']}:{f['sha256']}\n" for f in files).encode())
+    combined = hashlib.sha256("".join(f"{f['id']}:{f['sha256']}\n" for f in files).encode()).hexdigest()
     root = catalogue.trees[start_tree]
     outcome = engine.outcome(state)
     # Each conclusion on the way once (a tree called twice, say hvilke-regler, concludes the same).

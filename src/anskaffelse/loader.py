@@ -1,13 +1,15 @@
-"""Trees and the catalogue: YAML → model, with a position on every finding."""
+"""YAML → the catalogue: trees, sources (kilder.yaml) and thresholds (terskelverdier.yaml), with a
+position on every finding. Imports only the model, values and yamlfile."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from . import yamlread as yr
-from .cache import catalogue_files, digest
 from .model import (
     VERDICTS,
     AllOf,
@@ -18,7 +20,7 @@ from .model import (
     Choice,
     Compare,
     Condition,
-    Finding,
+    Findings,
     Goto,
     InputKind,
     Location,
@@ -30,13 +32,12 @@ from .model import (
     Source,
     Threshold,
     ThresholdRef,
+    ThresholdValue,
     Tree,
     display_path,
 )
-from .reader import Reader, _get, _key_loc
-from .registry import build_sources, build_thresholds
 from .values import ValueProblem, parse_amount
-from .yamlread import YMap, YScalar, YSeq
+from .yamlfile import Reader, Y, YamlProblem, YMap, YScalar, YSeq, get, key_loc, parse, read_bytes
 
 SOURCES_FILE = "kilder.yaml"
 THRESHOLDS_FILE = "terskelverdier.yaml"
@@ -51,21 +52,21 @@ _FREE_INPUTS = ("amount", "date", "text", "yesno")
 # --- trees --------------------------------------------------------------------
 
 
-def build_tree(y: yr.Y, r: Reader, shown: str, sha: str = "") -> Tree | None:
+def build_tree(y: Y, r: Reader, shown: str, sha: str = "") -> Tree | None:
     """A tree document → Tree (None when it is too broken to use)."""
     top = r.mapping(y, "treet")
     if top is None:
         return None
     r.keys(top, _TREE_KEYS, ("id", "title", "version", "start", "nodes"), "treet")
-    tree_id = r.ident(_get(top, "id"), "tre-id")
-    title = r.text(_get(top, "title"), "title")
-    version_y = _get(top, "version")
+    tree_id = r.ident(get(top, "id"), "tre-id")
+    title = r.text(get(top, "title"), "title")
+    version_y = get(top, "version")
     version = r.text(version_y, "version")
     if isinstance(version_y, YScalar) and version_y.plain and version_y.tag != "tag:yaml.org,2002:str":
         r.add(version_y.loc, f'version skal stå i anførselstegn, f.eks. "{version_y.text}"')
-    valid_from = r.date(_get(top, "valid_from"), "valid_from")
-    start = r.ident(_get(top, "start"), "start")
-    nodes_y = r.mapping(_get(top, "nodes"), "nodes")
+    valid_from = r.date(get(top, "valid_from"), "valid_from")
+    start = r.ident(get(top, "start"), "start")
+    nodes_y = r.mapping(get(top, "nodes"), "nodes")
     nodes: dict[str, Node] = {}
     if nodes_y is not None:
         if not nodes_y.items:
@@ -78,7 +79,7 @@ def build_tree(y: yr.Y, r: Reader, shown: str, sha: str = "") -> Tree | None:
             if node is not None:
                 nodes[node_id] = node
     if tree_id and Path(shown).stem != tree_id:
-        r.add(_key_loc(top, "id"), f"tre-id «{tree_id}» skal være lik filnavnet «{Path(shown).stem}»")
+        r.add(key_loc(top, "id"), f"tre-id «{tree_id}» skal være lik filnavnet «{Path(shown).stem}»")
     if not (tree_id and title and version and start):
         return None
     return Tree(
@@ -90,12 +91,12 @@ def build_tree(y: yr.Y, r: Reader, shown: str, sha: str = "") -> Tree | None:
         nodes=nodes,
         loc=top.loc,
         sha256=sha,
-        description=r.text(_get(top, "description"), "description", required=False) or "",
-        start_loc=_get(top, "start").loc if _get(top, "start") else top.loc,  # type: ignore[union-attr]
+        description=r.text(get(top, "description"), "description", required=False) or "",
+        start_loc=get(top, "start").loc if get(top, "start") else top.loc,  # type: ignore[union-attr]
     )
 
 
-def build_node(node_id: str, loc: Location, y: yr.Y, r: Reader) -> Node | None:
+def build_node(node_id: str, loc: Location, y: Y, r: Reader) -> Node | None:
     m = r.mapping(y, f"noden «{node_id}»")
     if m is None:
         return None
@@ -109,31 +110,31 @@ def build_node(node_id: str, loc: Location, y: yr.Y, r: Reader) -> Node | None:
         return build_question(node_id, loc, m, r)
     if kind == "branch":
         r.keys(m, ("branch",), (), f"noden «{node_id}»")
-        return build_branch(node_id, loc, _get(m, "branch"), r)
+        return build_branch(node_id, loc, get(m, "branch"), r)
     if kind in ("call", "goto"):
         return build_jump(node_id, loc, m, kind, r)
     r.keys(m, ("outcome",), (), f"noden «{node_id}»")
-    return build_outcome(node_id, loc, _get(m, "outcome"), r)
+    return build_outcome(node_id, loc, get(m, "outcome"), r)
 
 
 def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question | None:
     what = f"spørsmålet «{node_id}»"
     r.keys(m, _QUESTION_KEYS, (), what)
-    text = r.text(_get(m, "question"), f"{what}: question")
-    fact = r.ident(_get(m, "fact"), "fact") if "fact" in m.items else None
+    text = r.text(get(m, "question"), f"{what}: question")
+    fact = r.ident(get(m, "fact"), "fact") if "fact" in m.items else None
     common = dict(
-        help=r.text(_get(m, "help"), f"{what}: help", required=False) or "",
-        sources=r.idents(_get(m, "sources"), f"{what}: sources"),
+        help=r.text(get(m, "help"), f"{what}: help", required=False) or "",
+        sources=r.idents(get(m, "sources"), f"{what}: sources"),
         fact=fact,
     )
-    input_y = _get(m, "input")
-    choices_y = _get(m, "choices")
+    input_y = get(m, "input")
+    choices_y = get(m, "choices")
     if input_y is not None and choices_y is not None:
         r.add(loc, f"{what} har både choices og input; velg én")
         return None
     if choices_y is not None:
         if "next" in m.items:
-            r.add(_key_loc(m, "next"), f"{what}: next hører til hvert valg, ikke til spørsmålet")
+            r.add(key_loc(m, "next"), f"{what}: next hører til hvert valg, ikke til spørsmålet")
         choices = build_choices(node_id, choices_y, r)
         if text is None or choices is None:
             return None
@@ -146,7 +147,7 @@ def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question 
         if kind is not None:
             r.add(input_y.loc, f"{what}: ukjent input «{kind}»; tillatt: {', '.join(_FREE_INPUTS)}")
         return None
-    nxt = r.ident(_get(m, "next"), f"{what}: next")
+    nxt = r.ident(get(m, "next"), f"{what}: next")
     if "next" not in m.items:
         r.add(loc, f"{what} mangler next")
     if text is None or nxt is None:
@@ -155,7 +156,7 @@ def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question 
     return Question(node_id, text, input_kind, loc, next=nxt, **common)  # type: ignore[arg-type]
 
 
-def build_choices(node_id: str, y: yr.Y, r: Reader) -> tuple[Choice, ...] | None:
+def build_choices(node_id: str, y: Y, r: Reader) -> tuple[Choice, ...] | None:
     m = r.mapping(y, f"spørsmålet «{node_id}»: choices")
     if m is None:
         return None
@@ -167,17 +168,17 @@ def build_choices(node_id: str, y: yr.Y, r: Reader) -> tuple[Choice, ...] | None
         if cm is None:
             continue
         r.keys(cm, ("label", "next", "help"), ("label", "next"), f"valget «{key}»")
-        label = r.text(_get(cm, "label"), f"valget «{key}»: label") or key
-        next_y = _get(cm, "next")
+        label = r.text(get(cm, "label"), f"valget «{key}»: label") or key
+        next_y = get(cm, "next")
         nxt = r.ident(next_y, f"valget «{key}»: next") or (next_y.text if isinstance(next_y, YScalar) else None)
         if nxt is None:
             continue
-        help_text = r.text(_get(cm, "help"), "help", required=False) or ""
+        help_text = r.text(get(cm, "help"), "help", required=False) or ""
         choices.append(Choice(choice_id, label, nxt, key_y.loc, help_text))
     return tuple(choices)
 
 
-def build_branch(node_id: str, loc: Location, y: yr.Y | None, r: Reader) -> Branch | None:
+def build_branch(node_id: str, loc: Location, y: Y | None, r: Reader) -> Branch | None:
     what = f"forgreningen «{node_id}»"
     if not isinstance(y, YSeq) or not y.items:
         r.add(y.loc if y else loc, f"{what}: forventet en liste av when/next og til slutt otherwise")
@@ -192,13 +193,13 @@ def build_branch(node_id: str, loc: Location, y: yr.Y | None, r: Reader) -> Bran
             r.keys(m, ("otherwise",), (), f"{what}, otherwise")
             if not last:
                 r.add(m.loc, f"{what}: otherwise må stå sist; reglene etter den nås aldri")
-            target = r.ident(_get(m, "otherwise"), "otherwise")
+            target = r.ident(get(m, "otherwise"), "otherwise")
             if target:
                 rules.append(Rule(None, target, m.loc))
             continue
         r.keys(m, ("when", "next"), ("when", "next"), f"{what}, regel {index + 1}")
-        cond = build_condition(_get(m, "when"), r) if "when" in m.items else None
-        target = r.ident(_get(m, "next"), "next")
+        cond = build_condition(get(m, "when"), r) if "when" in m.items else None
+        target = r.ident(get(m, "next"), "next")
         if cond is not None and target is not None:
             rules.append(Rule(cond, target, m.loc))
     if not rules or rules[-1].when is not None:
@@ -207,14 +208,14 @@ def build_branch(node_id: str, loc: Location, y: yr.Y | None, r: Reader) -> Bran
     return Branch(node_id, tuple(rules), loc)
 
 
-def build_condition(y: yr.Y | None, r: Reader) -> Condition | None:
+def build_condition(y: Y | None, r: Reader) -> Condition | None:
     m = r.mapping(y, "when")
     if m is None:
         return None
     for combinator in ("all", "any"):
         if combinator in m.items:
             r.keys(m, (combinator,), (), f"{combinator}-betingelsen")
-            seq = _get(m, combinator)
+            seq = get(m, combinator)
             if not isinstance(seq, YSeq) or not seq.items:
                 r.add(m.loc, f"{combinator}: forventet en ikke-tom liste av betingelser")
                 return None
@@ -225,22 +226,22 @@ def build_condition(y: yr.Y | None, r: Reader) -> Condition | None:
             return AllOf(items, m.loc) if combinator == "all" else AnyOf(items, m.loc)
     if "not" in m.items:
         r.keys(m, ("not",), (), "not-betingelsen")
-        inner = build_condition(_get(m, "not"), r)
+        inner = build_condition(get(m, "not"), r)
         return Not(inner, m.loc) if inner else None
     r.keys(m, ("fact",) + _COMPARE_OPS, ("fact",), "betingelsen")
-    fact = r.ident(_get(m, "fact"), "fact")
+    fact = r.ident(get(m, "fact"), "fact")
     ops = [op for op in _COMPARE_OPS if op in m.items]
     if len(ops) != 1:
         r.add(m.loc, f"betingelsen trenger nøyaktig én av {', '.join(_COMPARE_OPS)}, eller all/any/not")
         return None
     op = ops[0]
-    operand = build_operand(op, _get(m, op), r)
+    operand = build_operand(op, get(m, op), r)
     if fact is None or operand is None:
         return None
     return Compare(fact, op, operand, m.loc)
 
 
-def build_operand(op: str, y: yr.Y | None, r: Reader) -> str | Decimal | ThresholdRef | tuple[str, ...] | None:
+def build_operand(op: str, y: Y | None, r: Reader) -> str | Decimal | ThresholdRef | tuple[str, ...] | None:
     if y is None:
         return None
     if op in ("eq", "ne"):
@@ -250,7 +251,7 @@ def build_operand(op: str, y: yr.Y | None, r: Reader) -> str | Decimal | Thresho
         return ids or None
     if isinstance(y, YMap):
         r.keys(y, ("threshold",), ("threshold",), op)
-        ref = r.ident(_get(y, "threshold"), "threshold")
+        ref = r.ident(get(y, "threshold"), "threshold")
         return ThresholdRef(ref, y.loc) if ref else None
     if isinstance(y, YScalar):
         try:
@@ -266,11 +267,11 @@ def build_jump(node_id: str, loc: Location, m: YMap, kind: str, r: Reader) -> No
     what = f"noden «{node_id}»"
     if kind == "goto":
         r.keys(m, ("goto",), (), what)
-        target = r.ident(_get(m, "goto"), "goto")
+        target = r.ident(get(m, "goto"), "goto")
         return Goto(node_id, target, loc) if target else None
     r.keys(m, ("call", "returns"), ("call", "returns"), what)
-    tree = r.ident(_get(m, "call"), "call")
-    returns_y = r.mapping(_get(m, "returns"), f"{what}: returns")
+    tree = r.ident(get(m, "call"), "call")
+    returns_y = r.mapping(get(m, "returns"), f"{what}: returns")
     pairs: list[tuple[str, str]] = []
     if returns_y is not None:
         for key, (key_y, value_y) in returns_y.items.items():
@@ -283,19 +284,19 @@ def build_jump(node_id: str, loc: Location, m: YMap, kind: str, r: Reader) -> No
     return Call(node_id, tree, tuple(pairs), loc)
 
 
-def build_outcome(node_id: str, loc: Location, y: yr.Y | None, r: Reader) -> Outcome | None:
+def build_outcome(node_id: str, loc: Location, y: Y | None, r: Reader) -> Outcome | None:
     what = f"utfallet «{node_id}»"
     m = r.mapping(y, what)
     if m is None:
         return None
     r.keys(m, _OUTCOME_KEYS, ("verdict", "title", "text"), what)  # missing sources: see validate
-    verdict = r.text(_get(m, "verdict"), f"{what}: verdict")
+    verdict = r.text(get(m, "verdict"), f"{what}: verdict")
     if verdict is not None and verdict not in VERDICTS:
-        r.add(_get(m, "verdict").loc, f"{what}: ukjent verdict «{verdict}»; tillatt: {', '.join(VERDICTS)}")  # type: ignore[union-attr]
+        r.add(get(m, "verdict").loc, f"{what}: ukjent verdict «{verdict}»; tillatt: {', '.join(VERDICTS)}")  # type: ignore[union-attr]
         verdict = None
-    title = r.text(_get(m, "title"), f"{what}: title")
-    text = r.text(_get(m, "text"), f"{what}: text")
-    sources = r.idents(_get(m, "sources"), f"{what}: sources")
+    title = r.text(get(m, "title"), f"{what}: title")
+    text = r.text(get(m, "text"), f"{what}: text")
+    sources = r.idents(get(m, "sources"), f"{what}: sources")
     if verdict is None or title is None or text is None:
         return None
     return Outcome(
@@ -303,40 +304,129 @@ def build_outcome(node_id: str, loc: Location, y: yr.Y | None, r: Reader) -> Out
         verdict,
         title,
         text,
-        r.texts(_get(m, "steps"), f"{what}: steps"),
+        r.texts(get(m, "steps"), f"{what}: steps"),
         sources,
         loc,
-        r.texts(_get(m, "document"), f"{what}: document"),
+        r.texts(get(m, "document"), f"{what}: document"),
     )
+
+
+# --- sources and thresholds -----------------------------------------------------
+
+
+def _entries(y: Y, r: Reader, whole: str, kind: str, one: str) -> Iterator[tuple[str, YScalar, YMap, str]]:
+    """The `id: {…}` entries of a registry file: (id, its key, its mapping, how a message names it)."""
+    top = r.mapping(y, whole)
+    if top is None:
+        return
+    for key, (key_y, value_y) in top.items.items():
+        entry_id = r.ident(key_y, kind)
+        m = r.mapping(value_y, f"{one} «{key}»")
+        if entry_id is not None and m is not None:
+            yield entry_id, key_y, m, f"{one} «{key}»"
+
+
+def build_sources(y: Y, r: Reader) -> dict[str, Source]:
+    result: dict[str, Source] = {}
+    for source_id, key_y, m, what in _entries(y, r, "kildene", "kilde-id", "kilden"):
+        r.keys(m, ("citation", "title", "url", "checked", "status", "note"), ("citation", "title", "url"), what)
+        citation = r.text(get(m, "citation"), f"{what}: citation")
+        title = r.text(get(m, "title"), f"{what}: title")
+        url = r.text(get(m, "url"), f"{what}: url")
+        if url is not None and not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+            r.add(get(m, "url").loc, f"{what}: url må være en http(s)-adresse, fant «{url[:60]}»")  # type: ignore[union-attr]
+            url = None
+        checked = r.date(get(m, "checked"), f"{what}: checked")
+        status = r.text(get(m, "status"), "status", required=False) or ""
+        if status and status not in ("primary", "confirmed", "verify"):
+            r.add(get(m, "status").loc, f"{what}: status må være primary, confirmed eller verify")  # type: ignore[union-attr]
+        note = r.text(get(m, "note"), "note", required=False) or ""
+        if citation and title and url:
+            result[source_id] = Source(source_id, citation, title, url, checked, key_y.loc, status, note)
+    return result
+
+
+def build_thresholds(y: Y, r: Reader) -> dict[str, Threshold]:
+    result: dict[str, Threshold] = {}
+    allowed = ("title", "source", "checked", "confirmed_until", "values", "note")
+    for threshold_id, key_y, m, what in _entries(y, r, "terskelverdiene", "terskel-id", "terskelen"):
+        r.keys(m, allowed, ("title", "source", "values"), what)
+        values = build_threshold_values(what, get(m, "values"), r)
+        title = r.text(get(m, "title"), f"{what}: title")
+        source = r.ident(get(m, "source"), f"{what}: source")
+        if title is None or source is None or not values:
+            continue
+        result[threshold_id] = Threshold(
+            threshold_id,
+            title,
+            source,
+            r.date(get(m, "checked"), f"{what}: checked"),
+            values,
+            key_y.loc,
+            r.date(get(m, "confirmed_until"), f"{what}: confirmed_until"),
+            r.text(get(m, "note"), "note", required=False) or "",
+        )
+    return result
+
+
+def build_threshold_values(what: str, y: Y | None, r: Reader) -> tuple[ThresholdValue, ...]:
+    if not isinstance(y, YSeq) or not y.items:
+        if y is not None:
+            r.add(y.loc, f"{what}: values må være en ikke-tom liste av {{from: dato, amount: beløp}}")
+        return ()
+    values: list[ThresholdValue] = []
+    for item in y.items:
+        m = r.mapping(item, f"{what}: verdi")
+        if m is None:
+            continue
+        r.keys(m, ("from", "amount"), ("from", "amount"), f"{what}: verdi")
+        start = r.date(get(m, "from"), f"{what}: from")
+        amount_y = get(m, "amount")
+        amount = None
+        if isinstance(amount_y, YScalar):
+            try:
+                amount = parse_amount(amount_y.text)
+            except ValueProblem as exc:
+                r.add(amount_y.loc, f"{what}: amount: {exc}")
+        if start is None or amount is None:
+            continue
+        if values and start == values[-1].start:
+            r.add(m.loc, f"{what}: to verdier gjelder fra samme dato {start}; hvilken gjelder da? Fjern den ene")
+            continue
+        if values and start < values[-1].start:
+            r.add(
+                m.loc,
+                f"{what}: datoene må stå i stigende rekkefølge ({start} står etter {values[-1].start}, "
+                "men er tidligere)",
+            )
+            continue
+        values.append(ThresholdValue(start, amount, m.loc))
+    return tuple(values)
 
 
 # --- the catalogue ------------------------------------------------------------
 
 
-def read_document(path: Path, r: Reader, data: bytes | None = None) -> tuple[yr.Y | None, str]:
-    """Read one YAML file (or its bytes, already read); returns (document or None, sha256 of the bytes)."""
+def catalogue_files(root: Path) -> list[Path]:
+    """The files a catalogue folder is read from: *.yaml and *.yml, not hidden, sorted by name."""
+    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+
+def read_document(path: Path, r: Reader) -> tuple[Y | None, str]:
+    """Read one YAML file; returns (document or None, sha256 of the bytes read)."""
     shown = display_path(path)
     try:
-        if data is None:
-            data = yr.read_bytes(path, shown, regular_only=True)
-        y, findings = yr.parse(data, shown)
-    except yr.YamlProblem as problem:
-        r.findings.extend(problem.findings)
+        data = read_bytes(path, shown, regular_only=True)
+        return parse(data, shown, r.findings), hashlib.sha256(data).hexdigest()
+    except YamlProblem as problem:
+        r.findings.keep(problem.finding)
         return None, ""
-    r.findings.extend(findings)
-    return y, digest(data)
 
 
-def load_catalogue(
-    root: str | os.PathLike[str], contents: dict[str, bytes] | None = None
-) -> tuple[Catalogue, list[Finding]]:
-    """Load every tree in a directory with its kilder.yaml and terskelverdier.yaml.
-
-    `contents` (file name → bytes) is the folder as already read for the cache key: then exactly
-    those files and bytes are loaded, so what is cached is what the key was made from.
-    """
+def load_catalogue(root: str | os.PathLike[str], findings: Findings) -> Catalogue:
+    """Load every tree in a directory with its kilder.yaml and terskelverdier.yaml; problems go to `findings`."""
     base = Path(root)
-    r = Reader()
+    r = Reader(findings)
     shown_root = display_path(base)
     if not base.is_dir():
         if base.exists():
@@ -346,21 +436,21 @@ def load_catalogue(
         else:
             message = "finner ikke mappen med trær"
         r.add(Location(shown_root), message)
-        return Catalogue({}, {}, {}, shown_root), r.findings
+        return Catalogue({}, {}, {}, shown_root)
     trees: dict[str, Tree] = {}
     sources: dict[str, Source] = {}
     thresholds: dict[str, Threshold] = {}
     try:
-        files = catalogue_files(base) if contents is None else [base / name for name in contents]
+        files = catalogue_files(base)
     except OSError as exc:
         reason = "mangler lesetilgang til mappen" if isinstance(exc, PermissionError) else exc.strerror
         r.add(Location(shown_root), f"kan ikke lese mappen med trær ({reason})")
-        return Catalogue({}, {}, {}, shown_root), r.findings
+        return Catalogue({}, {}, {}, shown_root)
     for special in (SOURCES_FILE, THRESHOLDS_FILE):
         if base / special not in files:
             r.add(Location(display_path(base / special)), f"katalogen mangler {special}")
     for path in files:
-        y, sha = read_document(path, r, None if contents is None else contents[path.name])
+        y, sha = read_document(path, r)
         if y is None:
             continue
         if path.name == SOURCES_FILE:
@@ -375,5 +465,4 @@ def load_catalogue(
                 r.add(tree.loc, f"tre-id «{tree.id}» finnes allerede i {trees[tree.id].loc.file}")
                 continue
             trees[tree.id] = tree
-    catalogue = Catalogue(trees, sources, thresholds, shown_root, tuple(str(p) for p in files))
-    return catalogue, r.findings
+    return Catalogue(trees, sources, thresholds, shown_root, tuple(str(p) for p in files))

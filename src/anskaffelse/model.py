@@ -1,26 +1,106 @@
-"""The catalogue as immutable records. Stdlib only; every element keeps its file position.
-
-The records are NamedTuples, not frozen dataclasses: a catalogue is tens of thousands of them,
-and a NamedTuple is about three times quicker to make and ten times quicker to define (the
-definitions are paid at every start of the CLI). Being tuples, they compare by value and order
-field by field (Location sorts by file, line, column). Beware `isinstance(x, tuple)`: a
-ThresholdRef is a tuple too, so test for it first where an operand may be one.
-"""
+"""The catalogue and a walk as immutable records. Stdlib only; every element keeps its file position."""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Literal
 
-# Places and findings live in places.py (quick to import: `list` and `validate` need no more);
-# they are part of the model's interface too.
-from .places import MAX_FILE_BYTES as MAX_FILE_BYTES
-from .places import MAX_FINDINGS as MAX_FINDINGS
-from .places import Finding as Finding
-from .places import Location as Location
-from .places import display_path as display_path
-from .places import errors_only as errors_only
+MAX_FINDINGS = 100  # errors (and, apart, warnings) shown per file: a hostile file must not flood the screen
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a catalogue or answer file larger than this is refused unread
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A place in a file; line and column are 1-based as editors show them (0: the whole file)."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.col}"
+        return self.file
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as a user should see it: relative to the working directory when inside it."""
+    text = os.fspath(path)
+    try:
+        rel = os.path.relpath(text)
+    except (ValueError, OSError):  # another drive (Windows), or a working folder that was deleted
+        return text
+    return text if rel.startswith("..") else rel
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One problem in a file, at a position; a warning does not make the file invalid."""
+
+    loc: Location
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        level = "advarsel: " if self.warning else ""
+        return f"{self.loc}: {level}{self.message}"
+
+
+def errors_only(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if not f.warning]
+
+
+def suggest(name: str, known: Iterable[str]) -> str:
+    """«; mente du «x»?» for the known name closest to `name`, or an empty string."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; mente du «{close[0]}»?" if close else ""
+
+
+class Findings:
+    """Every finding about a set of files, at most MAX_FINDINGS errors and MAX_FINDINGS warnings per file.
+
+    What is left out is counted and said in one line per file: an error when errors were left out,
+    else a warning (so that a file with thousands of warnings and no error is still valid).
+    """
+
+    def __init__(self) -> None:
+        self._kept: list[Finding] = []
+        self._count: Counter[tuple[str, bool]] = Counter()
+
+    def add(self, loc: Location, message: str, *, warning: bool = False) -> None:
+        self.keep(Finding(loc, message, warning))
+
+    def keep(self, finding: Finding) -> None:
+        key = (finding.loc.file, finding.warning)
+        self._count[key] += 1
+        if self._count[key] <= MAX_FINDINGS:
+            self._kept.append(finding)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        for finding in findings:
+            self.keep(finding)
+
+    def errors_in(self, file: str) -> int:
+        return self._count[(file, False)]
+
+    def sorted(self) -> list[Finding]:
+        """The findings kept, by position, with a closing line for each file where some were left out."""
+        result = sorted(self._kept, key=lambda f: (f.loc, f.message))
+        for (file, warning), count in sorted(self._count.items()):
+            if count > MAX_FINDINGS:
+                what = "advarsler" if warning else "feil"
+                message = f"{count - MAX_FINDINGS} {what} til i filen vises ikke (over {MAX_FINDINGS})"
+                if not warning:
+                    message += " – rett feilene over"
+                result.append(Finding(Location(file), message, warning))
+        return result
+
 
 VERDICTS = ("tillatt", "ikke_tillatt", "vurder", "utenfor_regelverket")
 END = "end"  # in `returns`: end the walk with the called tree's own outcome
@@ -29,7 +109,8 @@ InputKind = Literal["amount", "date", "text", "yesno", "choice"]
 Value = str | Decimal | dt.date
 
 
-class Source(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Source:
     id: str
     citation: str
     title: str
@@ -40,13 +121,15 @@ class Source(NamedTuple):
     note: str = ""
 
 
-class ThresholdValue(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ThresholdValue:
     start: dt.date
     amount: Decimal
     loc: Location
 
 
-class Threshold(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Threshold:
     id: str
     title: str
     source: str
@@ -68,12 +151,14 @@ class Threshold(NamedTuple):
 # --- conditions of a branch ---------------------------------------------------
 
 
-class ThresholdRef(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ThresholdRef:
     id: str
     loc: Location
 
 
-class Compare(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Compare:
     """`{fact: F, op: operand}`; op is eq, ne, in, gt, gte, lt or lte."""
 
     fact: str
@@ -82,17 +167,20 @@ class Compare(NamedTuple):
     loc: Location
 
 
-class AllOf(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class AllOf:
     items: tuple[Condition, ...]
     loc: Location
 
 
-class AnyOf(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class AnyOf:
     items: tuple[Condition, ...]
     loc: Location
 
 
-class Not(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Not:
     item: Condition
     loc: Location
 
@@ -103,7 +191,8 @@ Condition = Compare | AllOf | AnyOf | Not
 # --- nodes --------------------------------------------------------------------
 
 
-class Choice(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Choice:
     id: str
     label: str
     next: str
@@ -111,7 +200,8 @@ class Choice(NamedTuple):
     help: str = ""
 
 
-class Question(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Question:
     id: str
     text: str
     input: InputKind
@@ -139,7 +229,8 @@ class Question(NamedTuple):
         return (self.next,) if self.next else ()
 
 
-class Rule(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Rule:
     """One arm of a branch; `when` is None for `otherwise`."""
 
     when: Condition | None
@@ -147,7 +238,8 @@ class Rule(NamedTuple):
     loc: Location
 
 
-class Branch(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Branch:
     id: str
     rules: tuple[Rule, ...]
     loc: Location
@@ -156,7 +248,8 @@ class Branch(NamedTuple):
         return tuple(r.next for r in self.rules)
 
 
-class Call(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Call:
     id: str
     tree: str
     returns: tuple[tuple[str, str], ...]  # (outcome id of the called tree, next node or END)
@@ -172,7 +265,8 @@ class Call(NamedTuple):
         return tuple(t for _, t in self.returns if t != END)
 
 
-class Goto(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Goto:
     id: str
     tree: str
     loc: Location
@@ -181,7 +275,8 @@ class Goto(NamedTuple):
         return ()
 
 
-class Outcome(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Outcome:
     id: str
     verdict: str
     title: str
@@ -198,7 +293,8 @@ class Outcome(NamedTuple):
 Node = Question | Branch | Call | Goto | Outcome
 
 
-class Tree(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Tree:
     id: str
     title: str
     version: str
@@ -217,7 +313,8 @@ class Tree(NamedTuple):
         return [n for n in self.nodes.values() if isinstance(n, Question)]
 
 
-class Catalogue(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Catalogue:
     trees: dict[str, Tree]
     sources: dict[str, Source]
     thresholds: dict[str, Threshold]
@@ -228,7 +325,8 @@ class Catalogue(NamedTuple):
 # --- a walk, as recorded ------------------------------------------------------
 
 
-class Step(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Step:
     """One answered question. `origin` is asked, file or fact (known earlier in the walk)."""
 
     tree: str
@@ -242,7 +340,8 @@ class Step(NamedTuple):
     sources: tuple[str, ...] = ()
 
 
-class ThresholdUse(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ThresholdUse:
     id: str
     title: str
     amount: Decimal

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -17,6 +16,7 @@ from .model import (
     Compare,
     Condition,
     Finding,
+    Findings,
     Goto,
     Location,
     Node,
@@ -25,50 +25,31 @@ from .model import (
     Question,
     ThresholdRef,
     Tree,
+    suggest,
 )
 
 _AMOUNT_OPS = ("gt", "gte", "lt", "lte")
 # Drawing a tree (`show`) and counting the questions left recurse along a route; no real tree comes near.
 MAX_ROUTE = 200
-_HINT_BUDGET = 200  # "mente du …?" costs a fuzzy match against every name; a flood of misses gets no hints
-_hints_left = [_HINT_BUDGET]
 
 
-def validate(catalogue: Catalogue) -> list[Finding]:
-    """Every problem of a loaded catalogue, sorted by position (errors and warnings)."""
-    findings: list[Finding] = []
-    add = findings.append
-    _hints_left[0] = _HINT_BUDGET
+def validate(catalogue: Catalogue, findings: Findings) -> None:
+    """Add every problem of a loaded catalogue to `findings` (errors and warnings)."""
+    hint = _Hints()
     facts = _fact_questions(catalogue)
     flow = _Flow(catalogue)
     for tree in catalogue.trees.values():
-        findings.extend(_check_tree(tree, catalogue, facts, flow))
+        findings.extend(_check_tree(tree, catalogue, facts, flow, hint))
     findings.extend(_check_answer_keys(catalogue, facts))
     findings.extend(_check_tree_cycles(catalogue))
     findings.extend(_check_route_length(catalogue, flow))
     for threshold in catalogue.thresholds.values():
         if threshold.source not in catalogue.sources:
-            add(Finding(threshold.loc, f"terskelen «{threshold.id}» viser til ukjent kilde «{threshold.source}»"))
+            findings.add(threshold.loc, f"terskelen «{threshold.id}» viser til ukjent kilde «{threshold.source}»")
     for source in catalogue.sources.values():
         if source.checked is None:
-            add(Finding(source.loc, f"kilden «{source.id}» mangler checked (når primærteksten sist ble lest)", True))
-    return _capped(sorted(findings, key=lambda f: (f.loc.file, f.loc.line, f.loc.col, f.message)))
-
-
-def _capped(findings: list[Finding]) -> list[Finding]:
-    """At most MAX_FINDINGS per file, then one line saying that there are more."""
-    shown: list[Finding] = []
-    counts: dict[str, int] = defaultdict(int)
-    for finding in findings:
-        counts[finding.loc.file] += 1
-        count = counts[finding.loc.file]
-        if count <= MAX_FINDINGS:
-            shown.append(finding)
-        elif count == MAX_FINDINGS + 1:
-            shown.append(
-                Finding(finding.loc, f"over {MAX_FINDINGS} feil i filen; de øvrige vises ikke – rett feilene over")
-            )
-    return shown
+            message = f"kilden «{source.id}» mangler checked (når primærteksten sist ble lest)"
+            findings.add(source.loc, message, warning=True)
 
 
 def _fact_questions(catalogue: Catalogue) -> dict[str, list[Question]]:
@@ -80,14 +61,16 @@ def _fact_questions(catalogue: Catalogue) -> dict[str, list[Question]]:
     return result
 
 
-def _check_tree(tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]], flow: _Flow) -> Iterator[Finding]:
+def _check_tree(
+    tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]], flow: _Flow, hint: _Hints
+) -> Iterator[Finding]:
     nodes = tree.nodes
     if tree.start not in nodes:
         yield Finding(
-            tree.start_loc or tree.loc, f"start viser til ukjent node «{tree.start}»{_hint(tree.start, nodes)}"
+            tree.start_loc or tree.loc, f"start viser til ukjent node «{tree.start}»{hint(tree.start, nodes)}"
         )
     for node in nodes.values():
-        yield from _check_node(node, tree, catalogue, facts)
+        yield from _check_node(node, tree, catalogue, facts, hint)
     succ = flow.successors(tree)
     yield from _check_reachability(tree, succ)
     yield from _check_cycles(tree, succ)
@@ -100,20 +83,25 @@ def _successors(tree: Tree) -> dict[str, tuple[str, ...]]:
     return {node_id: tuple(dict.fromkeys(t for t in node.targets() if t in nodes)) for node_id, node in nodes.items()}
 
 
-def _hint(name: str, known: Iterable[str]) -> str:
-    if _hints_left[0] <= 0:
-        return ""
-    _hints_left[0] -= 1
-    names = list(known)
-    close = difflib.get_close_matches(name, names, n=1)
-    return f"; mente du «{close[0]}»?" if close else ""
+class _Hints:
+    """«mente du …?» for the first few unknown names of one validation: a fuzzy match costs a
+    comparison with every known name, and a flood of misses is not worth a hint each."""
+
+    def __init__(self) -> None:
+        self.left = 2 * MAX_FINDINGS
+
+    def __call__(self, name: str, known: Iterable[str]) -> str:
+        self.left -= 1
+        return suggest(name, known) if self.left >= 0 else ""
 
 
-def _check_node(node: Node, tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]]) -> Iterator[Finding]:
+def _check_node(
+    node: Node, tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]], hint: _Hints
+) -> Iterator[Finding]:
     nodes = tree.nodes
     for target in node.targets():
         if target not in nodes:
-            yield Finding(node.loc, f"«{node.id}» peker til ukjent node «{target}»{_hint(target, nodes)}")
+            yield Finding(node.loc, f"«{node.id}» peker til ukjent node «{target}»{hint(target, nodes)}")
     if isinstance(node, Question):
         if node.input == "choice" and len(node.choices) < 2:
             yield Finding(node.loc, f"spørsmålet «{node.id}» må ha minst to valg (har {len(node.choices)})")
@@ -121,7 +109,7 @@ def _check_node(node: Node, tree: Tree, catalogue: Catalogue, facts: dict[str, l
             if source not in catalogue.sources:
                 yield Finding(
                     node.loc,
-                    f"spørsmålet «{node.id}» viser til ukjent kilde «{source}»{_hint(source, catalogue.sources)}",
+                    f"spørsmålet «{node.id}» viser til ukjent kilde «{source}»{hint(source, catalogue.sources)}",
                 )
         if not node.help:
             yield Finding(node.loc, f"spørsmålet «{node.id}» mangler help (en forklaring med eksempel)", True)
@@ -132,21 +120,21 @@ def _check_node(node: Node, tree: Tree, catalogue: Catalogue, facts: dict[str, l
             if source not in catalogue.sources:
                 yield Finding(
                     node.loc,
-                    f"utfallet «{node.id}» viser til ukjent kilde «{source}»{_hint(source, catalogue.sources)}",
+                    f"utfallet «{node.id}» viser til ukjent kilde «{source}»{hint(source, catalogue.sources)}",
                 )
     elif isinstance(node, Branch):
         for rule in node.rules:
             if rule.when is not None:
-                yield from _check_condition(rule.when, catalogue, facts)
+                yield from _check_condition(rule.when, catalogue, facts, hint)
     elif isinstance(node, (Call, Goto)):
-        yield from _check_jump(node, tree, catalogue)
+        yield from _check_jump(node, tree, catalogue, hint)
 
 
-def _check_jump(node: Call | Goto, tree: Tree, catalogue: Catalogue) -> Iterator[Finding]:
+def _check_jump(node: Call | Goto, tree: Tree, catalogue: Catalogue, hint: _Hints) -> Iterator[Finding]:
     verb = "kaller" if isinstance(node, Call) else "går til"
     target = catalogue.trees.get(node.tree)
     if target is None:
-        yield Finding(node.loc, f"«{node.id}» {verb} ukjent tre «{node.tree}»{_hint(node.tree, catalogue.trees)}")
+        yield Finding(node.loc, f"«{node.id}» {verb} ukjent tre «{node.tree}»{hint(node.tree, catalogue.trees)}")
         return
     if not isinstance(node, Call):
         return
@@ -163,18 +151,20 @@ def _check_jump(node: Call | Goto, tree: Tree, catalogue: Catalogue) -> Iterator
         )
 
 
-def _check_condition(cond: Condition, catalogue: Catalogue, facts: dict[str, list[Question]]) -> Iterator[Finding]:
+def _check_condition(
+    cond: Condition, catalogue: Catalogue, facts: dict[str, list[Question]], hint: _Hints
+) -> Iterator[Finding]:
     if isinstance(cond, (AllOf, AnyOf)):
         for item in cond.items:
-            yield from _check_condition(item, catalogue, facts)
+            yield from _check_condition(item, catalogue, facts, hint)
         return
     if isinstance(cond, Not):
-        yield from _check_condition(cond.item, catalogue, facts)
+        yield from _check_condition(cond.item, catalogue, facts, hint)
         return
     questions = facts.get(cond.fact)
     if not questions:
         yield Finding(
-            cond.loc, f"betingelsen tester faktum «{cond.fact}», som ingen spørsmål spør om{_hint(cond.fact, facts)}"
+            cond.loc, f"betingelsen tester faktum «{cond.fact}», som ingen spørsmål spør om{hint(cond.fact, facts)}"
         )
         return
     kind = questions[0].input
@@ -184,7 +174,7 @@ def _check_condition(cond: Condition, catalogue: Catalogue, facts: dict[str, lis
         if isinstance(cond.operand, ThresholdRef) and cond.operand.id not in catalogue.thresholds:
             yield Finding(
                 cond.operand.loc,
-                f"ukjent terskelverdi «{cond.operand.id}»{_hint(cond.operand.id, catalogue.thresholds)}",
+                f"ukjent terskelverdi «{cond.operand.id}»{hint(cond.operand.id, catalogue.thresholds)}",
             )
         return
     values = cond.operand if isinstance(cond.operand, tuple) else (str(cond.operand),)
