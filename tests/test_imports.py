@@ -6,10 +6,12 @@ YAML only when a file is read, and rich only when something is drawn with it.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -81,3 +83,35 @@ def test_a_non_interactive_json_walk_loads_neither_prompts_nor_rich() -> None:
     assert "rich" not in loaded and "pydantic" not in loaded
     assert "yaml" in loaded  # it did read the trees
     assert json.loads(out)["outcome"]["node"] == "kan_reservere"  # and walked them to an outcome
+
+
+def test_no_import_cycles_between_modules_even_through_lazy_imports() -> None:
+    """Dependencies point one way (files → model → checks → walk → trace → text → cli); a cycle would hide a layer."""
+    root = Path(__file__).parents[1] / "src" / "anskaffelse"
+    names = {p.stem for p in root.glob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for path in root.glob("*.py"):
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+        graph[path.stem] = found & names
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(name: str) -> None:
+        state[name] = 1
+        stack.append(name)
+        for other in sorted(graph[name]):
+            if state.get(other) == 1:
+                cycles.append([*stack[stack.index(other) :], other])
+            elif other not in state:
+                visit(other)
+        stack.pop()
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name)
+    assert cycles == [], " ; ".join(" → ".join(c) for c in cycles)

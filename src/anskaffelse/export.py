@@ -13,7 +13,7 @@ from .answers import TRACE_SCHEMA
 from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
 from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
-from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS
+from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition, md, md_block
 from .values import format_amount
 
 
@@ -123,26 +123,6 @@ def _outcome(catalogue: Catalogue, tree_id: str, outcome: Outcome) -> dict[str, 
 
 
 # --- markdown -----------------------------------------------------------------
-
-_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
-_LEADING = re.compile(r"^(?:(#{1,6}(?=\s|$)|>|[+=-](?=[\s+=-]|$))|(\d{1,9})([.)])(?=\s|$))")
-
-
-def md(text: object) -> str:
-    """Text from a tree or a user, escaped so it stays literal in CommonMark, on one line."""
-    flat = _INLINE.sub(r"\\\1", " ".join(str(text).split()))
-    lead = _LEADING.match(flat)
-    if lead and lead.group(1):
-        return "\\" + flat  # would open a heading, quote or list
-    if lead:
-        return f"{lead.group(2)}\\{flat[len(lead.group(2)) :]}"  # "2024. " would open a list
-    return flat
-
-
-def md_block(text: object) -> str:
-    """A multi-line text escaped paragraph by paragraph."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
-    return "\n\n".join(md(p) for p in paragraphs)
 
 
 def _note_id(source_id: str) -> str:
@@ -322,8 +302,6 @@ def _mid(node_id: str) -> str:
 def to_mermaid(tree: Tree) -> str:
     """A Mermaid flowchart: one node per tree node, one edge per choice, rule and return, and a
     dotted link from each call or goto to a node standing for the other tree (with a link to its file)."""
-    from .render import describe_condition  # only for condition labels
-
     lines = ["flowchart TD"]
     edges: list[str] = []
     others: dict[str, str] = {}  # tree id → mermaid id of the node standing for it

@@ -86,9 +86,6 @@ class Findings:
         for finding in findings:
             self.keep(finding)
 
-    def errors_in(self, file: str) -> int:
-        return self._count[(file, False)]
-
     def sorted(self) -> list[Finding]:
         """The findings kept, by position, with a closing line for each file where some were left out."""
         result = sorted(self._kept, key=lambda f: (f.loc, f.message))

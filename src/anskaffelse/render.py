@@ -16,7 +16,7 @@ from rich.text import Text
 from rich.tree import Tree as RichTree
 
 from .model import Branch, Call, Catalogue, Goto, Outcome, Question, Step, Threshold, Tree
-from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS
+from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition, md
 from .values import format_amount
 
 if TYPE_CHECKING:
@@ -42,18 +42,6 @@ class _Console(Console):
 def make_console(*, stderr: bool = False, file: IO[str] | None = None, width: int | None = None) -> Console:
     """A console that honours NO_COLOR (rich reads it) and never guesses markup in data."""
     return _Console(stderr=stderr, file=file, width=width, highlight=False, soft_wrap=False)
-
-
-def catalogue_table(catalogue: Catalogue) -> Table:
-    table = Table(title=f"Trær i {escape(catalogue.root)}", title_justify="left", expand=False)
-    table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("tittel")
-    table.add_column("versjon", no_wrap=True)
-    table.add_column("gyldig fra", no_wrap=True)
-    for tree in sorted(catalogue.trees.values(), key=lambda t: t.id):
-        valid = tree.valid_from.isoformat() if tree.valid_from else "–"
-        table.add_row(escape(tree.id), escape(tree.title), escape(tree.version), valid)
-    return table
 
 
 def _hanging(rows: list[Text], mark: str = "•", style: str = "") -> Table:
@@ -307,29 +295,6 @@ def _mention(node: object) -> str:
     return f"forgreningen ⑂ {node.id}"
 
 
-def describe_condition(cond: object, catalogue: Catalogue) -> str:
-    from .model import AllOf, AnyOf, Compare, Not, ThresholdRef
-
-    if isinstance(cond, AllOf):
-        return " og ".join(describe_condition(c, catalogue) for c in cond.items)
-    if isinstance(cond, AnyOf):
-        return "(" + " eller ".join(describe_condition(c, catalogue) for c in cond.items) + ")"
-    if isinstance(cond, Not):
-        return f"ikke ({describe_condition(cond.item, catalogue)})"
-    assert isinstance(cond, Compare)
-    symbols = {"eq": "=", "ne": "≠", "in": "∈", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
-    operand = cond.operand
-    if isinstance(operand, ThresholdRef):
-        shown = f"terskel {operand.id}"
-    elif isinstance(operand, Decimal):
-        shown = format_amount(operand)
-    elif isinstance(operand, tuple):  # the ids of `in` (a ThresholdRef, also a tuple, is handled above)
-        shown = "{" + ", ".join(str(item) for item in operand) + "}"
-    else:
-        shown = str(operand)
-    return f"{cond.fact} {symbols[cond.op]} {shown}"
-
-
 def thresholds_table(
     thresholds: dict[str, Threshold], day: dt.date, catalogue: Catalogue, width: int = 100
 ) -> RenderableType:
@@ -397,8 +362,6 @@ def paths_table(engine: Engine, paths: list[WalkedPath]) -> Table:
 
 def paths_markdown(engine: Engine, paths: list[WalkedPath]) -> str:
     """One list item per path, stable order, so a diff shows which paths a content change altered."""
-    from .export import md
-
     lines = [
         f"Veier: {len(paths)} (vurderingsdato {engine.day}; beløp prøvd like under, på og like over hver terskel)",
         "",

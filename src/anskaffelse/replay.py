@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from .engine import Engine, State
 from .errors import AnswerError
-
-
-@dataclass
-class Replay:
-    """The walk again, and what differs from the saved one."""
-
-    state: State
-    stopped: str = ""  # why the walk could not reach an outcome with the saved answers
-    changes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # differences that do not change the walk
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
 
 
 def rewalk(engine: Engine, tree_id: str, answers: dict[str, str]) -> tuple[State, str]:

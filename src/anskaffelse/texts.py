@@ -1,6 +1,12 @@
-"""Words the user reads that more than one module shows."""
+"""Words the user reads that more than one module shows, and text made safe for markdown. No rich here."""
 
 from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .model import AllOf, AnyOf, Catalogue, Compare, Not, ThresholdRef
+from .values import format_amount
 
 DISCLAIMER = (
     "Dette er veiledning, ikke juridisk rådgivning. Vurder alltid den konkrete saken, og søk juridisk bistand ved tvil."
@@ -18,3 +24,45 @@ ORIGIN_LABELS = {
     "file": "oppgitt på forhånd",
     "fact": "kjent fra et tidligere svar",
 }
+
+
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+_LEADING = re.compile(r"^(?:(#{1,6}(?=\s|$)|>|[+=-](?=[\s+=-]|$))|(\d{1,9})([.)])(?=\s|$))")
+
+
+def md(text: object) -> str:
+    """Text from a tree or a user, escaped so it stays literal in CommonMark, on one line."""
+    flat = _INLINE.sub(r"\\\1", " ".join(str(text).split()))
+    lead = _LEADING.match(flat)
+    if lead and lead.group(1):
+        return "\\" + flat  # would open a heading, quote or list
+    if lead:
+        return f"{lead.group(2)}\\{flat[len(lead.group(2)) :]}"  # "2024. " would open a list
+    return flat
+
+
+def md_block(text: object) -> str:
+    """A multi-line text escaped paragraph by paragraph."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
+    return "\n\n".join(md(p) for p in paragraphs)
+
+
+def describe_condition(cond: object, catalogue: Catalogue) -> str:
+    if isinstance(cond, AllOf):
+        return " og ".join(describe_condition(c, catalogue) for c in cond.items)
+    if isinstance(cond, AnyOf):
+        return "(" + " eller ".join(describe_condition(c, catalogue) for c in cond.items) + ")"
+    if isinstance(cond, Not):
+        return f"ikke ({describe_condition(cond.item, catalogue)})"
+    assert isinstance(cond, Compare)
+    symbols = {"eq": "=", "ne": "≠", "in": "∈", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+    operand = cond.operand
+    if isinstance(operand, ThresholdRef):
+        shown = f"terskel {operand.id}"
+    elif isinstance(operand, Decimal):
+        shown = format_amount(operand)
+    elif isinstance(operand, tuple):  # the ids of `in` (a ThresholdRef, also a tuple, is handled above)
+        shown = "{" + ", ".join(str(item) for item in operand) + "}"
+    else:
+        shown = str(operand)
+    return f"{cond.fact} {symbols[cond.op]} {shown}"
