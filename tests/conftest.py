@@ -6,9 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from anskaffelse import yamlfile
 from anskaffelse.catalog import open_catalogue
+from anskaffelse.cli import main
 from anskaffelse.engine import Engine
 from anskaffelse.model import Finding, Findings
 
@@ -53,3 +55,12 @@ def parse_yaml(data: bytes, name: str) -> tuple[yamlfile.Y, list[Finding]]:
     """One YAML document read as the loader reads it, with the findings made while reading."""
     findings = Findings()
     return yamlfile.parse(data, name, findings), findings.sorted()
+
+
+def cli(*args: str | Path, stdin: str | None = None, width: int | None = None) -> tuple[int, str, str]:
+    """The command line as a user runs it (through main(), where errors become exit codes), in
+    CliRunner's isolation: exit code, stdout and stderr apart."""
+    env = {"COLUMNS": str(width)} if width else None
+    with CliRunner().isolation(input=stdin, env=env) as (out, err, _):
+        code = main([str(a) for a in args])
+        return code, out.getvalue().decode(), err.getvalue().decode()

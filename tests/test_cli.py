@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from anskaffelse.cli import app
 from anskaffelse.errors import ExitCode
-from conftest import BUNDLED, KINDS, ROOT, SKETCH
+from conftest import BUNDLED, KINDS, ROOT, SKETCH, cli
 
 runner = CliRunner()
 SKETCH_SHA256 = {
@@ -24,8 +24,7 @@ SKETCH_SHA256 = {
 
 
 def invoke(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
+    return cli(*args)
 
 
 def test_the_sketch_fixture_is_the_shared_sketch_unchanged() -> None:
@@ -357,13 +356,13 @@ def test_an_unexpected_exception_is_an_internal_error_with_exit_70(monkeypatch: 
         raise RuntimeError("simulert feil")
 
     monkeypatch.setattr(anskaffelse.catalog, "open_catalogue", broken)
-    monkeypatch.setattr("anskaffelse.cli._debug", {"on": False})
+    monkeypatch.delenv("ANSKAFFELSE_DEBUG", raising=False)
     code, out, err = invoke("list", "--trees", SKETCH)
     assert code == 70 and out == ""
     assert "Intern feil i anskaffelse" in err and "--debug" in err
     assert "Traceback" not in err and "simulert feil" not in err
-    result = runner.invoke(app, ["--debug", "list", "--trees", str(SKETCH)])
-    assert isinstance(result.exception, RuntimeError) and str(result.exception) == "simulert feil"
+    with pytest.raises(RuntimeError, match="simulert feil"):
+        invoke("--debug", "list", "--trees", SKETCH)
 
 
 def test_the_report_carries_the_threshold_caveats_into_the_protocol(tmp_path: Path) -> None:

@@ -159,15 +159,15 @@ def test_the_resume_command_keeps_the_options_and_writes_the_report(tmp_path: Pa
         "reserverte-kontrakter",
         "--answers",
         str(spor),
-        "--trees",
-        str(SKETCH),
-        "--dato",
-        "2026-06-01",
         "--trace",
         str(spor),
         "--markdown",
         str(notat),
         "--no-review",
+        "--dato",
+        "2026-06-01",
+        "--trees",
+        str(SKETCH),
     ]
     child = spawn(*command[1:])
     child.expect("Anslått samlet verdi")

@@ -27,6 +27,7 @@ class Answers:
     date: str | None = None  # a trace's date of assessment
     expect: str | None = None  # the outcome id a case file expects (checked by `run`)
     origins: dict[str, str] = field(default_factory=dict)  # key → «asked» for answers given before a Ctrl-C
+    partial: bool = False  # read from the trace of an interrupted walk
 
     def merged(self, other: Answers) -> Answers:
         values = dict(self.values)
@@ -40,6 +41,7 @@ class Answers:
             other.date or self.date,
             other.expect or self.expect,
             origins,
+            other.partial or self.partial,
         )
 
     def origin_of(self, key: str) -> str:
@@ -137,7 +139,8 @@ def _from_trace(y: YMap, shown: str) -> Answers:
             origins[key] = "asked"
     tree_y = y.items.get("tree", (None, None))[1]
     tree = _scalar(tree_y, "id", TraceError) if isinstance(tree_y, YMap) else None
-    return Answers(values, tree, shown, _date(y, "date_of_assessment", TraceError), origins=origins)
+    day = _date(y, "date_of_assessment", TraceError)
+    return Answers(values, tree, shown, day, origins=origins, partial=resumed)
 
 
 def parse_set_option(items: list[str]) -> Answers:

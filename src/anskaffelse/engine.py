@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
 
-from .errors import AnswerError, CatalogueError
+from .errors import AnswerError, CatalogueError, UsageError
 from .model import (
     END,
     AllOf,
@@ -28,6 +28,7 @@ from .model import (
     ThresholdUse,
     Tree,
     Value,
+    suggest,
 )
 from .values import ValueProblem, format_amount, parse_amount, parse_date, parse_text, parse_yesno
 
@@ -73,12 +74,37 @@ class Engine:
         try:
             return self.catalogue.trees[tree_id]
         except KeyError:
-            import difflib
-
             known = ", ".join(sorted(self.catalogue.trees)) or "ingen"
-            close = difflib.get_close_matches(tree_id, self.catalogue.trees, n=1)
-            guess = f" (mente du «{close[0]}»?)" if close else ""
+            guess = suggest(tree_id, self.catalogue.trees)
             raise AnswerError(f"ukjent tre «{tree_id}»{guess}; katalogen har: {known}") from None
+
+    def check_thresholds(self, tree_id: str) -> None:
+        """Refuse, before the first question, a date on which a threshold the walk may use has no value."""
+        trees, todo = set(), [tree_id]
+        while todo:
+            current = todo.pop()
+            if current in trees or current not in self.catalogue.trees:
+                continue
+            trees.add(current)
+            todo += [n.tree for n in self.catalogue.trees[current].nodes.values() if isinstance(n, Call | Goto)]
+        missing = sorted(
+            {
+                ref.id
+                for t in trees
+                for node in self.catalogue.trees[t].nodes.values()
+                if isinstance(node, Branch)
+                for rule in node.rules
+                if rule.when is not None
+                for ref in _threshold_refs(rule.when)
+                if ref.id in self.catalogue.thresholds and self.catalogue.thresholds[ref.id].value_on(self.day) is None
+            }
+        )
+        if missing:
+            first = min(self.catalogue.thresholds[m].values[0].start for m in missing)
+            raise UsageError(
+                f"vurderingsdatoen {self.day} er før terskelverdiene {', '.join(missing)} fikk sin første verdi "
+                f"({first}); velg en senere --dato"
+            )
 
     def node(self, state: State) -> Node:
         return self.tree(state.tree).nodes[state.node]
@@ -286,3 +312,11 @@ class Engine:
             )
         )
         return value.amount
+
+
+def _threshold_refs(cond: Condition) -> list[ThresholdRef]:
+    if isinstance(cond, AllOf | AnyOf):
+        return [ref for item in cond.items for ref in _threshold_refs(item)]
+    if isinstance(cond, Not):
+        return _threshold_refs(cond.item)
+    return [cond.operand] if isinstance(cond.operand, ThresholdRef) else []

@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad usage or a bad answer
     CHANGED = 3  # replay: the outcome or the walk changed
     INTERNAL = 70  # a bug: EX_SOFTWARE
+    IO_ERROR = 74  # an output stream or file could not be written: EX_IOERR
     INTERRUPTED = 130  # Ctrl-C / Ctrl-D
     BROKEN_PIPE = 141  # the reader of the output stopped reading (`| head`): 128 + SIGPIPE, as a shell says
 

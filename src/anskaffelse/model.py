@@ -46,6 +46,7 @@ class Finding:
     loc: Location
     message: str
     warning: bool = False
+    left_out: int = 0  # a closing line standing for this many findings that are not shown
 
     def __str__(self) -> str:
         level = "advarsel: " if self.warning else ""
@@ -54,6 +55,11 @@ class Finding:
 
 def errors_only(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if not f.warning]
+
+
+def tally(findings: Iterable[Finding]) -> int:
+    """How many findings these are, counting those a closing line says were left out."""
+    return sum(f.left_out or 1 for f in findings)
 
 
 def suggest(name: str, known: Iterable[str]) -> str:
@@ -95,7 +101,7 @@ class Findings:
                 message = f"{count - MAX_FINDINGS} {what} til i filen vises ikke (over {MAX_FINDINGS})"
                 if not warning:
                     message += " – rett feilene over"
-                result.append(Finding(Location(file), message, warning))
+                result.append(Finding(Location(file), message, warning, count - MAX_FINDINGS))
         return result
 
 

@@ -21,7 +21,9 @@ from .values import format_amount
 
 if TYPE_CHECKING:
     from .engine import Engine
+    from .errors import AnskaffelseError
     from .paths import WalkedPath
+    from .replay import Replayed
 
 VERDICT_STYLES = {
     "tillatt": "green",
@@ -371,3 +373,31 @@ def paths_markdown(engine: Engine, paths: list[WalkedPath]) -> str:
         outcome = f"{path.outcome_tree}/{path.outcome}"
         lines.append(f"{n}. {md(answers)} → **{md(outcome)}** ({VERDICT_LABELS[path.verdict]})")
     return "\n".join(lines) + "\n"
+
+
+def error_view(error: AnskaffelseError, *, terminal: bool) -> RenderableType:
+    """An error for stderr: on a screen wrapped between words with continuation lines indented under
+    the text; in a log or a pipe, one line per message, to grep."""
+    if not terminal:
+        lines = [Text.assemble(("Feil: ", "bold red"), error.message)]
+        lines += [Text(f"  {line}") for line in error.details]
+        return Group(*lines)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(Text("Feil:", style="bold red"), Text(error.message))
+    for line in error.details:
+        grid.add_row("", Text(line))
+    return grid
+
+
+def replay_view(result: Replayed) -> Group:
+    """What `replay` found: unchanged, or each change."""
+    parts: list[RenderableType] = [Text(f"Lagret {result.saved_on}, kjørt på nytt med vurderingsdato {result.day}.")]
+    parts += [Text(f"ℹ {note}", style="dim") for note in result.notes]
+    if not result.changes:
+        parts.append(Text("uendret: samme spørsmål, svar, terskelverdier og resultat", style="bold green"))
+        return Group(*parts)
+    parts.append(Text(f"endret ({len(result.changes)}):", style="bold yellow"))
+    parts += [Text(f"• {change}") for change in result.changes]
+    return Group(*parts)

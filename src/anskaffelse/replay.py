@@ -2,10 +2,49 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import shlex
+from dataclasses import dataclass
 from typing import Any
 
+from .answers import load_trace
 from .engine import Engine, State
-from .errors import AnswerError
+from .errors import AnswerError, UsageError
+from .export import build_trace
+from .model import Catalogue
+from .runner import assessment_day
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """A saved walk run again: when it was saved, the date it ran on now, and what differs."""
+
+    saved_on: str
+    day: dt.date
+    changes: list[str]
+    notes: list[str]  # differences that do not change the walk
+
+
+def replay_trace(path: str | os.PathLike[str], catalogue: Catalogue, dato: str | None, program: list[str]) -> Replayed:
+    """Run the answers of a saved trace on `catalogue` and compare the walk with the saved one."""
+    old = load_trace(path)
+    tree_id = old["tree"]["id"]
+    if old.get("complete") is False:
+        # An interrupted walk has no result to compare with: where it stopped is not a change.
+        again = shlex.join([*program, "run", str(tree_id), "--answers", os.fspath(path)])
+        raise UsageError(
+            f"{os.fspath(path)}: tracen er ufullstendig (gjennomgangen ble avbrutt), så det er ikke noe resultat å "
+            f"sammenligne med; fullfør den med: {again}"
+        )
+    engine = Engine(catalogue, assessment_day(dato))
+    engine.tree(tree_id)
+    answers = {s["key"]: str(s["answer"]) for s in old["steps"] if s["origin"] != "fact"}
+    state, stopped = rewalk(engine, tree_id, answers)
+    new = build_trace(engine, state, tree_id, dt.datetime.now(dt.UTC), complete=not stopped)
+    keys = {q.key for t in catalogue.trees.values() for q in t.questions()}
+    changes, notes = compare(old, new, stopped, keys)
+    return Replayed(str(old["date_of_assessment"]), engine.day, changes, notes)
 
 
 def rewalk(engine: Engine, tree_id: str, answers: dict[str, str]) -> tuple[State, str]:

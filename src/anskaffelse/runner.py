@@ -1,0 +1,163 @@
+"""One walk from the options of `run` to a finished trace, its files written; or, when the person
+stops, the walk so far saved where it can be resumed. No printing: messages go through `say`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .answers import Answers, load_answers, parse_set_option
+from .catalog import open_catalogue, trees_dir
+from .engine import Engine, State
+from .errors import Interrupted, UsageError
+from .export import build_trace, to_markdown
+from .files import check_writable, remove_partial, same_file, write_partial, write_text
+from .session import Asker, unknown_keys, walk
+from .values import ValueProblem, parse_date
+
+DEFAULT_TREE = "veiviser"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What `run` was asked to do (the command line, parsed)."""
+
+    tree: str | None = None
+    answers: Sequence[Path] = ()
+    sets: Sequence[str] = ()
+    dato: str | None = None
+    trees: Path | None = None
+    trace: Path | None = None
+    markdown: Path | None = None
+    force: bool = False
+    review: bool = True
+    non_interactive: bool = False
+
+
+@dataclass
+class Walk:
+    """A walk ready to start: the engine on its date, the tree and the preset answers."""
+
+    engine: Engine
+    tree_id: str
+    preset: Answers
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
+
+
+def assessment_day(dato: str | None, fallback: str | None = None) -> dt.date:
+    """--dato, else the answers file's date, else today."""
+    text = dato or fallback
+    if not text:
+        return dt.date.today()
+    try:
+        return parse_date(text)
+    except ValueProblem as problem:
+        raise UsageError(f"--dato: {problem}") from None
+
+
+def prepare(options: RunOptions, say: Callable[[str], None]) -> Walk:
+    """Everything that can fail before the first question: catalogue, answers, tree, outputs."""
+    catalogue = open_catalogue(trees_dir(options.trees))
+    preset = Answers()
+    for path in options.answers:
+        preset = preset.merged(load_answers(path))
+    if options.sets:
+        preset = preset.merged(parse_set_option(list(options.sets)))
+    if options.tree and preset.tree and options.tree != preset.tree:
+        raise UsageError(f"svarfilen {preset.origin} gjelder treet «{preset.tree}», ikke «{options.tree}»")
+    tree_id = options.tree or preset.tree or DEFAULT_TREE
+    engine = Engine(catalogue, assessment_day(options.dato, preset.date))
+    engine.tree(tree_id)
+    engine.check_thresholds(tree_id)
+    for problem in unknown_keys(engine, preset):
+        say(f"⚠ {problem}")
+    _check_outputs(options)
+    return Walk(engine, tree_id, preset)
+
+
+def _check_outputs(options: RunOptions) -> None:
+    """Refuse outputs that cannot be written, or that would overwrite an input, before any question."""
+    outputs = [p for p in (options.trace, options.markdown) if p is not None and str(p) != "-"]
+    if len(outputs) == 2 and same_file(outputs[0], outputs[1]):
+        raise UsageError(f"{outputs[1]}: --trace og --markdown kan ikke være samme fil")
+    for target in outputs:
+        # An interrupted walk's own trace is where a resumed walk is saved; any other input is kept.
+        inputs = [p for p in options.answers if same_file(p, target) and not load_answers(p).partial]
+        if inputs and not options.force:
+            raise UsageError(
+                f"{target}: er også svarfilen som leses; velg et annet filnavn, "
+                "eller bruk --force for å skrive over den"
+            )
+        check_writable(target, force=options.force or target == options.trace, probe=True)
+
+
+def execute(walk_: Walk, options: RunOptions, asker: Asker | None, *, terminal: bool) -> dict[str, Any]:
+    """Walk to the outcome and write the files asked for; returns the trace.
+
+    Interrupted (the person stopped) carries the state, for `save_partial`.
+    """
+    engine, preset = walk_.engine, walk_.preset
+    state = walk(
+        engine, walk_.tree_id, preset, asker, terminal=terminal or options.non_interactive, review=options.review
+    )
+    data = build_trace(engine, state, walk_.tree_id, walk_.created, complete=True)
+    if options.trace and str(options.trace) != "-":
+        write_text(options.trace, json.dumps(data, ensure_ascii=False, indent=2) + "\n", force=True, private=True)
+    if options.markdown and str(options.markdown) != "-":
+        write_text(options.markdown, to_markdown(data), force=options.force)
+    for path in options.answers:  # a walk resumed from an interrupted one is done with its saved answers
+        remove_partial(path)
+    return data
+
+
+def expectation_warning(preset: Answers, data: dict[str, Any]) -> str | None:
+    """A case file's `expect:` that the walk did not meet."""
+    reached = data["outcome"]["node"] if data["outcome"] else None
+    if preset.expect and reached and reached != preset.expect:
+        return f"⚠ svarfilen forventer utfallet «{preset.expect}», men gjennomgangen endte i «{reached}»"
+    return None
+
+
+@dataclass(frozen=True)
+class Saved:
+    """Where an interrupted walk was saved (None: nothing to save, or it could not be written)."""
+
+    path: Path | None
+    message: str
+    fallback: str = ""  # the answers as an answers file, when they could not be written
+
+
+def save_partial(walk_: Walk, state: State | None, trace: Path | None) -> Saved:
+    """Nothing typed is lost: every answer given, also those after a question the person went back
+    to, goes to --trace or to the user's state folder; if that fails, it is returned as text."""
+    if state is None or not _answers_given(state):
+        return Saved(None, "Ingen svar er gitt ennå, så ingenting er lagret.")
+    data = build_trace(walk_.engine, state, walk_.tree_id, walk_.created, complete=False)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    try:
+        to_trace = trace is not None and str(trace) != "-"
+        path = write_text(trace, text, force=True, private=True) if trace and to_trace else write_partial(text)
+    except (OSError, UsageError) as problem:
+        reason = problem.message if isinstance(problem, UsageError) else (problem.strerror or str(problem))
+        lines = [f"tree: {walk_.tree_id}", "answers:"]
+        lines += [f"  {s.key}: {json.dumps(str(s.answer), ensure_ascii=False)}" for s in _all_steps(state)]
+        message = f"Svarene kunne ikke lagres ({reason}). Lagre dette som en svarfil og fortsett med --answers:"
+        return Saved(None, message, "\n".join(lines) + "\n")
+    return Saved(path, f"Svarene så langt er lagret i {path}")
+
+
+def _answers_given(state: State) -> bool:
+    return any(s.origin != "fact" for s in state.steps)
+
+
+def _all_steps(state: State) -> list[Any]:
+    return [s for s in state.steps if s.origin != "fact"]
+
+
+def interrupted(stop: Interrupted) -> State | None:
+    state = stop.state
+    return state if isinstance(state, State) else None

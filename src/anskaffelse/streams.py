@@ -1,0 +1,69 @@
+"""Standard output guarded, so that every way of failing to write it ends in the documented exit code.
+
+A reader that stops reading (`| head`) ends the command quietly (141); a full disk, a closed
+stdout or another write error is exit 74 with a sentence on stderr; characters the output's
+encoding cannot show (a latin-1 terminal) are replaced, not fatal.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TextIO
+
+from .errors import AnskaffelseError, ExitCode
+
+
+class OutputClosed(Exception):
+    """The reader of standard output stopped reading: nothing more to say, and no one to say it to."""
+
+
+class OutputError(AnskaffelseError):
+    """Standard output could not be written (disk full, closed)."""
+
+    exit_code = ExitCode.IO_ERROR
+
+
+class GuardedOutput(io.TextIOBase):
+    """A text stream over sys.stdout that turns write failures into OutputClosed or OutputError."""
+
+    def __init__(self, inner: TextIO | None) -> None:
+        self.inner = inner
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.inner, "encoding", None) or "utf-8"
+
+    def isatty(self) -> bool:
+        return bool(self.inner is not None and self.inner.isatty())
+
+    def fileno(self) -> int:
+        if self.inner is None:
+            raise OSError("standard output er lukket")
+        return self.inner.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self.inner is None:
+            raise OutputError("kan ikke skrive til standard output: den er lukket")
+        try:
+            try:
+                self.inner.write(text)
+            except UnicodeEncodeError:
+                self.inner.write(text.encode(self.encoding, "replace").decode(self.encoding))
+        except BrokenPipeError:
+            raise OutputClosed from None
+        except OSError as exc:
+            raise OutputError(f"kan ikke skrive til standard output ({exc.strerror or exc})") from None
+        return len(text)
+
+    def flush(self) -> None:
+        if self.inner is None:
+            return
+        try:
+            self.inner.flush()
+        except BrokenPipeError:
+            raise OutputClosed from None
+        except OSError as exc:
+            raise OutputError(f"kan ikke skrive til standard output ({exc.strerror or exc})") from None
