@@ -819,7 +819,18 @@ _ARITH: dict[str, dict[tuple[Kind, Kind], Kind]] = {
 }
 
 
-def _arith_problem(op: str, left: Kind, right: Kind) -> str:
+def _literal(node: Compare) -> Expr | None:
+    return node.right if isinstance(node.right, Num) else node.left
+
+
+def _money_example(literal: Expr | None) -> str:
+    """How to write an amount: the author's own number with kr when there is one."""
+    if isinstance(literal, Num) and not literal.percent:
+        return f"skriv beløpet med kr: «{literal.value} kr»"
+    return "skriv beløp med kr, f.eks. «1_300_000 kr»"
+
+
+def _arith_problem(op: str, left: Kind, right: Kind, literal: Expr | None = None) -> str:
     a, b = _NOUN[left], _NOUN[right]
     if op == "+":
         message = f"kan ikke legge sammen {a} og {b}"
@@ -830,16 +841,16 @@ def _arith_problem(op: str, left: Kind, right: Kind) -> str:
     else:
         message = f"kan ikke dele {a} på {b}"
     if {left, right} == {"money", "number"} and op in "+-":
-        message += "; skriv beløp med kr, f.eks. «1_300_000 kr»"
+        message += "; " + _money_example(literal)
     elif left == right == "money" and op == "*":
         message += "; bare et beløp ganger et tall gir et beløp"
     return message
 
 
-def _compare_problem(left: Kind, right: Kind) -> str:
+def _compare_problem(left: Kind, right: Kind, literal: Expr | None = None) -> str:
     message = f"kan ikke sammenligne {_NOUN[left]} med {_NOUN[right]}"
     if {left, right} == {"money", "number"}:
-        message += "; skriv beløp med kr, f.eks. «1_300_000 kr»"
+        message += "; " + _money_example(literal)
     return message
 
 
@@ -917,11 +928,14 @@ class _Checker:
                 continue
             result = _ARITH[op].get((kind, right))
             if result is None:
-                self.fail(_arith_problem(op, kind, right), offset)
+                literal = operand if isinstance(operand, Num) else node.first
+                self.fail(_arith_problem(op, kind, right, literal), offset)
             kind = result
         return kind
 
-    def compare(self, node: Compare) -> Kind | None:
+    def compare(self, node: Compare) -> Kind:
+        if self.reversed_choice(node):
+            return "bool"
         left = self.type_of(node.left)
         for side in (node.left, node.right):
             if isinstance(side, Num) and side.percent:
@@ -930,7 +944,7 @@ class _Checker:
                     "faktumet er lagret, f.eks. «andel >= 30»",
                     side.offset,
                 )
-                return None
+                return "bool"
         if isinstance(node.right, ChoiceId):
             self.choice(node.left, left, node.right, node.op)
             return "bool"
@@ -942,13 +956,24 @@ class _Checker:
             return "bool"
         if node.op in ("=", "!="):
             if left != right and {left, right} != {"choice", "text"}:
-                self.fail(_compare_problem(left, right), node.offset)
+                self.fail(_compare_problem(left, right, _literal(node)), node.offset)
         elif left != right or left not in ("money", "number", "date"):
             if left == right:
                 self.fail(f"«{node.op}» sammenligner beløp, tall og datoer, ikke {_NOUN[left]}", node.offset)
             else:
-                self.fail(_compare_problem(left, right), node.offset)
+                self.fail(_compare_problem(left, right, _literal(node)), node.offset)
         return "bool"
+
+    def reversed_choice(self, node: Compare) -> bool:
+        """`helse_sosial = tjenestetype`: the answer id on the left is a common slip; say so plainly."""
+        left, right = node.left, node.right
+        if not (isinstance(left, Name) and isinstance(right, ChoiceId)) or left.name in self.facts:
+            return False
+        fact = self.facts.get(right.id)
+        if fact is None or left.name not in fact.choices:
+            return False
+        self.fail(f"svar-id-en står til høyre: skriv «{right.id} {node.op} {left.name}»", left.offset)
+        return True
 
     def choice(self, subject: Expr, kind: Kind | None, choice: ChoiceId, op: str) -> None:
         if kind is None or kind == "text":
