@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -581,3 +583,27 @@ def test_caret_points_under_the_offset_on_its_own_line() -> None:
     error = ExprError("uventet", 2)
     assert error.show("a b") == "uventet\na b\n  ^"
     assert str(error) == "uventet" and error.offset == 2
+
+
+# --- the documentation for tree authors -------------------------------------------------------------------
+
+DOC = Path(__file__).parent.parent / "docs" / "uttrykk.md"
+DOC_FACTS = {
+    **FACTS,
+    "enheter": FactType("number"),
+    "aar": FactType("number"),
+    "tilbud_a": FactType("money"),
+    "tilbud_b": FactType("money"),
+    "andel_vanskeligstilte": FactType("number"),
+}
+
+
+def test_the_examples_in_the_documentation_parse_and_check() -> None:
+    examples = re.findall(r'^(when|compute|text): "(.*)"$', DOC.read_text(encoding="utf-8"), re.MULTILINE)
+    assert len(examples) >= 6
+    for field, source in examples:
+        if field == "text":
+            assert check_template(parse_template(source), DOC_FACTS, THRESHOLDS.keys()) == [], source
+        else:
+            expect = "bool" if field == "when" else "money"
+            assert check(parse(source), DOC_FACTS, THRESHOLDS.keys(), expect=expect) == (expect, []), source
