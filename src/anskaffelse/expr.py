@@ -330,8 +330,23 @@ class Known:
 
 
 Expr = (
-    Num | MoneyLit | Str | Bool | DateLit | Name | ChoiceId | Neg | Not | Arith | Compare | Member | And | Or | Call
-    | Threshold | Known
+    Num
+    | MoneyLit
+    | Str
+    | Bool
+    | DateLit
+    | Name
+    | ChoiceId
+    | Neg
+    | Not
+    | Arith
+    | Compare
+    | Member
+    | And
+    | Or
+    | Call
+    | Threshold
+    | Known
 )
 
 
@@ -363,7 +378,7 @@ _CHAR_HINTS = {
     "×": "skriv * for gange",
     "·": "skriv * for gange",
     "÷": "skriv / for dele",
-    "'": "tekst skrives i doble anførselstegn: \"…\"",
+    "'": 'tekst skrives i doble anførselstegn: "…"',
     "&": "skriv «og»",
     "|": "skriv «eller»",
     "!": "skriv «ikke», eller != for «ikke lik»",
