@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +24,7 @@ from anskaffelse.expr import (
     Expr,
     ExprError,
     FactType,
+    Kind,
     Member,
     Money,
     MoneyLit,
@@ -339,6 +341,19 @@ def test_the_foa_5_4_estimate_is_exact() -> None:
     assert run("summer(0.10 kr, 0.20 kr)") == Money(30)
 
 
+def test_the_thread_decimal_context_does_not_change_results() -> None:
+    with decimal.localcontext() as ctx:
+        ctx.prec = 3
+        ctx.rounding = decimal.ROUND_DOWN
+        assert run(
+            "enhetspris * antall_enheter * varighet_aar",
+            enhetspris=Decimal("150000.01"),
+            antall_enheter=12,
+            varighet_aar=4,
+        ) == Money(720_000_048)
+        assert run("0.03 kr / 2") == Money(2)
+
+
 @pytest.mark.parametrize(
     ("source", "ore"),
     [
@@ -605,5 +620,5 @@ def test_the_examples_in_the_documentation_parse_and_check() -> None:
         if field == "text":
             assert check_template(parse_template(source), DOC_FACTS, THRESHOLDS.keys()) == [], source
         else:
-            expect = "bool" if field == "when" else "money"
+            expect: Kind = "bool" if field == "when" else "money"
             assert check(parse(source), DOC_FACTS, THRESHOLDS.keys(), expect=expect) == (expect, []), source
