@@ -1079,12 +1079,14 @@ def test_ten_thousand_characters_at_a_prompt_are_refused_with_a_reason(tmp_path:
     child = at_amount(trace)
     child.send(PASTE_START + "9" * 10_000 + PASTE_END + ENTER)
     child.expect("beløpet er urimelig stort")
+    child.expect("Svar:")  # asked again: the prompt is live before the Ctrl-C
     stop_and_read(child, trace)
 
     trace_text = tmp_path / "t2.json"
     child = at_text(trace_text)
     child.send(PASTE_START + "x" * 10_000 + PASTE_END + ENTER)
     child.expect(re.escape("svaret er for langt (10000 tegn; høyst 2000)"))
+    child.expect("Svar:")
     data = stop_and_read(child, trace_text)
     assert "beskrivelse" not in [s["key"] for s in data["steps"]]
 

@@ -80,54 +80,57 @@ def walk(
     terminal: bool = True,
     review: bool = False,
 ) -> State:
-    """Walk `tree_id` to its outcome. Interrupted carries the last state when the person stops."""
+    """Walk `tree_id` to its outcome. Interrupted carries the last state when the person stops,
+    wherever the Ctrl-C lands: at a prompt, or between two (while a question is drawn)."""
     state = engine.start(tree_id)
     remembered: dict[str, str] = {}
     used_preset: set[str] = set()
-    while True:
-        question = engine.question(state)
-        if question is None:
-            try:
+    try:
+        while True:
+            question = engine.question(state)
+            if question is None:
                 change = asker.review(engine, state) if asker is not None and review else None
-            except (Interrupted, KeyboardInterrupt, EOFError):
-                raise Interrupted(state=state) from None
-            target = _state_asking(engine, state, change) if change else None
-            if target is None:
-                return state
-            used_preset.add(change or "")  # a changed file answer is asked, not re-read
-            state = target
-            continue
-        key = question.key
-        if key in preset.values and key not in used_preset:
-            try:
-                state = engine.answer(state, preset.values[key], preset.origin_of(key))
-                remembered.setdefault(key, preset.values[key])
+                target = _state_asking(engine, state, change) if change else None
+                if target is None:
+                    return state
+                used_preset.add(change or "")  # a changed file answer is asked, not re-read
+                state = target
                 continue
-            except AnswerError as error:
-                if asker is None:
-                    raise
-                used_preset.add(key)  # ask the person instead, once
-                remembered.setdefault(key, preset.values[key])
-                asker.warn(f"{error.message} (fra {preset.origin})")
-        if asker is None:
-            raise missing_answer(engine, question, terminal=terminal)
-        try:
+            key = question.key
+            if key in preset.values and key not in used_preset:
+                try:
+                    state = engine.answer(state, preset.values[key], preset.origin_of(key))
+                    remembered.setdefault(key, preset.values[key])
+                    continue
+                except AnswerError as error:
+                    if asker is None:
+                        raise
+                    used_preset.add(key)  # ask the person instead, once
+                    remembered.setdefault(key, preset.values[key])
+                    asker.warn(f"{error.message} (fra {preset.origin})")
+            if asker is None:
+                raise missing_answer(engine, question, terminal=terminal)
             reply = asker.ask(engine, state, question, remembered.get(key), state.previous is not None)
-        except (Interrupted, KeyboardInterrupt, EOFError):
-            # Ctrl-C may land between two prompts (while a question is drawn): the answers are kept all the same.
-            raise Interrupted(state=state) from None
-        if reply.back and state.previous is not None:
-            # Back lands on the previous answered question, also one answered from a file (say, a
-            # resumed walk): it is then asked at the prompt, with the file's answer as the default.
-            state = state.previous
-            previous_question = engine.question(state)
-            if previous_question is not None:
-                used_preset.add(previous_question.key)
-            continue
-        assert reply.raw is not None
-        remembered[key] = reply.raw
-        used_preset.add(key)  # an answer given at the prompt overrides the file
-        state = engine.answer(state, reply.raw, "asked", help_shown=reply.help_shown)
+            if reply.back and state.previous is not None:
+                state = _back(engine, state, used_preset)
+                continue
+            assert reply.raw is not None
+            remembered[key] = reply.raw
+            used_preset.add(key)  # an answer given at the prompt overrides the file
+            state = engine.answer(state, reply.raw, "asked", help_shown=reply.help_shown)
+    except (Interrupted, KeyboardInterrupt, EOFError):
+        raise Interrupted(state=state) from None
+
+
+def _back(engine: Engine, state: State, used_preset: set[str]) -> State:
+    """Back lands on the previous answered question, also one answered from a file (say, a resumed
+    walk): it is then asked at the prompt, with the file's answer as the default."""
+    assert state.previous is not None
+    previous = state.previous
+    previous_question = engine.question(previous)
+    if previous_question is not None:
+        used_preset.add(previous_question.key)
+    return previous
 
 
 def _state_asking(engine: Engine, state: State, key: str | None) -> State | None:
