@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import CatalogueError
@@ -36,9 +39,24 @@ def trees_dir(option: str | os.PathLike[str] | None) -> Path:
 def check(root: Path) -> tuple[Catalogue, list[Finding]]:
     """Read and validate a catalogue; returns it with every finding (errors and warnings), sorted."""
     findings = Findings()
-    catalogue = load_catalogue(root, findings)
+    with _collector_paused():
+        catalogue = load_catalogue(root, findings)
     validate(catalogue, findings)
     return catalogue, findings.sorted()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading makes hundreds of thousands of small objects and no reference cycles; the cyclic
+    collector would walk them again and again as they grow (benchmarks/: validating 10 000 nodes
+    takes 1.4 s with it paused and 4 s without). Reference counting still frees everything."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def open_catalogue(root: Path) -> Catalogue:

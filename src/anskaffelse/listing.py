@@ -36,7 +36,7 @@ def tree_listing(catalogue: Catalogue, width: int, paint: Paint) -> str:
 
 
 def count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
+    return f"{number:,} {one if number == 1 else many}".replace(",", " ")
 
 
 def validation_report(targets: Sequence[Path], paint: Paint) -> tuple[list[str], int]:

@@ -98,7 +98,7 @@ class Findings:
         for (file, warning), count in sorted(self._count.items()):
             if count > MAX_FINDINGS:
                 what = "advarsler" if warning else "feil"
-                message = f"{count - MAX_FINDINGS} {what} til i filen vises ikke (over {MAX_FINDINGS})"
+                message = f"{count - MAX_FINDINGS:,} {what} til i filen vises ikke (over {MAX_FINDINGS})".replace(",", " ")
                 if not warning:
                     message += " – rett feilene over"
                 result.append(Finding(Location(file), message, warning, count - MAX_FINDINGS))

@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -21,10 +20,13 @@ import yaml
 from .model import MAX_FILE_BYTES, Finding, Findings, Location, suggest
 
 MAX_DEPTH = 64
+_TOO_DEEP = f"for dyp nøsting (mer enn {MAX_DEPTH} nivåer)"
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_-]*")
 _STD = "tag:yaml.org,2002:"
 SCALAR_TAGS = frozenset(_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 _STR, _MAP, _SEQ, _BOOL, _NULL = (_STD + t for t in ("str", "map", "seq", "bool", "null"))
+
+
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -36,25 +38,48 @@ class YamlProblem(Exception):
         self.finding = finding
 
 
-@dataclass(slots=True)
-class YScalar:
-    text: str
-    tag: str
-    loc: Location
-    plain: bool = True  # written without quotes: YAML may have read it as a bool, number or date
-    refused: bool = False  # stands in (as an empty null) for a node that was refused
+class _Placed:
+    """A value with its place; the Location is made only when a message needs it (there are many values)."""
+
+    __slots__ = ("col", "file", "line")
+
+    def __init__(self, file: str, line: int, col: int) -> None:
+        self.file = file
+        self.line = line
+        self.col = col
+
+    @property
+    def loc(self) -> Location:
+        return Location(self.file, self.line, self.col)
 
 
-@dataclass(slots=True)
-class YMap:
-    loc: Location
-    items: dict[str, tuple[YScalar, Y]] = field(default_factory=dict)
+class YScalar(_Placed):
+    __slots__ = ("plain", "refused", "tag", "text")
+
+    def __init__(
+        self, text: str, tag: str, file: str, line: int, col: int, plain: bool = True, refused: bool = False
+    ) -> None:
+        self.file, self.line, self.col = file, line, col
+        self.text = text
+        self.tag = tag
+        self.plain = plain  # written without quotes: YAML may have read it as a bool, number or date
+        self.refused = refused  # stands in (as an empty null) for a node that was refused
 
 
-@dataclass(slots=True)
-class YSeq:
-    loc: Location
-    items: list[Y] = field(default_factory=list)
+class YMap(_Placed):
+    __slots__ = ("items",)
+
+    def __init__(self, file: str, line: int, col: int) -> None:
+        super().__init__(file, line, col)
+        self.items: dict[str, tuple[YScalar, Y]] = {}
+
+
+class YSeq(_Placed):
+    __slots__ = ("items",)
+
+    def __init__(self, file: str, line: int, col: int, items: list[Y]) -> None:
+        super().__init__(file, line, col)
+        self.items = items
 
 
 Y = YScalar | YMap | YSeq
@@ -99,18 +124,13 @@ def parse(data: bytes, shown: str, findings: Findings) -> Y:
     text = _decode(data, shown)
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-    except RecursionError:  # the pure-Python composer on deep nesting (libyaml has its own limit)
-        raise YamlProblem(Finding(Location(shown, 1, 1), f"for dyp nøsting (mer enn {MAX_DEPTH} nivåer)")) from None
+        return _Build(loader, shown, findings).document()
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(_yaml_finding(exc, text, shown)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(Finding(Location(shown, 1, 1), f"ugyldig YAML ({exc})")) from None
     finally:
         loader.dispose()
-    if node is None:
-        raise YamlProblem(Finding(Location(shown, 1, 1), "filen er tom"))
-    return _Copy(shown, findings).value(node, 0)
 
 
 def _decode(data: bytes, shown: str) -> str:
@@ -198,68 +218,100 @@ def _yaml_finding(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Finding:
     return Finding(loc, f"ugyldig YAML ({context}{problem})")
 
 
-class _Copy:
-    """Copies composed nodes into Y values, refusing what these files may not hold."""
+class _Build:
+    """Builds Y values from PyYAML's parse events, refusing what these files may not hold.
 
-    def __init__(self, shown: str, findings: Findings) -> None:
+    Events, not composed nodes: an alias is then refused where it stands (and never followed), and
+    a large file is never held in memory twice (PyYAML's node graph of a 10 000-node tree is
+    100 MB). Nothing is constructed from a tag.
+    """
+
+    def __init__(self, loader: Any, shown: str, findings: Findings) -> None:
+        self.next = loader.get_event
+        self.resolve = loader.resolve
         self.shown = shown
         self.findings = findings
-        self.seen: set[int] = set()  # composed nodes already copied: met again, it is an alias
-        self.aliased: set[int] = set()  # anchors already reported: one message each, however often named
+        self.plain_tags: dict[str, str] = {}  # plain text → its tag: most values repeat (ids, true, dates)
 
-    def loc(self, node: Any) -> Location:
-        return Location(self.shown, node.start_mark.line + 1, node.start_mark.column + 1)
+    def document(self) -> Y:
+        self.next()  # stream start
+        event = self.next()
+        if isinstance(event, yaml.StreamEndEvent):
+            raise YamlProblem(Finding(Location(self.shown, 1, 1), "filen er tom"))
+        root = self.value(self.next(), 0)
+        self.next()  # document end
+        event = self.next()
+        if not isinstance(event, yaml.StreamEndEvent):
+            where = Location(self.shown, event.start_mark.line + 1, event.start_mark.column + 1)
+            raise YamlProblem(Finding(where, "filen har flere YAML-dokumenter (---); én fil skal ha ett dokument"))
+        return root
 
-    def refuse(self, node: Any, message: str) -> YScalar:
-        loc = self.loc(node)
-        self.findings.add(loc, message)
-        return YScalar("", _NULL, loc, refused=True)
+    def refuse(self, event: Any, message: str) -> YScalar:
+        mark = event.start_mark
+        refused = YScalar("", _NULL, self.shown, mark.line + 1, mark.column + 1, refused=True)
+        self.findings.add(refused.loc, message)
+        return refused
 
-    def value(self, node: Any, depth: int) -> Y:
-        if id(node) in self.seen:
-            # An alias is the node it names, met again; it is refused, not followed (no "billion laughs").
-            # libyaml keeps no place for the alias itself: the message points at the anchor it names.
-            if id(node) in self.aliased:
-                return YScalar("", _NULL, self.loc(node), refused=True)
-            self.aliased.add(id(node))
-            return self.refuse(node, _ALIAS)
-        self.seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+    def value(self, event: Any, depth: int) -> Y:
+        """The value that `event` begins; `depth` is the number of collections around it."""
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(event)
+        if isinstance(event, yaml.AliasEvent):
+            return self.refuse(event, _ALIAS)  # never followed: no "billion laughs"
+        mark = event.start_mark
         if depth >= MAX_DEPTH:
-            raise YamlProblem(Finding(self.loc(node), f"for dyp nøsting (mer enn {MAX_DEPTH} nivåer)"))
-        if node.tag not in (_MAP, _SEQ):
-            return self.refuse(node, f"YAML-taggen «{node.tag}» er ikke tillatt")
-        if isinstance(node, yaml.SequenceNode):
-            return YSeq(self.loc(node), [self.value(item, depth + 1) for item in node.value])
-        result = YMap(self.loc(node))
-        for key_node, value_node in node.value:
-            key = self.value(key_node, depth + 1)
-            value = self.value(value_node, depth + 1)
+            raise YamlProblem(Finding(Location(self.shown, mark.line + 1, mark.column + 1), _TOO_DEEP))
+        is_map = isinstance(event, yaml.MappingStartEvent)
+        tag = event.tag
+        if tag in (None, "!"):
+            tag = self.resolve(yaml.MappingNode if is_map else yaml.SequenceNode, None, event.implicit)
+        built = self.mapping(mark, depth + 1) if is_map else self.sequence(mark, depth + 1)
+        return (
+            built if tag == (_MAP if is_map else _SEQ) else self.refuse(event, f"YAML-taggen «{tag}» er ikke tillatt")
+        )
+
+    def sequence(self, mark: Any, depth: int) -> YSeq:
+        items: list[Y] = []
+        while type(event := self.next()) is not yaml.SequenceEndEvent:
+            items.append(self.scalar(event) if type(event) is yaml.ScalarEvent else self.value(event, depth))
+        return YSeq(self.shown, mark.line + 1, mark.column + 1, items)
+
+    def mapping(self, mark: Any, depth: int) -> YMap:
+        result = YMap(self.shown, mark.line + 1, mark.column + 1)
+        items = result.items
+        while type(event := self.next()) is not yaml.MappingEndEvent:
+            key = self.scalar(event) if type(event) is yaml.ScalarEvent else self.value(event, depth)
+            event = self.next()
+            value = self.scalar(event) if type(event) is yaml.ScalarEvent else self.value(event, depth)
             if not isinstance(key, YScalar):
                 self.findings.add(key.loc, "en nøkkel må være en enkel tekst, ikke en liste eller tabell")
             elif key.refused:
                 continue
-            elif key.text in result.items:
-                first = result.items[key.text][0].loc
-                self.findings.add(key.loc, f"nøkkelen «{key.text}» står to ganger (første gang på linje {first.line})")
+            elif key.text in items:
+                first = items[key.text][0].line
+                self.findings.add(key.loc, f"nøkkelen «{key.text}» står to ganger (første gang på linje {first})")
             else:
-                result.items[key.text] = (key, value)
+                items[key.text] = (key, value)
         return result
 
-    def scalar(self, node: Any) -> YScalar:
-        if node.tag == _STD + "merge":
-            return self.refuse(node, _MERGE)
-        if node.tag not in SCALAR_TAGS:
-            return self.refuse(node, f"YAML-taggen «{node.tag}» er ikke tillatt")
-        control = _CONTROL.search(node.value) if node.style == '"' else None
-        if control:  # only an escape in double quotes can make a control character (see _decode)
+    def scalar(self, event: Any) -> YScalar:
+        tag, text, style = event.tag, event.value, event.style
+        if tag is None or tag == "!":
+            tag = self.plain_tags.get(text) if event.implicit[0] else _STR
+            if tag is None:
+                tag = self.plain_tags[text] = self.resolve(yaml.ScalarNode, text, (True, False))
+        if tag == _STD + "merge":
+            return self.refuse(event, _MERGE)
+        if tag not in SCALAR_TAGS:
+            return self.refuse(event, f"YAML-taggen «{tag}» er ikke tillatt")
+        if style == '"' and (control := _CONTROL.search(text)):  # only an escape can make one (see _decode)
             return self.refuse(
-                node,
+                event,
                 f"teksten inneholder kontrolltegnet U+{ord(control.group()):04X} "
                 "(fra en escape som «\\e» eller «\\x1b»); fjern det",
             )
-        return YScalar(node.value, node.tag, self.loc(node), not node.style)
+        mark = event.start_mark
+        return YScalar(text, tag, self.shown, mark.line + 1, mark.column + 1, not style)
 
 
 # --- typed access ---------------------------------------------------------------
