@@ -104,6 +104,7 @@ END = "end"  # in `returns`: end the walk with the called tree's own outcome
 
 InputKind = Literal["amount", "date", "text", "yesno", "choice"]
 Value = str | Decimal | dt.date
+Origin = Literal["asked", "file", "fact"]  # how a step's answer came: typed, from a file, or known earlier
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,7 +333,7 @@ class Step:
     question: str
     answer: Value
     answer_label: str
-    origin: str
+    origin: Origin
     help_shown: bool = False
     sources: tuple[str, ...] = ()
 
