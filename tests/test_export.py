@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from anskaffelse.export import build_trace, to_markdown, to_mermaid
 from anskaffelse.model import Branch, Call, Goto, Outcome, Question
 from anskaffelse.paths import enumerate_paths
 from anskaffelse.session import walk
+from anskaffelse.trace import parse_trace, schema_document
 from conftest import BUNDLED, KINDS, SKETCH, engine_for
 
 CREATED = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
@@ -150,7 +150,7 @@ def test_markdown_snapshot(name: str) -> None:
 
 
 def test_every_trace_of_every_path_matches_the_shipped_schema() -> None:
-    schema = json.loads(resources.files("anskaffelse").joinpath("trace.schema.json").read_text(encoding="utf-8"))
+    schema = schema_document("anskaffelse.trace/1")
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     checked = 0
@@ -158,8 +158,10 @@ def test_every_trace_of_every_path_matches_the_shipped_schema() -> None:
         engine = engine_for(root)
         for path in enumerate_paths(engine, tree):
             state = walk(engine, tree, Answers(dict(path.answers)), None)
-            data = json.loads(json.dumps(build_trace(engine, state, tree, CREATED, complete=True)))
+            text = json.dumps(build_trace(engine, state, tree, CREATED, complete=True), ensure_ascii=False)
+            data = json.loads(text)
             validator.validate(data)
+            assert parse_trace(text.encode("utf-8"), "t.json") == data  # and the reader, stricter still, takes it
             checked += 1
     assert checked == 12
     broken = json.loads(json.dumps(build_trace(engine, state, tree, CREATED, complete=True)))
@@ -376,7 +378,8 @@ def test_conclusions_on_the_way_are_kept_shown_and_go_into_the_protocol() -> Non
     assert "**Vurderinger underveis:**" in protocol
     assert "- Dere kan ikke kjøpe direkte, men dere kan kanskje begrense konkurransen" in protocol
     assert "- Hvorfor direkte kjøp ikke er aktuelt, og hvilken reservasjonsregel dere vil bruke." in protocol
-    jsonschema.validate(trace, json.loads(resources.files("anskaffelse").joinpath("trace.schema.json").read_text()))
+    jsonschema.validate(trace, schema_document())
+    assert parse_trace(json.dumps(trace).encode("utf-8"), "t.json") == trace
 
 
 def test_a_trace_from_before_the_conclusions_on_the_way_still_makes_a_report() -> None:

@@ -497,7 +497,8 @@ CASES: list[Case] = [
         "trace-wrong-schema",
         answers(trace_json(schema="anskaffelse.trace/2"), name="svar.json"),
         EXIT_TREE,
-        "svar.json:2:13: ukjent trace-format «anskaffelse.trace/2»; forventet «anskaffelse.trace/1»",
+        "svar.json: schema: ukjent trace-versjon «anskaffelse.trace/2»; denne versjonen av anskaffelse leser "
+        "anskaffelse.trace/1",
     ),
     Case(
         "trace-from-another-tree",
@@ -509,14 +510,14 @@ CASES: list[Case] = [
         "trace-truncated",
         answers(trace_json()[:900], name="svar.json"),
         EXIT_TREE,
-        "kan ikke lese svarfilen: svar.json:",
-        also=("; er filen avkuttet?",),
+        "Feil: svar.json:",
+        also=("ugyldig JSON", "; er filen avkuttet?"),
     ),
     Case(
         "trace-bad-date",
         answers(trace_json(date_of_assessment="2026-02-30"), name="svar.json"),
         EXIT_TREE,
-        "«date_of_assessment»: «2026-02-30» finnes ikke i kalenderen",
+        "svar.json: date_of_assessment: datoen «2026-02-30» finnes ikke i kalenderen",
     ),
     Case(
         "export-truncated-trace",

@@ -76,11 +76,28 @@ def test_commands_that_never_prompt_load_no_prompt_library_nor_rich(args: list[s
     assert "yaml" in loaded  # they read the trees
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["validate", "--trees", str(SKETCH)], ["list", "--trees", str(SKETCH)], ["--help"], ["run", "--help"]],
+    ids=["validate", "list", "help", "run-help"],
+)
+def test_jsonschema_is_loaded_only_by_a_command_that_reads_a_trace(args: list[str]) -> None:
+    assert "jsonschema" not in loaded_by(args)
+
+
+def test_reading_a_trace_loads_jsonschema_to_check_it(tmp_path: Path) -> None:
+    saved = tmp_path / "t.json"
+    modules, _ = probe([*WALK, "--trace", str(saved)])
+    assert "jsonschema" not in {name.split(".")[0] for name in modules}  # writing one does not check it
+    assert "jsonschema" in loaded_by(["export", str(saved)])
+
+
 def test_a_non_interactive_json_walk_loads_neither_prompts_nor_rich() -> None:
     modules, out = probe(WALK)
     loaded = {name.split(".")[0] for name in modules}
     assert not loaded & PROMPTS
     assert "rich" not in loaded and "pydantic" not in loaded
+    assert "jsonschema" not in loaded  # it reads no trace
     assert "yaml" in loaded  # it did read the trees
     assert json.loads(out)["outcome"]["node"] == "kan_reservere"  # and walked them to an outcome
 

@@ -52,4 +52,4 @@ def test_a_plain_wheel_ships_the_catalogue_and_the_trace_schema(tmp_path: Path) 
     trees = {p.name for p in (ROOT / "trees").glob("*.yaml")}
     assert {f"anskaffelse/trees/{name}" for name in trees} <= names
     assert {"anskaffelse/trees/veiviser.yaml", "anskaffelse/trees/kilder.yaml"} <= names
-    assert "anskaffelse/trace.schema.json" in names
+    assert "anskaffelse/schemas/trace-1.schema.json" in names  # every trace version it reads

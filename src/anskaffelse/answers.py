@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
-from typing import Any
 
 from .errors import AnskaffelseError, AnswerError, TraceError, UsageError
-from .model import Findings, display_path
+from .model import Findings, Origin, display_path
+from .trace import Trace, parse_trace
 from .values import ValueProblem, parse_date
-from .yamlfile import YamlProblem, YMap, YScalar, YSeq, parse, read_bytes
+from .yamlfile import YamlProblem, YMap, YScalar, parse, read_bytes
 
-TRACE_SCHEMA = "anskaffelse.trace/1"
 _NULL = "tag:yaml.org,2002:null"
 _TRACE_MARK = b'"anskaffelse.trace/'  # a saved trace, even when it is cut short and cannot be parsed
 
@@ -26,7 +24,7 @@ class Answers:
     origin: str = ""  # the file they came from, for messages
     date: str | None = None  # a trace's date of assessment
     expect: str | None = None  # the outcome id a case file expects (checked by `run`)
-    origins: dict[str, str] = field(default_factory=dict)  # key → «asked» for answers given before a Ctrl-C
+    origins: dict[str, Origin] = field(default_factory=dict)  # key → «asked» for answers given before a Ctrl-C
     partial: bool = False  # read from the trace of an interrupted walk
 
     def merged(self, other: Answers) -> Answers:
@@ -44,7 +42,7 @@ class Answers:
             other.partial or self.partial,
         )
 
-    def origin_of(self, key: str) -> str:
+    def origin_of(self, key: str) -> Origin:
         """How a preset answer came to be: «file», or «asked» when it was asked before a Ctrl-C."""
         return self.origins.get(key, "file")
 
@@ -56,21 +54,22 @@ def load_answers(path: str | os.PathLike[str]) -> Answers:
         data = read_bytes(path, shown)
     except YamlProblem as problem:
         raise UsageError(f"kan ikke lese svarfilen: {problem.finding}") from None
-    # A trace that cannot be read is an invalid trace (exit 1); a broken answers file is bad usage (exit 2).
-    error: type[AnskaffelseError] = TraceError if _TRACE_MARK in data[:4096] else UsageError
+    # A saved trace (JSON) is read by the one trace reader, never as YAML: a trace that cannot
+    # be read is an invalid trace (exit 1); a broken answers file is bad usage (exit 2).
+    if _TRACE_MARK in data[:4096]:
+        return _from_trace(parse_trace(data, shown), shown)
     findings = Findings()
     try:
         y = parse(data, shown, findings)
     except YamlProblem as problem:
-        hint = "; er filen avkuttet?" if error is TraceError else ""
-        raise error(f"kan ikke lese svarfilen: {problem.finding}{hint}") from None
+        raise UsageError(f"kan ikke lese svarfilen: {problem.finding}") from None
     problems = findings.sorted()
     if problems:
-        raise error(f"kan ikke lese svarfilen: {problems[0]}", details=[str(f) for f in problems[1:]])
+        raise UsageError(f"kan ikke lese svarfilen: {problems[0]}", details=[str(f) for f in problems[1:]])
     if not isinstance(y, YMap):
         raise UsageError(f"{y.loc}: svarfilen må være en tabell med «answers:» (eller en lagret trace)")
-    if "schema" in y.items:
-        return _from_trace(y, shown)
+    if "schema" in y.items:  # meant as a trace, of a version (or a tool) this reader will name
+        return _from_trace(parse_trace(data, shown), shown)
     allowed = ("tree", "answers", "dato", "description", "expect")
     for key, (key_y, _) in y.items.items():
         if key not in allowed:
@@ -115,32 +114,22 @@ def _date(m: YMap, key: str, error: type[AnskaffelseError]) -> str | None:
         raise error(f"{m.items[key][1].loc}: «{key}»: {problem}") from None
 
 
-def _from_trace(y: YMap, shown: str) -> Answers:
-    schema = _scalar(y, "schema", TraceError)
-    if schema != TRACE_SCHEMA:
-        raise TraceError(f"{y.items['schema'][1].loc}: ukjent trace-format «{schema}»; forventet «{TRACE_SCHEMA}»")
-    steps_y = y.items.get("steps", (None, None))[1]
-    if not isinstance(steps_y, YSeq):
-        raise TraceError(f"{shown}: tracen mangler «steps»")
+def _from_trace(trace: Trace, shown: str) -> Answers:
+    """A saved trace's answers, keyed as the walk asked them."""
     values: dict[str, str] = {}
-    origins: dict[str, str] = {}
+    origins: dict[str, Origin] = {}
     # An interrupted walk's trace (complete: false) is the same walk going on: what was asked
     # there stays «asked». A finished trace reused as answers is a file like any other.
-    resumed = _scalar(y, "complete", TraceError) == "false"
-    for step in steps_y.items:
-        if not isinstance(step, YMap):
-            raise TraceError(f"{step.loc}: hvert steg i tracen må være en tabell")
-        key = _scalar(step, "key", TraceError) or _scalar(step, "node", TraceError)
-        answer = _scalar(step, "answer", TraceError)
-        if key is None or answer is None:
-            raise TraceError(f"{step.loc}: steget mangler «key» eller «answer»")
-        values[key] = answer
-        if resumed and _scalar(step, "origin", TraceError) == "asked":
-            origins[key] = "asked"
-    tree_y = y.items.get("tree", (None, None))[1]
-    tree = _scalar(tree_y, "id", TraceError) if isinstance(tree_y, YMap) else None
-    day = _date(y, "date_of_assessment", TraceError)
-    return Answers(values, tree, shown, day, origins=origins, partial=resumed)
+    resumed = trace["complete"] is False
+    for step in trace["steps"]:
+        values[step["key"]] = str(step["answer"])
+        if resumed and step["origin"] == "asked":
+            origins[step["key"]] = "asked"
+    try:
+        day = parse_date(trace["date_of_assessment"]).isoformat()
+    except ValueProblem as problem:
+        raise TraceError(f"{shown}: date_of_assessment: {problem}") from None
+    return Answers(values, trace["tree"]["id"], shown, day, origins=origins, partial=resumed)
 
 
 def parse_set_option(items: list[str]) -> Answers:
@@ -152,23 +141,3 @@ def parse_set_option(items: list[str]) -> Answers:
             raise UsageError(f"--set forventer ID=VERDI, fant «{item}»")
         values[key.strip()] = value.strip()
     return Answers(values, None, "--set")
-
-
-def load_trace(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """A saved trace as a dict, checked for its schema and keys; TraceError names the file (and line)."""
-    shown = display_path(path)
-    try:
-        data = json.loads(read_bytes(path, shown).decode("utf-8-sig"))
-    except YamlProblem as problem:
-        raise UsageError(str(problem.finding)) from None
-    except UnicodeDecodeError:
-        raise TraceError(f"{shown}: filen er ikke gyldig UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise TraceError(f"{shown}:{exc.lineno}:{exc.colno}: ugyldig JSON ({exc.msg}); er filen avkuttet?") from None
-    if not isinstance(data, dict) or data.get("schema") != TRACE_SCHEMA:
-        raise TraceError(f"{shown}: ikke en trace fra anskaffelse (forventet schema «{TRACE_SCHEMA}»)")
-    required = ("tree", "steps", "outcome", "thresholds", "date_of_assessment", "created", "tool_version")
-    missing = [k for k in required if k not in data]
-    if missing:
-        raise TraceError(f"{shown}: tracen mangler {', '.join(missing)}")
-    return data

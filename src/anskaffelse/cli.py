@@ -11,12 +11,15 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from . import __version__, norsk
 from .errors import AnskaffelseError, ExitCode, Interrupted, UsageError
+
+if TYPE_CHECKING:
+    from .trace import Trace
 
 norsk.install()
 
@@ -337,7 +340,7 @@ def run(
     return _show_result(data, options, as_json=as_json, reviewed=asker is not None and not no_review)
 
 
-def _show_result(data: dict[str, Any], options: Any, *, as_json: bool, reviewed: bool) -> int:
+def _show_result(data: Trace, options: Any, *, as_json: bool, reviewed: bool) -> int:
     from .export import caveat_lines, to_markdown
 
     if str(options.trace) == "-" or as_json:
@@ -394,12 +397,12 @@ def export(
     Eksempel:
       anskaffelse export vurdering.json -o notat.md
     """
-    from .answers import load_trace
     from .export import to_markdown
+    from .trace import read_trace
 
     if format_ not in (None, "markdown"):
         raise UsageError(f"--format: ukjent format «{format_}»; velg markdown")
-    _emit(to_markdown(load_trace(trace_file)), output, force=force)
+    _emit(to_markdown(read_trace(trace_file)), output, force=force)
     return ExitCode.OK
 
 

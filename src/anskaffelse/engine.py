@@ -21,6 +21,7 @@ from .model import (
     Goto,
     Node,
     Not,
+    Origin,
     Outcome,
     Question,
     Step,
@@ -129,7 +130,7 @@ class Engine:
         state = State(tree.id, tree.start, facts=MappingProxyType(dict(facts or {})))
         return self.settle(replace(state, visited=((tree.id, tree.start),)))
 
-    def answer(self, state: State, raw: object, origin: str = "asked", *, help_shown: bool = False) -> State:
+    def answer(self, state: State, raw: object, origin: Origin = "asked", *, help_shown: bool = False) -> State:
         """Apply an answer to the open question; AnswerError names the question when it does not fit."""
         question = self.question(state)
         if question is None:
@@ -187,7 +188,7 @@ class Engine:
         return replace(state, tree=tree_id, node=node_id, visited=state.visited + ((tree_id, node_id),))
 
     def _record(
-        self, state: State, question: Question, value: Value, origin: str, help_shown: bool, previous: State | None
+        self, state: State, question: Question, value: Value, origin: Origin, help_shown: bool, previous: State | None
     ) -> State:
         step = Step(
             tree=state.tree,

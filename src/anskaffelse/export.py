@@ -6,14 +6,13 @@ import datetime as dt
 import hashlib
 import re
 from decimal import Decimal
-from typing import Any
 
 from . import __version__
-from .answers import TRACE_SCHEMA
 from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
 from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition, md, md_block
+from .trace import TRACE_SCHEMA, Trace, TraceFile, TraceOutcome, TraceSource
 from .values import format_amount
 
 
@@ -25,20 +24,18 @@ def json_value(value: Value) -> int | str:
     return value
 
 
-def _source(catalogue: Catalogue, source_id: str) -> dict[str, str]:
+def _source(catalogue: Catalogue, source_id: str) -> TraceSource:
     source = catalogue.sources.get(source_id)
     if source is None:
         return {"id": source_id, "citation": source_id, "title": "", "url": ""}
     return {"id": source.id, "citation": source.citation, "title": source.title, "url": source.url}
 
 
-def build_trace(
-    engine: Engine, state: State, start_tree: str, created: dt.datetime, *, complete: bool
-) -> dict[str, Any]:
+def build_trace(engine: Engine, state: State, start_tree: str, created: dt.datetime, *, complete: bool) -> Trace:
     """The trace JSON of design.md for a walk (complete or interrupted)."""
     catalogue = engine.catalogue
     used_ids = list(dict.fromkeys([start_tree] + [t for t, _ in state.visited]))
-    files = [
+    files: list[TraceFile] = [
         {"id": t.id, "version": t.version, "file": t.loc.file, "sha256": t.sha256}
         for t in (catalogue.trees[i] for i in used_ids if i in catalogue.trees)
     ]
@@ -87,29 +84,30 @@ def build_trace(
     }
 
 
-def threshold_caveats(trace: dict[str, Any]) -> tuple[str | None, dict[str, list[str]]]:
+def threshold_caveats(trace: Trace) -> tuple[str | None, dict[str, list[str]]]:
     """The caveats of the thresholds a walk used: one sentence for the common case (every amount
     confirmed only until the same date, before the date of assessment), and each threshold's own
     other caveats (all of them when there is no common case)."""
     used = trace["thresholds"]
     day = trace["date_of_assessment"]
     common = said_once([u.get("confirmed_until") for u in used], day)
-    if common is None:
+    until = used[0].get("confirmed_until") if used else None  # when there is a common case, the one date
+    if common is None or until is None:
         return None, {u["id"]: list(u.get("warnings", [])) for u in used}
     own = {}
     for u in used:
-        said = confirmation_warning(u["title"], format_amount(Decimal(str(u["amount"]))), u["confirmed_until"], day)
+        said = confirmation_warning(u["title"], format_amount(Decimal(str(u["amount"]))), until, day)
         own[u["id"]] = [w for w in u.get("warnings", []) if w != said]
     return common, own
 
 
-def caveat_lines(trace: dict[str, Any]) -> list[str]:
+def caveat_lines(trace: Trace) -> list[str]:
     """threshold_caveats as one list, the common sentence first."""
     common, own = threshold_caveats(trace)
     return ([common] if common else []) + [w for warnings in own.values() for w in warnings]
 
 
-def _outcome(catalogue: Catalogue, tree_id: str, outcome: Outcome) -> dict[str, Any]:
+def _outcome(catalogue: Catalogue, tree_id: str, outcome: Outcome) -> TraceOutcome:
     return {
         "tree": tree_id,
         "node": outcome.id,
@@ -133,9 +131,9 @@ class _Notes:
     """Footnotes for sources, numbered by first use."""
 
     def __init__(self) -> None:
-        self.sources: dict[str, dict[str, str]] = {}
+        self.sources: dict[str, TraceSource] = {}
 
-    def cite(self, sources: list[dict[str, str]]) -> str:
+    def cite(self, sources: list[TraceSource]) -> str:
         marks = []
         for source in sources:
             self.sources.setdefault(source["id"], source)
@@ -151,7 +149,7 @@ class _Notes:
         return out
 
 
-def to_markdown(trace: dict[str, Any]) -> str:
+def to_markdown(trace: Trace) -> str:
     """The lawyer's report of a trace: valid CommonMark (+ footnotes). Same trace → same bytes."""
     notes = _Notes()
     tree = trace["tree"]
@@ -181,16 +179,7 @@ def to_markdown(trace: dict[str, Any]) -> str:
     if not trace["steps"]:
         out.append("Ingen spørsmål ble besvart.")
     if trace["thresholds"]:
-        out += ["", "## Terskelverdier brukt", ""]
-        common, own = threshold_caveats(trace)
-        for u in trace["thresholds"]:
-            amount = format_amount(Decimal(str(u["amount"])))
-            out.append(
-                f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {u['from']}; {notes.cite([u['source']])}"
-            )
-            out += [f"  - **Merk:** {md(w)}" for w in own[u["id"]]]
-        if common:
-            out += ["", f"**Merk:** {md(common)}"]
+        out += _thresholds_section(trace, notes)
     passed = trace.get("passed", [])  # older traces have none
     if passed:
         out += ["", "## Vurderinger underveis", ""]
@@ -216,7 +205,21 @@ def to_markdown(trace: dict[str, Any]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _outcome_section(outcome: dict[str, Any], notes: _Notes) -> list[str]:
+def _thresholds_section(trace: Trace, notes: _Notes) -> list[str]:
+    out = ["", "## Terskelverdier brukt", ""]
+    common, own = threshold_caveats(trace)
+    for u in trace["thresholds"]:
+        amount = format_amount(Decimal(str(u["amount"])))
+        out.append(
+            f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {u['from']}; {notes.cite([u['source']])}"
+        )
+        out += [f"  - **Merk:** {md(w)}" for w in own[u["id"]]]
+    if common:
+        out += ["", f"**Merk:** {md(common)}"]
+    return out
+
+
+def _outcome_section(outcome: TraceOutcome, notes: _Notes) -> list[str]:
     verdict = VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"])
     out = [
         "",
@@ -236,7 +239,7 @@ def _outcome_section(outcome: dict[str, Any], notes: _Notes) -> list[str]:
     return out
 
 
-def _protocol_section(trace: dict[str, Any], outcome: dict[str, Any], notes: _Notes) -> list[str]:
+def _protocol_section(trace: Trace, outcome: TraceOutcome, notes: _Notes) -> list[str]:
     """Formal text for the procurement protocol (FOA § 7-1 and the protocol paragraphs)."""
     facts = [s for s in trace["steps"] if s["origin"] != "fact"]
     basis = ", ".join(md(s["citation"]) for s in outcome["sources"])

@@ -98,7 +98,9 @@ class Findings:
         for (file, warning), count in sorted(self._count.items()):
             if count > MAX_FINDINGS:
                 what = "advarsler" if warning else "feil"
-                message = f"{count - MAX_FINDINGS:,} {what} til i filen vises ikke (over {MAX_FINDINGS})".replace(",", " ")
+                message = f"{count - MAX_FINDINGS:,} {what} til i filen vises ikke (over {MAX_FINDINGS})".replace(
+                    ",", " "
+                )
                 if not warning:
                     message += " – rett feilene over"
                 result.append(Finding(Location(file), message, warning, count - MAX_FINDINGS))
@@ -110,6 +112,7 @@ END = "end"  # in `returns`: end the walk with the called tree's own outcome
 
 InputKind = Literal["amount", "date", "text", "yesno", "choice"]
 Value = str | Decimal | dt.date
+Origin = Literal["asked", "file", "fact"]  # how a step's answer came: typed, from a file, or known earlier
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +341,7 @@ class Step:
     question: str
     answer: Value
     answer_label: str
-    origin: str
+    origin: Origin
     help_shown: bool = False
     sources: tuple[str, ...] = ()
 

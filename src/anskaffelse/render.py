@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from rich.tree import Tree as RichTree
 
 from .model import Branch, Call, Catalogue, Goto, Outcome, Question, Step, Threshold, Tree
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition, md
+from .trace import ThresholdUsed, Trace, TraceOutcome, TraceSource
 from .values import format_amount
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ def _hanging(rows: list[Text], mark: str = "•", style: str = "") -> Table:
     return grid
 
 
-def sources_view(sources: list[dict[str, str]]) -> Group:
+def sources_view(sources: Sequence[TraceSource]) -> Group:
     """The sources under a heading, outside any box: each address on a line of its own, never
     broken (the terminal wraps a long one softly), so it can be clicked or copied whole."""
     lines: list[RenderableType] = [Text("Rettslig grunnlag", style="bold underline")]
@@ -83,7 +85,7 @@ def step_row(step: Step) -> dict[str, Any]:
     return {"question": step.question, "answer_label": step.answer_label, "origin": step.origin}
 
 
-def answers_view(steps: list[dict[str, Any]], width: int) -> RenderableType:
+def answers_view(steps: Sequence[Mapping[str, Any]], width: int) -> RenderableType:
     """A table on a wide screen; on a narrow one a list, which stays readable at 60 columns.
 
     Answers a later tree reused (origin «fact») are left out: each answer is listed once, where
@@ -105,7 +107,7 @@ def answers_view(steps: list[dict[str, Any]], width: int) -> RenderableType:
     return Group(Text("Dine svar", style="bold italic"), grid)
 
 
-def answers_table(steps: list[dict[str, Any]]) -> Table:
+def answers_table(steps: Sequence[Mapping[str, Any]]) -> Table:
     table = Table(title="Dine svar", title_justify="left", show_lines=False, expand=False)
     table.add_column("nr", justify="right", no_wrap=True)
     table.add_column("spørsmål")
@@ -121,7 +123,7 @@ def answers_table(steps: list[dict[str, Any]]) -> Table:
     return table
 
 
-def outcome_panel(outcome: dict[str, Any]) -> Group:
+def outcome_panel(outcome: TraceOutcome) -> Group:
     """The result: verdict, one-line answer, why, next steps and what to document in a box; the
     sources and the disclaimer under it."""
     style = VERDICT_STYLES.get(outcome["verdict"], "white")
@@ -146,7 +148,7 @@ def outcome_panel(outcome: dict[str, Any]) -> Group:
     return Group(panel, sources_view(outcome["sources"]), Text(""), Text(DISCLAIMER, style="italic dim"))
 
 
-def thresholds_used(thresholds: list[dict[str, Any]], day: str) -> RenderableType:
+def thresholds_used(thresholds: list[ThresholdUsed], day: str) -> RenderableType:
     rows = []
     for u in thresholds:
         amount = format_amount(Decimal(str(u["amount"])))
@@ -158,7 +160,7 @@ def warnings_view(warnings: list[str]) -> Table:
     return _hanging([Text(w) for w in warnings], mark="⚠", style="yellow")
 
 
-def report(trace: dict[str, Any], warnings: list[str], width: int = 100, *, answers: bool = True) -> Group:
+def report(trace: Trace, warnings: list[str], width: int = 100, *, answers: bool = True) -> Group:
     """The whole end-of-walk report for the terminal (`answers=False`: they were just reviewed)."""
     parts: list[RenderableType] = [answers_view(trace["steps"], width)] if answers else []
     if trace["thresholds"]:
@@ -172,7 +174,7 @@ def report(trace: dict[str, Any], warnings: list[str], width: int = 100, *, answ
     return Group(*parts)
 
 
-def passed_view(passed: list[dict[str, Any]]) -> Group:
+def passed_view(passed: list[TraceOutcome]) -> Group:
     """The conclusions on the way to the result (outcomes of called trees), one line each: their
     titles say it («Dette er en anskaffelse …», «Dere kan ikke kjøpe direkte …»)."""
     rows = [Text(earlier["title"]) for earlier in passed]
@@ -229,7 +231,9 @@ def help_panel(question: Question, catalogue: Catalogue) -> Group:
     shown: list[RenderableType] = [Panel(Group(*parts), title="Forklaring", title_align="left", border_style="cyan")]
     cited = [catalogue.sources[s] for s in question.sources if s in catalogue.sources]
     if cited:
-        shown.append(sources_view([{"citation": s.citation, "title": s.title, "url": s.url} for s in cited]))
+        shown.append(
+            sources_view([{"id": s.id, "citation": s.citation, "title": s.title, "url": s.url} for s in cited])
+        )
     return Group(*shown)
 
 

@@ -6,14 +6,13 @@ import datetime as dt
 import os
 import shlex
 from dataclasses import dataclass
-from typing import Any
 
-from .answers import load_trace
 from .engine import Engine, State
 from .errors import AnswerError, UsageError
 from .export import build_trace
 from .model import Catalogue
 from .runner import assessment_day
+from .trace import ThresholdUsed, Trace, TraceOutcome, TraceSource, TraceTree, read_trace
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class Replayed:
 
 def replay_trace(path: str | os.PathLike[str], catalogue: Catalogue, dato: str | None, program: list[str]) -> Replayed:
     """Run the answers of a saved trace on `catalogue` and compare the walk with the saved one."""
-    old = load_trace(path)
+    old = read_trace(path)
     tree_id = old["tree"]["id"]
     if old.get("complete") is False:
         # An interrupted walk has no result to compare with: where it stopped is not a change.
@@ -60,9 +59,7 @@ def rewalk(engine: Engine, tree_id: str, answers: dict[str, str]) -> tuple[State
     return state, ""
 
 
-def compare(
-    old: dict[str, Any], new: dict[str, Any], stopped: str, known_keys: set[str]
-) -> tuple[list[str], list[str]]:
+def compare(old: Trace, new: Trace, stopped: str, known_keys: set[str]) -> tuple[list[str], list[str]]:
     """Differences between two traces: (changes to the walk, notes on changed files).
 
     `known_keys` are the answer keys of today's catalogue: a saved question whose key is gone
@@ -76,11 +73,12 @@ def compare(
         if before is None:
             changes.append(f"steg {n}: nytt spørsmål «{step['key']}»: {step['question']}")
             continue
-        for field_name, label in (("question", "spørsmålet"), ("answer_label", "svaret")):
-            if before[field_name] != step[field_name]:
-                changes.append(
-                    f"steg {n} «{step['key']}»: {label} er endret: «{before[field_name]}» → «{step[field_name]}»"
-                )
+        for label, was, now in (
+            ("spørsmålet", before["question"], step["question"]),
+            ("svaret", before["answer_label"], step["answer_label"]),
+        ):
+            if was != now:
+                changes.append(f"steg {n} «{step['key']}»: {label} er endret: «{was}» → «{now}»")
         if _citations(before["sources"]) != _citations(step["sources"]):
             was, now = _citations(before["sources"]), _citations(step["sources"])
             changes.append(f"steg {n} «{step['key']}»: kildene er endret: {was} → {now}")
@@ -100,11 +98,11 @@ def compare(
     return changes, notes
 
 
-def _citations(sources: list[dict[str, str]]) -> str:
+def _citations(sources: list[TraceSource]) -> str:
     return ", ".join(s["citation"] for s in sources) or "ingen"
 
 
-def _threshold_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+def _threshold_changes(old: list[ThresholdUsed], new: list[ThresholdUsed]) -> list[str]:
     before = {u["id"]: u for u in old}
     after = {u["id"]: u for u in new}
     changes = []
@@ -119,7 +117,7 @@ def _threshold_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> 
     return changes
 
 
-def _outcome_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[str]:
+def _outcome_changes(old: TraceOutcome | None, new: TraceOutcome | None) -> list[str]:
     if old is None or new is None:
         if old != new:
             return [f"resultatet: {_outcome_name(old)} → {_outcome_name(new)}"]
@@ -142,13 +140,13 @@ def _outcome_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> 
     return changes
 
 
-def _outcome_name(outcome: dict[str, Any] | None) -> str:
+def _outcome_name(outcome: TraceOutcome | None) -> str:
     if outcome is None:
         return "(intet resultat)"
     return f"{outcome['tree']}/{outcome['node']} ({outcome['verdict']})"
 
 
-def _file_notes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+def _file_notes(old: TraceTree, new: TraceTree) -> list[str]:
     before = {f["id"]: f for f in old.get("files", [])}
     notes = []
     for f in new.get("files", []):

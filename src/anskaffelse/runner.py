@@ -17,6 +17,7 @@ from .errors import Interrupted, UsageError
 from .export import build_trace, to_markdown
 from .files import check_writable, remove_partial, same_file, write_partial, write_text
 from .session import Asker, unknown_keys, walk
+from .trace import Trace
 from .values import ValueProblem, parse_date
 
 DEFAULT_TREE = "veiviser"
@@ -95,7 +96,7 @@ def _check_outputs(options: RunOptions) -> None:
         check_writable(target, force=options.force or target == options.trace, probe=True)
 
 
-def execute(walk_: Walk, options: RunOptions, asker: Asker | None, *, terminal: bool) -> dict[str, Any]:
+def execute(walk_: Walk, options: RunOptions, asker: Asker | None, *, terminal: bool) -> Trace:
     """Walk to the outcome and write the files asked for; returns the trace.
 
     Interrupted (the person stopped) carries the state, for `save_partial`.
@@ -114,7 +115,7 @@ def execute(walk_: Walk, options: RunOptions, asker: Asker | None, *, terminal: 
     return data
 
 
-def expectation_warning(preset: Answers, data: dict[str, Any]) -> str | None:
+def expectation_warning(preset: Answers, data: Trace) -> str | None:
     """A case file's `expect:` that the walk did not meet."""
     reached = data["outcome"]["node"] if data["outcome"] else None
     if preset.expect and reached and reached != preset.expect:

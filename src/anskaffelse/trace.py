@@ -1,0 +1,423 @@
+"""The saved walk ("trace"): its type, its published schemas and the one reader of a trace file.
+
+Every trace a command reads (`export`, `replay`, `run --answers`) goes through `parse_trace`:
+the bytes are decoded and parsed as JSON, every string and number is scanned, and the whole
+document is checked against the JSON Schema of its version before any other code reads it.
+A trace that fails is a TraceError (exit 1) naming the file, the JSON path and the problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+import os
+import re
+from importlib import resources
+from typing import Any, NotRequired, TypedDict, cast
+
+from .errors import TraceError, UsageError
+from .model import Origin, display_path, suggest
+from .yamlfile import YamlProblem, read_bytes
+
+__all__ = [
+    "SCHEMA_VERSIONS",
+    "TRACE_SCHEMA",
+    "Origin",
+    "ThresholdUsed",
+    "Trace",
+    "TraceFile",
+    "TraceOutcome",
+    "TraceSource",
+    "TraceStep",
+    "TraceTree",
+    "parse_trace",
+    "read_trace",
+    "schema_document",
+]
+
+TRACE_SCHEMA = "anskaffelse.trace/1"  # the version this tool writes
+# Every version this tool reads, and its schema in anskaffelse/schemas/. A published version is
+# never removed: a new one (anskaffelse.trace/2, trace-2.schema.json) is added beside it.
+SCHEMA_VERSIONS: dict[str, str] = {"anskaffelse.trace/1": "trace-1.schema.json"}
+MAX_PROBLEMS = 10  # problems listed for one trace; the first is the message, the rest its details
+MAX_VALUES = 100_000  # values (strings, numbers, …) in a trace; a walk of 200 questions makes a few thousand
+
+
+# --- the type ---------------------------------------------------------------------
+
+
+class TraceSource(TypedDict):
+    id: str
+    citation: str
+    title: str
+    url: str
+
+
+class TraceFile(TypedDict):
+    id: str
+    version: str
+    file: str
+    sha256: str
+
+
+class TraceTree(TypedDict):
+    id: str
+    title: NotRequired[str]
+    version: str
+    sha256: str  # of all the tree files used, see export.build_trace
+    files: NotRequired[list[TraceFile]]
+
+
+class TraceStep(TypedDict):
+    tree: str
+    node: str
+    key: str
+    question: str
+    answer: int | str  # an amount in whole kroner is a number; everything else is text
+    answer_label: str
+    origin: Origin
+    help_shown: bool
+    sources: list[TraceSource]
+
+
+class TraceOutcome(TypedDict):
+    tree: str
+    node: str
+    verdict: str  # tillatt, ikke_tillatt, vurder or utenfor_regelverket (the schema enforces it)
+    title: str
+    text: str
+    steps: list[str]
+    document: list[str]
+    sources: list[TraceSource]
+
+
+ThresholdUsed = TypedDict(
+    "ThresholdUsed",
+    {
+        "id": str,
+        "title": str,
+        "amount": int | float | str,
+        "from": str,  # a keyword in Python, hence this form
+        "source": TraceSource,
+        "checked": NotRequired[str | None],
+        "confirmed_until": NotRequired[str | None],
+        "warnings": NotRequired[list[str]],
+    },
+)
+
+
+class Trace(TypedDict):
+    schema: str
+    tool_version: str
+    created: str
+    date_of_assessment: str
+    tree: TraceTree
+    steps: list[TraceStep]
+    outcome: TraceOutcome | None
+    thresholds: list[ThresholdUsed]
+    path: NotRequired[list[str]]
+    passed: NotRequired[list[TraceOutcome]]  # traces from before it have none
+    complete: bool
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+def read_trace(path: str | os.PathLike[str]) -> Trace:
+    """A saved trace, checked against the schema of its version; TraceError (exit 1) when it is not one.
+
+    A file that cannot be read at all (missing, a folder, unreadable, over the size limit) is a UsageError.
+    """
+    shown = display_path(path)
+    try:
+        data = read_bytes(path, shown)
+    except YamlProblem as problem:
+        raise UsageError(str(problem.finding)) from None
+    return parse_trace(data, shown)
+
+
+def parse_trace(data: bytes, shown: str) -> Trace:
+    """The bytes of a trace file (named `shown` in messages) → a checked Trace, or TraceError."""
+    value = _loads(_decode(data, shown), shown)
+    problem = _scan(value)
+    if problem:
+        raise TraceError(f"{shown}: {problem}")
+    if not isinstance(value, dict):
+        raise TraceError(f"{shown}: ikke en trace fra anskaffelse (forventet et JSON-objekt, fant {_kind(value)})")
+    version = value.get("schema")
+    if not isinstance(version, str) or version not in SCHEMA_VERSIONS:
+        raise TraceError(f"{shown}: {_unknown_version(version, present='schema' in value)}")
+    problems = [f"{shown}: {p}" for p in _check(value, version)]
+    if problems:
+        raise TraceError(problems[0], details=problems[1:])
+    return cast(Trace, value)
+
+
+def schema_document(version: str = TRACE_SCHEMA) -> dict[str, Any]:
+    """The JSON Schema of a trace version, as shipped in the package."""
+    name = SCHEMA_VERSIONS[version]
+    text = resources.files("anskaffelse").joinpath("schemas", name).read_text(encoding="utf-8")
+    return cast(dict[str, Any], json.loads(text))
+
+
+def _unknown_version(version: object, *, present: bool) -> str:
+    readable = ", ".join(SCHEMA_VERSIONS)
+    if not present:
+        return f"ikke en trace fra anskaffelse (mangler «schema»; forventet {readable})"
+    if isinstance(version, str) and version.startswith("anskaffelse.trace/"):
+        return (
+            f"schema: ukjent trace-versjon «{_short(version)}»; denne versjonen av anskaffelse leser {readable} "
+            "(er tracen laget med en nyere versjon?)"
+        )
+    return f"ikke en trace fra anskaffelse (schema er {_kind(version)}; forventet {readable})"
+
+
+def _decode(data: bytes, shown: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TraceError(f"{shown}:{line}: filen er ikke gyldig UTF-8 (byte {exc.start + 1})") from None
+
+
+class _Refused:
+    """A number JSON may hold but a trace may not (NaN, Infinity, 1e999999999, 16 digits and more);
+    it stands in the parsed value, so that the scan can name its JSON path."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Object(dict[str, Any]):
+    """A JSON object; `twice` is a key it had more than once (json keeps the last silently)."""
+
+    twice: str | None = None
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
+    result = _Object()
+    for key, value in pairs:
+        if key in result and result.twice is None:
+            result.twice = key
+        result[key] = value
+    return result
+
+
+def _number(text: str) -> float | _Refused:
+    number = float(text)
+    return number if math.isfinite(number) else _Refused(text)
+
+
+def _integer(text: str) -> int | _Refused:
+    return int(text) if len(text.lstrip("-")) <= 15 else _Refused(text)
+
+
+def _loads(text: str, shown: str) -> Any:
+    try:
+        return json.loads(
+            text, object_pairs_hook=_pairs, parse_float=_number, parse_int=_integer, parse_constant=_Refused
+        )
+    except json.JSONDecodeError as exc:
+        raise TraceError(f"{shown}:{exc.lineno}:{exc.colno}: ugyldig JSON ({exc.msg}); er filen avkuttet?") from None
+    except RecursionError:
+        raise TraceError(
+            f"{shown}: for dyp nøsting i JSON-en ([ eller {{ inni hverandre i hundrevis av nivåer); "
+            "det er ikke en trace fra anskaffelse"
+        ) from None
+
+
+# A terminal obeys control characters (ESC, CSI, CR); a lone surrogate (from an escape such as
+# "\ud800") cannot be written as UTF-8 at all. Neither has a place in a trace.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _scan(value: Any) -> str | None:
+    """The first problem JSON parsing lets through: more values than any walk makes, a refused number,
+    a key given twice, or a control character or lone surrogate in a string (key or value).
+    Iterative, and it stops at MAX_VALUES: the schema check after it takes time in proportion."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
+    count = 0
+    while stack:
+        path, item = stack.pop()
+        if not isinstance(item, dict | list):
+            problem = _leaf(item)
+            if problem:
+                return f"{_path(path)}: {problem}"
+            continue
+        count += len(item)
+        if count > MAX_VALUES:
+            return f"tracen er urimelig stor (over {_grouped(MAX_VALUES)} verdier; en gjennomgang gir langt færre)"
+        if isinstance(item, dict):
+            bad = next((m for m in map(_BAD_CHAR.search, item) if m), None)
+            if bad:
+                return f"{_path(path)}: en nøkkel har {_bad_char(bad.group())}, som ikke kan stå i en trace"
+            if isinstance(item, _Object) and item.twice is not None:
+                return f"{_path(path)}: nøkkelen «{_short(item.twice)}» står to ganger"
+        children = item.items() if isinstance(item, dict) else enumerate(item)
+        stack += reversed([((*path, key), child) for key, child in children])
+    return None
+
+
+def _grouped(n: int) -> str:
+    return f"{n:,}".replace(",", " ")  # 100 000, as Norwegian writes it
+
+
+def _leaf(item: object) -> str | None:
+    if isinstance(item, str):
+        bad = _BAD_CHAR.search(item)
+        return f"teksten har {_bad_char(bad.group())}, som ikke kan stå i en trace" if bad else None
+    if isinstance(item, _Refused):
+        return _refused(item.text)
+    return None
+
+
+def _bad_char(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if "\ud800" <= char <= "\udfff":
+        return f"et ugyldig tegn ({code}: et halvt surrogatpar, fra en \\u-escape)"
+    return f"kontrolltegnet {code}"
+
+
+def _refused(text: str) -> str:
+    if text in ("NaN", "Infinity", "-Infinity"):
+        return f"«{text}» er ikke et tall en trace kan inneholde"
+    return f"tallet «{_short(text)}» er urimelig stort (høyst 15 sifre før desimaltegnet)"
+
+
+# --- the schema check -------------------------------------------------------------
+
+
+def _check(value: dict[str, Any], version: str) -> list[str]:
+    """What the schema of `version` finds wrong, in Norwegian, each with its JSON path."""
+    problems: list[str] = []
+    for error in _validator(version).iter_errors(value):
+        problem = _describe(error)
+        if problem not in problems:
+            problems.append(problem)
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    return problems
+
+
+@functools.cache
+def _validator(version: str) -> Any:
+    import jsonschema  # here, not at the top: only a command that reads a trace needs it
+
+    checker = jsonschema.FormatChecker(formats=())  # only the formats below; none of jsonschema's optional ones
+    checker.checks("date", raises=ValueError)(_is_date)
+    checker.checks("date-time", raises=ValueError)(_is_datetime)
+    # A pattern must match the whole text: with re.search, "$" would let a trailing line break through.
+    extend = jsonschema.validators.extend
+    cls = extend(jsonschema.Draft202012Validator, {"pattern": _whole_pattern})  # type: ignore[no-untyped-call]
+    return cls(schema_document(version), format_checker=checker)
+
+
+def _whole_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Any:
+    from jsonschema.exceptions import ValidationError
+
+    if isinstance(instance, str) and not re.fullmatch(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _is_date(text: object) -> bool:
+    if isinstance(text, str):
+        dt.date.fromisoformat(text)
+    return True
+
+
+def _is_datetime(text: object) -> bool:
+    if isinstance(text, str):
+        dt.datetime.fromisoformat(text)
+    return True
+
+
+_TYPES = {
+    "object": "et objekt ({…})",
+    "array": "en liste ([…])",
+    "string": "tekst",
+    "integer": "et heltall",
+    "number": "et tall",
+    "boolean": "true eller false",
+    "null": "null",
+}
+_PATTERNS = {
+    "^[a-z][a-z0-9_-]*$": "er ikke en gyldig id (små bokstaver a–z, sifre, - og _, og først en bokstav)",
+    "^[0-9a-f]{64}$": "er ikke en sha256-sjekksum (64 tegn 0–9 og a–f)",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "er ikke en dato ÅÅÅÅ-MM-DD",
+    "^[0-9]{1,15}([.][0-9]{1,2})?$": "er ikke et beløp (sifre, høyst 15 før desimaltegnet og 2 etter, f.eks. 1300000)",
+    "^(https?://\\S+)?$": "er ikke en http(s)-adresse",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?$": (
+        "er ikke et tidspunkt ÅÅÅÅ-MM-DDTtt:mm:ss+00:00"
+    ),
+}
+
+
+def _describe(error: Any) -> str:
+    """One schema error as `path: problem` in Norwegian."""
+    path, kind, instance, expected = tuple(error.absolute_path), error.validator, error.instance, error.validator_value
+    where = _path(path)
+    if kind == "required":
+        missing = next((k for k in expected if k not in instance), "?")
+        return f"{_path((*path, missing))} mangler"
+    if kind == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        extra = next((k for k in instance if k not in known), "?")
+        hint = suggest(extra, known) or f"; tillatt: {', '.join(known)}"
+        return f"{where}: ukjent nøkkel «{_short(extra)}»{hint}"
+    if kind == "type":
+        wanted = [expected] if isinstance(expected, str) else expected
+        return f"{where}: forventet {' eller '.join(_TYPES.get(t, t) for t in wanted)}, fant {_kind(instance)}"
+    if kind in ("enum", "const"):
+        allowed = expected if kind == "enum" else [expected]
+        return f"{where}: {_kind(instance)} er ikke en gyldig verdi ({', '.join(str(a) for a in allowed)})"
+    if kind == "pattern":
+        return f"{where}: «{_short(instance)}» {_PATTERNS.get(expected, f'har feil form (mønster {expected})')}"
+    if kind == "format":
+        what = "tidspunktet" if expected == "date-time" else "datoen"
+        return f"{where}: {what} «{_short(instance)}» finnes ikke i kalenderen"
+    if kind in ("exclusiveMinimum", "minimum"):
+        return f"{where}: tallet {_short(str(instance))} må være større enn {expected}"
+    if kind in ("exclusiveMaximum", "maximum"):
+        return f"{where}: tallet {_short(str(instance))} er urimelig stort (høyst 15 sifre før desimaltegnet)"
+    if kind == "maxLength":
+        return f"{where}: teksten er for lang ({len(instance)} tegn; høyst {expected})"
+    if kind in ("minLength", "minItems"):
+        return f"{where}: kan ikke være tom"
+    return f"{where}: {error.message}"  # a keyword a later schema may use; jsonschema's own words
+
+
+def _path(path: tuple[str | int, ...]) -> str:
+    """A JSON path as a reader writes it: steps[0].origin (the top level: «tracen»)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{json.dumps(_short(part), ensure_ascii=False)}]"
+    return out or "tracen"
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "et objekt"
+    if isinstance(value, list):
+        return "en liste"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"tallet {_short(str(value))}"
+    return f"«{_short(str(value))}»"
+
+
+def _short(text: str) -> str:
+    """Text as a message quotes it: on one line (a line break or tab shown as \\n or \\t), at most 40 characters."""
+    text = text.replace("\n", "\\n").replace("\t", "\\t")
+    return text if len(text) <= 40 else text[:37] + "…"
