@@ -294,3 +294,35 @@ def test_the_characters_refused_are_exactly_those_yaml_refuses() -> None:
     # Every code point but the surrogates, which UTF-8 decoding can never produce.
     text = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i <= 0xDFFF)
     assert [m.start() for m in ours.finditer(text)] == [m.start() for m in pyyaml.finditer(text)]
+
+
+def test_a_misspelt_node_kind_is_named_with_a_guess_and_nothing_else(catalogue_with: Callable[..., Path]) -> None:
+    body = question("q", "o", "o").replace("    question: Spørsmål q?", "    queston: Spørsmål q?") + OUT
+    root = catalogue_with({"stav.yaml": HEAD.format(id="stav") + body})
+    _, findings = check(root)
+    shown = [str(f) for f in findings if f.loc.file.endswith("stav.yaml") and not f.warning]
+    assert len(shown) == 1, shown
+    assert shown[0].endswith("8:5: ukjent nøkkel «queston» i noden «q»; mente du «question»?"), shown
+    assert not any("start viser til ukjent node" in s for s in shown)
+
+
+def test_ten_thousand_warnings_and_no_error_are_valid_and_say_how_many_were_not_shown(tmp_path: Path) -> None:
+    from conftest import KINDS, cli
+
+    root = tmp_path / "c"
+    root.mkdir()
+    for name in ("kilder.yaml", "terskelverdier.yaml"):
+        (root / name).write_bytes((KINDS / name).read_bytes())
+    lines = [HEAD.format(id="stor").replace("start: q", "start: q0")]
+    n = 10_000  # questions without help, a warning each, as a binary tree (short routes)
+    for i in range(n):
+        a, b = (f"q{2 * i + 1}" if 2 * i + 1 < n else "o"), (f"q{2 * i + 2}" if 2 * i + 2 < n else "o")
+        lines.append(f"  q{i}:\n    question: Spørsmål {i}?\n    choices:\n")
+        lines.append(f"      a: {{label: A, next: {a}}}\n      b: {{label: B, next: {b}}}\n")
+    lines.append("  o:\n    outcome: {verdict: vurder, title: T, text: T, sources: [loa-4]}\n")
+    (root / "stor.yaml").write_text("".join(lines), encoding="utf-8")
+    code, out, _ = cli("validate", "--trees", root)
+    assert "feil:" not in out.replace("0 feil", ""), out[-2000:]
+    assert code == 0, out[-2000:]
+    assert "9 900 advarsler til i filen vises ikke (over 100)" in out
+    assert "0 feil, 10 000 advarsler" in out

@@ -44,6 +44,7 @@ THRESHOLDS_FILE = "terskelverdier.yaml"
 NODE_KINDS = ("question", "branch", "call", "goto", "outcome")
 _TREE_KEYS = ("id", "title", "version", "valid_from", "start", "nodes", "description")
 _QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next")
+_NODE_KEYS = tuple(dict.fromkeys(("question", "branch", "call", "returns", "goto", "outcome", *_QUESTION_KEYS)))
 _OUTCOME_KEYS = ("verdict", "title", "text", "steps", "document", "sources")
 _COMPARE_OPS = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
 _FREE_INPUTS = ("amount", "date", "text", "yesno")
@@ -68,6 +69,7 @@ def build_tree(y: Y, r: Reader, shown: str, sha: str = "") -> Tree | None:
     start = r.ident(get(top, "start"), "start")
     nodes_y = r.mapping(get(top, "nodes"), "nodes")
     nodes: dict[str, Node] = {}
+    broken: set[str] = set()
     if nodes_y is not None:
         if not nodes_y.items:
             r.add(nodes_y.loc, "nodes er tom; et tre trenger minst ett utfall")
@@ -78,6 +80,8 @@ def build_tree(y: Y, r: Reader, shown: str, sha: str = "") -> Tree | None:
             node = build_node(node_id, key_y.loc, value_y, r)
             if node is not None:
                 nodes[node_id] = node
+            else:
+                broken.add(node_id)
     if tree_id and Path(shown).stem != tree_id:
         r.add(key_loc(top, "id"), f"tre-id «{tree_id}» skal være lik filnavnet «{Path(shown).stem}»")
     if not (tree_id and title and version and start):
@@ -93,6 +97,7 @@ def build_tree(y: Y, r: Reader, shown: str, sha: str = "") -> Tree | None:
         sha256=sha,
         description=r.text(get(top, "description"), "description", required=False) or "",
         start_loc=get(top, "start").loc if get(top, "start") else top.loc,  # type: ignore[union-attr]
+        broken=frozenset(broken),
     )
 
 
@@ -101,9 +106,14 @@ def build_node(node_id: str, loc: Location, y: Y, r: Reader) -> Node | None:
     if m is None:
         return None
     kinds = [k for k in NODE_KINDS if k in m.items]
-    if len(kinds) != 1:
-        found = " og ".join(kinds) if kinds else "ingen av dem"
-        r.add(loc, f"noden «{node_id}» må ha nøyaktig én av {', '.join(NODE_KINDS)}; fant {found}")
+    if not kinds:  # a misspelt kind («queston:») is named, with a guess
+        r.keys(m, _NODE_KEYS, (), f"noden «{node_id}»")
+        unknown = [k for k in m.items if k not in _NODE_KEYS]
+        if not unknown:
+            r.add(loc, f"noden «{node_id}» må ha én av {', '.join(NODE_KINDS)}")
+        return None
+    if len(kinds) > 1:
+        r.add(loc, f"noden «{node_id}» kan ha bare én av {', '.join(NODE_KINDS)}; fant {' og '.join(kinds)}")
         return None
     kind = kinds[0]
     if kind == "question":

@@ -311,6 +311,7 @@ class Tree:
     sha256: str = ""
     description: str = ""
     start_loc: Location | None = None
+    broken: frozenset[str] = frozenset()  # nodes too broken to load (already reported): not «unknown»
 
     def outcomes(self) -> list[Outcome]:
         return [n for n in self.nodes.values() if isinstance(n, Outcome)]

@@ -65,7 +65,7 @@ def _check_tree(
     tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]], flow: _Flow, hint: _Hints
 ) -> Iterator[Finding]:
     nodes = tree.nodes
-    if tree.start not in nodes:
+    if tree.start not in nodes and tree.start not in tree.broken:
         yield Finding(
             tree.start_loc or tree.loc, f"start viser til ukjent node «{tree.start}»{hint(tree.start, nodes)}"
         )
@@ -100,7 +100,7 @@ def _check_node(
 ) -> Iterator[Finding]:
     nodes = tree.nodes
     for target in node.targets():
-        if target not in nodes:
+        if target not in nodes and target not in tree.broken:
             yield Finding(node.loc, f"«{node.id}» peker til ukjent node «{target}»{hint(target, nodes)}")
     if isinstance(node, Question):
         if node.input == "choice" and len(node.choices) < 2:
