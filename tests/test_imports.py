@@ -132,3 +132,19 @@ def test_no_import_cycles_between_modules_even_through_lazy_imports() -> None:
         if name not in state:
             visit(name)
     assert cycles == [], " ; ".join(" → ".join(c) for c in cycles)
+
+
+def test_the_house_stays_small_modules_under_450_lines_cli_under_350_functions_under_60() -> None:
+    root = Path(__file__).parents[1] / "src" / "anskaffelse"
+    too_long: list[str] = []
+    for path in sorted(root.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        limit = 350 if path.name == "cli.py" else 450
+        if len(text.splitlines()) > limit:
+            too_long.append(f"{path.name}: {len(text.splitlines())} lines (limit {limit})")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > 60:
+                    too_long.append(f"{path.name}:{node.lineno} {node.name}: {length} lines")
+    assert too_long == [], "\n".join(too_long)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from . import __version__, norsk
+from . import options as o
 from .errors import AnskaffelseError, ExitCode, Interrupted, UsageError
 
 if TYPE_CHECKING:
@@ -38,26 +39,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     result_callback=_exit_with,
 )
-
-TreesOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--trees",
-        help="Mappe med trær (standard: katalogen som følger med, eller $ANSKAFFELSE_TREES).",
-        show_default=False,
-        readable=False,
-        metavar="MAPPE",
-    ),
-]
-DatoOpt = Annotated[
-    str | None,
-    typer.Option("--dato", help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).", show_default=False, metavar="DATO"),
-]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option("-o", "--output", help="Fil å skrive til; - er stdout (standard).", show_default=False, metavar="FIL"),
-]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil.")]
 
 
 def _console(*, stderr: bool = False) -> Any:
@@ -85,12 +66,8 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Vis versjonen og avslutt.")
-    ] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Vis hele feilsporet ved interne feil (for utviklere).")
-    ] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help=o.VERSION_HELP)] = False,
+    debug: o.DebugOpt = False,
 ) -> None:
     """Veiviser for offentlige innkjøpere som vil kjøpe fra sosiale entreprenører – lovlig.
 
@@ -108,13 +85,6 @@ def _catalogue(trees: Path | None) -> Any:
     return open_catalogue(trees_dir(trees))
 
 
-def _paint() -> Any:
-    """typer.style on a colour terminal (NO_COLOR not set), else text as it is."""
-    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
-        return lambda text, **_: text
-    return typer.style
-
-
 def _emit(text: str, output: Path | None, *, force: bool) -> None:
     """Text to a file, or to stdout when no file (or `-`) is named."""
     if output is None or str(output) == "-":
@@ -126,7 +96,7 @@ def _emit(text: str, output: Path | None, *, force: bool) -> None:
 
 
 @app.command("list", short_help="Vis trærne i katalogen.")
-def list_trees(trees: TreesOpt = None) -> int:
+def list_trees(trees: o.TreesOpt = None) -> int:
     """Vis trærne i katalogen: id, tittel, versjon og gyldig fra.
 
     \b
@@ -134,24 +104,16 @@ def list_trees(trees: TreesOpt = None) -> int:
       anskaffelse list
       anskaffelse list --trees ./mine-traer
     """
-    from .listing import tree_listing
+    from .listing import paint, tree_listing
 
-    _out(tree_listing(_catalogue(trees), shutil.get_terminal_size((100, 24)).columns, _paint()))
+    _out(tree_listing(_catalogue(trees), shutil.get_terminal_size((100, 24)).columns, paint()))
     return ExitCode.OK
 
 
 @app.command(short_help="Sjekk trærne og vis alle feil med fil og linje.")
 def validate(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Mapper med trær, eller enkeltfiler (standard: katalogen).",
-            show_default=False,
-            readable=False,
-            metavar="[STI]...",
-        ),
-    ] = None,
-    trees: TreesOpt = None,
+    paths: o.PathsArg = None,
+    trees: o.TreesOpt = None,
 ) -> int:
     """Sjekk trærne og vis alle feil som fil:linje:kolonne: melding. Avslutter med 1 ved feil.
 
@@ -161,35 +123,24 @@ def validate(
       anskaffelse validate trees/ideell-status.yaml
     """
     from .catalog import trees_dir
-    from .listing import validation_report
+    from .listing import paint, validation_report
 
-    lines, errors = validation_report(list(paths or [trees_dir(trees)]), _paint())
+    lines, errors = validation_report(list(paths or [trees_dir(trees)]), paint())
     _out("\n".join(lines))
     return ExitCode.INVALID if errors else ExitCode.OK
 
 
-SHOW_FORMATS = ("tekst", "mermaid", "markdown")
-
-
 @app.command(short_help="Tegn et tre, eller list alle veier gjennom det.")
 def show(
-    tree: Annotated[str, typer.Argument(help="Tre-id, f.eks. ideell-status.", metavar="TRE")],
-    paths: Annotated[bool, typer.Option("--paths", help="List alle veier gjennom treet: svarene → utfall.")] = False,
-    format_: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            help="tekst (standard), mermaid, eller markdown (Mermaid-blokk; med --paths: en liste).",
-            show_default=False,
-            metavar="FORMAT",
-        ),
-    ] = None,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    mermaid: Annotated[bool, typer.Option("--mermaid", hidden=True)] = False,
-    markdown: Annotated[bool, typer.Option("--markdown", hidden=True)] = False,
-    dato: DatoOpt = None,
-    trees: TreesOpt = None,
+    tree: o.ShowTreeArg,
+    paths: o.PathsOpt = False,
+    format_: o.ShowFormatOpt = None,
+    output: o.OutputOpt = None,
+    force: o.ForceOpt = False,
+    mermaid: o.OldMermaidOpt = False,
+    markdown: o.OldMarkdownOpt = False,
+    dato: o.DatoOpt = None,
+    trees: o.TreesOpt = None,
 ) -> int:
     """Tegn et tre: spørsmål, valg, forgreninger og utfall med konklusjon – eller alle veier gjennom det.
 
@@ -201,94 +152,39 @@ def show(
           --format markdown -o veier.md
     """
     from .engine import Engine
+    from .export import as_text
     from .runner import assessment_day
 
-    chosen = _show_format(format_, output, mermaid=mermaid, markdown=markdown)
-    catalogue = _catalogue(trees)
-    engine = Engine(catalogue, assessment_day(dato))
-    the_tree = engine.tree(tree)
-    if paths:
-        from .paths import enumerate_paths
-        from .render import paths_markdown, paths_table
+    chosen, note = o.show_format(format_, output, mermaid=mermaid, markdown=markdown)
+    if note:
+        _say(note)
+    from .render import drawing
 
-        found = enumerate_paths(engine, tree)
-        if chosen == "markdown":
-            _emit(paths_markdown(engine, found), output, force=force)
-        elif chosen == "tekst" and output is None:
-            _console().print(paths_table(engine, found))
-        else:
-            raise UsageError("--paths skrives som tekst på skjermen eller som --format markdown")
-        return ExitCode.OK
-    if chosen in ("mermaid", "markdown"):
-        from .export import to_mermaid
-
-        text = to_mermaid(the_tree)
-        _emit(f"```mermaid\n{text}```\n" if chosen == "markdown" else text, output, force=force)
-        return ExitCode.OK
-    from .render import tree_view
-
-    _console().print(tree_view(the_tree, catalogue))
+    engine = Engine(_catalogue(trees), assessment_day(dato))
+    engine.tree(tree)
+    if chosen == "tekst" and output is None:
+        _console().print(drawing(engine, tree, paths=paths))
+    elif chosen == "tekst":
+        raise UsageError("--format tekst vises på skjermen; velg --format markdown eller mermaid for en fil")
+    else:
+        _emit(as_text(engine, tree, chosen, paths=paths), output, force=force)
     return ExitCode.OK
-
-
-def _show_format(chosen: str | None, output: Path | None, *, mermaid: bool, markdown: bool) -> str:
-    """--format, or what the file name says, or the old switches (with a note on stderr)."""
-    if mermaid or markdown:
-        old = " ".join(f for f, on in (("--mermaid", mermaid), ("--markdown", markdown)) if on)
-        new = "--format markdown" if markdown else "--format mermaid"
-        _say(f"⚠ «{old}» er den gamle skrivemåten og forsvinner i neste versjon; bruk «{new}»")
-        chosen = chosen or ("markdown" if markdown else "mermaid")
-    if chosen is None and output is not None:
-        chosen = {".md": "markdown", ".mmd": "mermaid"}.get(output.suffix.lower())
-    chosen = chosen or "tekst"
-    if chosen not in SHOW_FORMATS:
-        raise UsageError(f"--format: ukjent format «{chosen}»; velg {', '.join(SHOW_FORMATS)}")
-    return chosen
 
 
 @app.command(short_help="Gå gjennom et tre og få en anbefaling.")
 def run(
     ctx: typer.Context,
-    tree: Annotated[
-        str | None, typer.Argument(help="Tre-id (standard: veiviser).", show_default=False, metavar="[TRE]")
-    ] = None,
-    answers: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--answers",
-            help="Svarfil (YAML/JSON) eller en lagret trace; kan gjentas (senere filer overstyrer).",
-            show_default=False,
-            readable=False,
-            metavar="FIL",
-        ),
-    ] = None,
-    set_: Annotated[
-        list[str] | None, typer.Option("--set", help="Ett svar (kan gjentas).", show_default=False, metavar="ID=VERDI")
-    ] = None,
-    non_interactive: Annotated[
-        bool, typer.Option("--non-interactive", help="Aldri spør; et manglende svar er en feil.")
-    ] = False,
-    trace: Annotated[
-        Path | None,
-        typer.Option(
-            "--trace",
-            help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).",
-            show_default=False,
-            metavar="FIL",
-        ),
-    ] = None,
-    markdown: Annotated[
-        Path | None, typer.Option("--markdown", help="Lagre rapporten som markdown.", show_default=False, metavar="FIL")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil, også en svarfil.")] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Skriv tracen som JSON på stdout i stedet for rapporten.")
-    ] = False,
-    no_review: Annotated[
-        bool, typer.Option("--no-review", help="Hopp over oversikten over svarene før resultatet.")
-    ] = False,
-    dato: DatoOpt = None,
-    trees: TreesOpt = None,
+    tree: o.TreeArg = None,
+    answers: o.AnswersOpt = None,
+    set_: o.SetOpt = None,
+    non_interactive: o.NonInteractiveOpt = False,
+    trace: o.TraceOpt = None,
+    markdown: o.MarkdownOpt = None,
+    force: o.RunForceOpt = False,
+    as_json: o.JsonOpt = False,
+    no_review: o.NoReviewOpt = False,
+    dato: o.DatoOpt = None,
+    trees: o.TreesOpt = None,
 ) -> int:
     """Gå gjennom et tre, spørsmål for spørsmål, og få en anbefaling med rettslig grunnlag.
 
@@ -302,18 +198,7 @@ def run(
     """
     from . import runner
 
-    options = runner.RunOptions(
-        tree,
-        tuple(answers or ()),
-        tuple(set_ or ()),
-        dato,
-        trees,
-        trace,
-        markdown,
-        force,
-        not no_review,
-        non_interactive,
-    )
+    options = runner.RunOptions.parsed(ctx.params)
     walk = runner.prepare(options, _say)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     asker = None
@@ -330,7 +215,7 @@ def run(
         if saved.fallback:
             sys.stderr.write(saved.fallback)
         if saved.path is not None:
-            _say(f"Fortsett med: {shlex.join(_resume_command(ctx, walk.tree_id, saved.path))}")
+            _say(f"Fortsett med: {shlex.join(o.resume_command(ctx, walk.tree_id, saved.path))}")
         return ExitCode.INTERRUPTED
     warning = runner.expectation_warning(walk.preset, data)
     if warning:
@@ -355,41 +240,12 @@ def _show_result(data: Trace, options: Any, *, as_json: bool, reviewed: bool) ->
     return ExitCode.OK
 
 
-def _resume_command(ctx: typer.Context, tree_id: str, saved: Path) -> list[str]:
-    """The command that goes on where the walk stopped: every option given, as given, with the saved
-    answers after any answer files (so that their other answers and `expect:` are kept)."""
-    given = [str(a) for a in ctx.params.get("answers") or ()]
-    args = [*_program(), "run", tree_id, *[x for a in [*given, str(saved)] for x in ("--answers", a)]]
-    for param in ctx.command.params:
-        value = ctx.params.get(param.name or "")
-        if param.param_type_name != "option" or param.name == "answers" or value in (None, False, (), []):
-            continue
-        name = next((o for o in param.opts if o.startswith("--")), param.opts[0])
-        if getattr(param, "is_flag", False):
-            args.append(name)
-        else:
-            for item in value if isinstance(value, list | tuple) else [value]:
-                args += [name, str(item)]
-    return args
-
-
-def _program() -> list[str]:
-    """How to start this program again: its name when it is on PATH, else the path it was started by."""
-    if shutil.which("anskaffelse"):
-        return ["anskaffelse"]
-    started = Path(sys.argv[0])
-    return [str(started.resolve())] if started.name == "anskaffelse" else [sys.executable, "-m", "anskaffelse"]
-
-
 @app.command(short_help="Lag markdown-rapporten fra en lagret trace.")
 def export(
-    trace_file: Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False)],
-    output: OutputOpt = None,
-    format_: Annotated[
-        str | None,
-        typer.Option("--format", help="markdown (standard).", show_default=False, metavar="FORMAT"),
-    ] = None,
-    force: ForceOpt = False,
+    trace_file: o.TraceFileArg,
+    output: o.OutputOpt = None,
+    format_: o.ExportFormatOpt = None,
+    force: o.ForceOpt = False,
 ) -> int:
     """Lag markdown-rapporten fra en lagret trace.
 
@@ -408,9 +264,9 @@ def export(
 
 @app.command(short_help="Kjør en lagret trace på dagens trær.")
 def replay(
-    trace_file: Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False)],
-    dato: DatoOpt = None,
-    trees: TreesOpt = None,
+    trace_file: o.TraceFileArg,
+    dato: o.DatoOpt = None,
+    trees: o.TreesOpt = None,
 ) -> int:
     """Kjør svarene i en lagret trace på dagens trær og si hva som er endret (avslutter med 3 ved endring).
 
@@ -422,13 +278,13 @@ def replay(
     from .render import replay_view
     from .replay import replay_trace
 
-    result = replay_trace(trace_file, _catalogue(trees), dato, _program())
+    result = replay_trace(trace_file, _catalogue(trees), dato, o.program())
     _console().print(replay_view(result))
     return ExitCode.CHANGED if result.changes else ExitCode.OK
 
 
 @app.command(short_help="Vis terskelverdiene som gjelder på en dato.")
-def terskler(dato: DatoOpt = None, trees: TreesOpt = None) -> int:
+def terskler(dato: o.DatoOpt = None, trees: o.TreesOpt = None) -> int:
     """Vis terskelverdiene som gjelder på en dato, og varsle om verdier som kan være utdaterte.
 
     \b
@@ -452,7 +308,7 @@ def terskler(dato: DatoOpt = None, trees: TreesOpt = None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: the one place where errors become messages and exit codes."""
-    from .streams import GuardedOutput, OutputClosed
+    from .streams import GuardedOutput, OutputClosed, quiet_after_broken_pipe
 
     args = sys.argv[1:] if argv is None else argv
     stdout, sys.stdout = sys.stdout, GuardedOutput(sys.stdout)
@@ -463,10 +319,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             sys.stdout.flush()
         except OutputClosed:
-            return _quiet_after_broken_pipe(stdout)
+            return quiet_after_broken_pipe(stdout)
         return int(exit_.code or 0) if not isinstance(exit_.code, str) else 1
     except OutputClosed:
-        return _quiet_after_broken_pipe(stdout)
+        return quiet_after_broken_pipe(stdout)
     except Interrupted as stop:
         _say(stop.message)
         return ExitCode.INTERRUPTED
@@ -490,13 +346,3 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         sys.stdout = stdout
     return ExitCode.OK
-
-
-def _quiet_after_broken_pipe(stdout: Any) -> int:
-    """The reader stopped reading (`| head`): the rest of the output goes nowhere, and the exit code
-    is the shell's for SIGPIPE. (Python would otherwise complain when it flushes stdout at exit.)"""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
-        pass
-    return ExitCode.BROKEN_PIPE

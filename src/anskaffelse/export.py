@@ -10,6 +10,7 @@ from decimal import Decimal
 from . import __version__
 from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
+from .errors import UsageError
 from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition, md, md_block
 from .trace import TRACE_SCHEMA, Trace, TraceFile, TraceOutcome, TraceSource
@@ -341,3 +342,16 @@ def to_mermaid(tree: Tree) -> str:
     lines += [f'  click {mid} href "{other}.yaml" "Åpne treet {_mm(other)}"' for other, mid in others.items()]
     lines += [f"  classDef {verdict} {style}" for verdict, style in _MERMAID_CLASS.items()]
     return "\n".join(lines) + "\n"
+
+
+def as_text(engine: Engine, tree_id: str, chosen: str, *, paths: bool) -> str:
+    """`show` as text for a file: the paths as a markdown list, or the tree as Mermaid (in markdown:
+    in a ```mermaid block)."""
+    if paths:
+        if chosen != "markdown":
+            raise UsageError("--paths skrives som tekst på skjermen eller som --format markdown")
+        from .paths import enumerate_paths, paths_markdown
+
+        return paths_markdown(engine, enumerate_paths(engine, tree_id))
+    text = to_mermaid(engine.tree(tree_id))
+    return f"```mermaid\n{text}```\n" if chosen == "markdown" else text

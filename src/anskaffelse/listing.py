@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -10,6 +12,15 @@ from .catalog import check
 from .model import Catalogue, Finding, display_path, errors_only, tally
 
 Paint = Callable[..., str]
+
+
+def paint() -> Paint:
+    """typer.style on a colour terminal (NO_COLOR not set), else text as it is."""
+    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
+        return lambda text, **_: text
+    import typer
+
+    return typer.style
 
 
 def tree_listing(catalogue: Catalogue, width: int, paint: Paint) -> str:

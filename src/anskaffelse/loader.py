@@ -35,6 +35,7 @@ from .model import (
     ThresholdValue,
     Tree,
     display_path,
+    suggest,
 )
 from .values import ValueProblem, parse_amount
 from .yamlfile import Reader, Y, YamlProblem, YMap, YScalar, YSeq, get, key_loc, parse, read_bytes
@@ -107,10 +108,12 @@ def build_node(node_id: str, loc: Location, y: Y, r: Reader) -> Node | None:
         return None
     kinds = [k for k in NODE_KINDS if k in m.items]
     if not kinds:  # a misspelt kind («queston:») is named, with a guess
-        r.keys(m, _NODE_KEYS, (), f"noden «{node_id}»")
-        unknown = [k for k in m.items if k not in _NODE_KEYS]
+        need = f"en node må ha én av {', '.join(NODE_KINDS)}"
+        unknown = [(k, key_y) for k, (key_y, _) in m.items.items() if k not in _NODE_KEYS]
+        for key, key_y in unknown:
+            r.add(key_y.loc, f"ukjent nøkkel «{key}» i noden «{node_id}»{suggest(key, _NODE_KEYS) or '; ' + need}")
         if not unknown:
-            r.add(loc, f"noden «{node_id}» må ha én av {', '.join(NODE_KINDS)}")
+            r.add(loc, f"noden «{node_id}»: {need}")
         return None
     if len(kinds) > 1:
         r.add(loc, f"noden «{node_id}» kan ha bare én av {', '.join(NODE_KINDS)}; fant {' og '.join(kinds)}")

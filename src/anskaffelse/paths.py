@@ -9,6 +9,7 @@ from decimal import Decimal
 from .engine import Engine, State
 from .errors import AnswerError
 from .model import AllOf, AnyOf, Branch, Call, Compare, Condition, Goto, Not, Question, ThresholdRef
+from .texts import VERDICT_LABELS, md
 
 MAX_PATHS = 100_000
 
@@ -179,3 +180,26 @@ def _facts(cond: Condition) -> set[str]:
     if isinstance(cond, (AllOf, AnyOf)):
         return set().union(*(_facts(c) for c in cond.items))
     return set()
+
+
+def path_answers(engine: Engine, path: WalkedPath) -> list[str]:
+    """The answers of a path as a reader sees them: «key = label»."""
+    questions = {q.key: q for t in engine.catalogue.trees.values() for q in t.questions()}
+    shown = []
+    for key, raw in path.answers:
+        question = questions[key]
+        shown.append(f"{key} = {engine.label(question, engine.parse(question, raw))}")
+    return shown
+
+
+def paths_markdown(engine: Engine, paths: list[WalkedPath]) -> str:
+    """One list item per path, stable order, so a diff shows which paths a content change altered."""
+    lines = [
+        f"Veier: {len(paths)} (vurderingsdato {engine.day}; beløp prøvd like under, på og like over hver terskel)",
+        "",
+    ]
+    for n, path in enumerate(paths, 1):
+        answers = "; ".join(path_answers(engine, path)) or "(ingen spørsmål)"
+        outcome = f"{path.outcome_tree}/{path.outcome}"
+        lines.append(f"{n}. {md(answers)} → **{md(outcome)}** ({VERDICT_LABELS[path.verdict]})")
+    return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ from rich.text import Text
 from rich.tree import Tree as RichTree
 
 from .model import Branch, Call, Catalogue, Goto, Outcome, Question, Step, Threshold, Tree
-from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition, md
+from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition
 from .trace import ThresholdUsed, Trace, TraceOutcome, TraceSource
 from .values import format_amount
 
@@ -342,17 +342,18 @@ def thresholds_table(
     return table
 
 
-def _path_answers(engine: Engine, path: WalkedPath) -> list[str]:
-    """The answers of a path as a reader sees them: «key = label»."""
-    questions = {q.key: q for t in engine.catalogue.trees.values() for q in t.questions()}
-    shown = []
-    for key, raw in path.answers:
-        question = questions[key]
-        shown.append(f"{key} = {engine.label(question, engine.parse(question, raw))}")
-    return shown
+def drawing(engine: Engine, tree_id: str, *, paths: bool) -> RenderableType:
+    """`show` on the screen: the tree drawn, or every path through it as a table."""
+    if paths:
+        from .paths import enumerate_paths
+
+        return paths_table(engine, enumerate_paths(engine, tree_id))
+    return tree_view(engine.tree(tree_id), engine.catalogue)
 
 
 def paths_table(engine: Engine, paths: list[WalkedPath]) -> Table:
+    from .paths import path_answers
+
     table = Table(title=f"{len(paths)} veier (vurderingsdato {engine.day})", title_justify="left", show_lines=True)
     table.add_column("nr", justify="right", no_wrap=True)
     table.add_column("svar", min_width=30, ratio=3)
@@ -361,22 +362,9 @@ def paths_table(engine: Engine, paths: list[WalkedPath]) -> Table:
     for n, path in enumerate(paths, 1):
         outcome = f"{path.outcome_tree}/{path.outcome}"
         table.add_row(
-            str(n), escape("\n".join(_path_answers(engine, path))), escape(outcome), VERDICT_LABELS[path.verdict]
+            str(n), escape("\n".join(path_answers(engine, path))), escape(outcome), VERDICT_LABELS[path.verdict]
         )
     return table
-
-
-def paths_markdown(engine: Engine, paths: list[WalkedPath]) -> str:
-    """One list item per path, stable order, so a diff shows which paths a content change altered."""
-    lines = [
-        f"Veier: {len(paths)} (vurderingsdato {engine.day}; beløp prøvd like under, på og like over hver terskel)",
-        "",
-    ]
-    for n, path in enumerate(paths, 1):
-        answers = "; ".join(_path_answers(engine, path)) or "(ingen spørsmål)"
-        outcome = f"{path.outcome_tree}/{path.outcome}"
-        lines.append(f"{n}. {md(answers)} → **{md(outcome)}** ({VERDICT_LABELS[path.verdict]})")
-    return "\n".join(lines) + "\n"
 
 
 def error_view(error: AnskaffelseError, *, terminal: bool) -> RenderableType:

@@ -38,6 +38,27 @@ class RunOptions:
     review: bool = True
     non_interactive: bool = False
 
+    @classmethod
+    def parsed(cls, params: dict[str, Any]) -> RunOptions:
+        """From the parameters of `run` as the command line parsed them."""
+
+        def path(name: str) -> Path | None:
+            value = params.get(name)
+            return None if value is None else Path(value)
+
+        return cls(
+            params.get("tree"),
+            tuple(Path(a) for a in params.get("answers") or ()),
+            tuple(params.get("set_") or ()),
+            params.get("dato"),
+            path("trees"),
+            path("trace"),
+            path("markdown"),
+            bool(params.get("force")),
+            not params.get("no_review"),
+            bool(params.get("non_interactive")),
+        )
+
 
 @dataclass
 class Walk:

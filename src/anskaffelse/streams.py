@@ -8,7 +8,8 @@ encoding cannot show (a latin-1 terminal) are replaced, not fatal.
 from __future__ import annotations
 
 import io
-from typing import TextIO
+import os
+from typing import Any, TextIO
 
 from .errors import AnskaffelseError, ExitCode
 
@@ -67,3 +68,13 @@ class GuardedOutput(io.TextIOBase):
             raise OutputClosed from None
         except OSError as exc:
             raise OutputError(f"kan ikke skrive til standard output ({exc.strerror or exc})") from None
+
+
+def quiet_after_broken_pipe(stdout: Any) -> int:
+    """The reader stopped reading (`| head`): the rest of the output goes nowhere, and the exit code
+    is the shell's for SIGPIPE. (Python would otherwise complain when it flushes stdout at exit.)"""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+        pass
+    return ExitCode.BROKEN_PIPE

@@ -1,0 +1,126 @@
+"""The command line's options, declared once, and what is built from a parsed command line."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .errors import UsageError
+
+
+def _option(*names: str, help: str, metavar: str | None = None, **more: Any) -> Any:
+    return typer.Option(*names, help=help, show_default=False, metavar=metavar, **more)
+
+
+TreesOpt = Annotated[
+    Path | None,
+    _option(
+        "--trees",
+        help="Mappe med trær (standard: katalogen som følger med, eller $ANSKAFFELSE_TREES).",
+        metavar="MAPPE",
+        readable=False,
+    ),
+]
+DatoOpt = Annotated[str | None, _option("--dato", help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).", metavar="DATO")]
+OutputOpt = Annotated[
+    Path | None, _option("-o", "--output", help="Fil å skrive til; - er stdout (standard).", metavar="FIL")
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil.")]
+VERSION_HELP = "Vis versjonen og avslutt."
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Vis hele feilsporet ved interne feil (for utviklere).")]
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Mapper med trær, eller enkeltfiler (standard: katalogen).",
+        show_default=False,
+        readable=False,
+        metavar="[STI]...",
+    ),
+]
+TraceFileArg = Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False)]
+
+# run
+TreeArg = Annotated[
+    str | None, typer.Argument(help="Tre-id (standard: veiviser).", show_default=False, metavar="[TRE]")
+]
+AnswersOpt = Annotated[
+    list[Path] | None,
+    _option(
+        "--answers",
+        help="Svarfil (YAML/JSON) eller en lagret trace; kan gjentas (senere filer overstyrer).",
+        metavar="FIL",
+        readable=False,
+    ),
+]
+SetOpt = Annotated[list[str] | None, _option("--set", help="Ett svar (kan gjentas).", metavar="ID=VERDI")]
+NonInteractiveOpt = Annotated[bool, typer.Option("--non-interactive", help="Aldri spør; et manglende svar er en feil.")]
+TraceOpt = Annotated[
+    Path | None, _option("--trace", help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).", metavar="FIL")
+]
+MarkdownOpt = Annotated[Path | None, _option("--markdown", help="Lagre rapporten som markdown.", metavar="FIL")]
+RunForceOpt = Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil, også en svarfil.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv tracen som JSON på stdout i stedet for rapporten.")]
+NoReviewOpt = Annotated[bool, typer.Option("--no-review", help="Hopp over oversikten over svarene før resultatet.")]
+
+# show
+ShowTreeArg = Annotated[str, typer.Argument(help="Tre-id, f.eks. ideell-status.", metavar="TRE")]
+PathsOpt = Annotated[bool, typer.Option("--paths", help="List alle veier gjennom treet: svarene → utfall.")]
+ShowFormatOpt = Annotated[
+    str | None,
+    _option(
+        "--format",
+        help="tekst (standard), mermaid, eller markdown (Mermaid-blokk; med --paths: en liste).",
+        metavar="FORMAT",
+    ),
+]
+OldMermaidOpt = Annotated[bool, typer.Option("--mermaid", hidden=True)]
+OldMarkdownOpt = Annotated[bool, typer.Option("--markdown", hidden=True)]
+ExportFormatOpt = Annotated[str | None, _option("--format", help="markdown (standard).", metavar="FORMAT")]
+
+SHOW_FORMATS = ("tekst", "mermaid", "markdown")
+
+
+def show_format(chosen: str | None, output: Path | None, *, mermaid: bool, markdown: bool) -> tuple[str, str | None]:
+    """--format, or what the file name says, or the old switches; and a note when the old ones were used."""
+    note = None
+    if mermaid or markdown:
+        old = " ".join(f for f, on in (("--mermaid", mermaid), ("--markdown", markdown)) if on)
+        new = "--format markdown" if markdown else "--format mermaid"
+        note = f"⚠ «{old}» er den gamle skrivemåten og forsvinner i neste versjon; bruk «{new}»"
+        chosen = chosen or ("markdown" if markdown else "mermaid")
+    if chosen is None and output is not None:
+        chosen = {".md": "markdown", ".mmd": "mermaid"}.get(output.suffix.lower())
+    chosen = chosen or "tekst"
+    if chosen not in SHOW_FORMATS:
+        raise UsageError(f"--format: ukjent format «{chosen}»; velg {', '.join(SHOW_FORMATS)}")
+    return chosen, note
+
+
+def resume_command(ctx: typer.Context, tree_id: str, saved: Path) -> list[str]:
+    """The command that goes on where the walk stopped: every option given, as given, with the saved
+    answers after any answer files (so that their other answers and `expect:` are kept)."""
+    given = [str(a) for a in ctx.params.get("answers") or ()]
+    args = [*program(), "run", tree_id, *[x for a in [*given, str(saved)] for x in ("--answers", a)]]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if param.param_type_name != "option" or param.name == "answers" or value in (None, False, (), []):
+            continue
+        name = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+        if getattr(param, "is_flag", False):
+            args.append(name)
+        else:
+            for item in value if isinstance(value, list | tuple) else [value]:
+                args += [name, str(item)]
+    return args
+
+
+def program() -> list[str]:
+    """How to start this program again: its name when it is on PATH, else the path it was started by."""
+    if shutil.which("anskaffelse"):
+        return ["anskaffelse"]
+    started = Path(sys.argv[0])
+    return [str(started.resolve())] if started.name == "anskaffelse" else [sys.executable, "-m", "anskaffelse"]
