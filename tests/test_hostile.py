@@ -410,7 +410,7 @@ CASES: list[Case] = [
         tree("terskelverdier.yaml", sub("2024-03-14", "2019-03-14")),
         EXIT_TREE,
         "c/terskelverdier.yaml:7:7: feil: terskelen «eos-helse-sosial»: datoene må stå i stigende rekkefølge "
-        "(2019-03-14 står etter 2020-02-12, men er tidligere)",
+        "(2019-03-14 står etter 2020-02-12)",
         "out",
     ),
     Case(
@@ -424,7 +424,38 @@ CASES: list[Case] = [
         "source-url-not-http",
         tree("kilder.yaml", sub("url: https://lovdata.no/forskrift/2016-08-12-974/§30-1", "url: file:///etc/passwd")),
         EXIT_TREE,
-        "c/kilder.yaml:4:8: feil: kilden «foa-30-1»: url må være en http(s)-adresse, fant «file:///etc/passwd»",
+        "c/kilder.yaml:4:8: feil: kilden «foa-30-1»: url må være en https-adresse uten mellomrom, kontrolltegn "
+        "eller <>\"'`\\, fant «file:///etc/passwd»",
+        "out",
+    ),
+    Case(
+        "source-url-with-html",
+        tree(
+            "kilder.yaml",
+            sub(
+                "url: https://lovdata.no/forskrift/2016-08-12-974/§30-1",
+                'url: "https://lovdata.no/x><script>alert(1)</script>"',
+            ),
+        ),
+        EXIT_TREE,
+        "c/kilder.yaml:4:8: feil: kilden «foa-30-1»: url må være en https-adresse",
+        "out",
+    ),
+    Case(
+        "source-url-with-trailing-newline",
+        tree(
+            "kilder.yaml",
+            sub("url: https://lovdata.no/forskrift/2016-08-12-974/§30-1", 'url: "https://lovdata.no/x\\n"'),
+        ),
+        EXIT_TREE,
+        "c/kilder.yaml:4:8: feil: kilden «foa-30-1»: url må være en https-adresse",
+        "out",
+    ),
+    Case(
+        "tree-bidi-override",
+        tree(IDEELL, sub("title: Uavklart", "title: Uavklart \u202e tpecca")),
+        EXIT_TREE,
+        "c/ideell-status.yaml:32:23: feil: tegnet U+202E styrer skriveretningen",
         "out",
     ),
     Case(

@@ -45,6 +45,9 @@ THRESHOLDS_FILE = "terskelverdier.yaml"
 NODE_KINDS = ("question", "branch", "call", "goto", "outcome")
 _TREE_KEYS = ("id", "title", "version", "valid_from", "start", "nodes", "description")
 _QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next")
+# An address printed in reports and on screens: https, and nothing that could end a link or start markup.
+_URL = re.compile(r"https://[^\s/<>\"'`\\\x00-\x1f\x7f-\x9f]+\.[^\s<>\"'`\\\x00-\x1f\x7f-\x9f]+")
+_URL_RULE = "url må være en https-adresse uten mellomrom, kontrolltegn eller <>\"'`\\"
 _NODE_KEYS = tuple(dict.fromkeys(("question", "branch", "call", "returns", "goto", "outcome", *_QUESTION_KEYS)))
 _OUTCOME_KEYS = ("verdict", "title", "text", "steps", "document", "sources")
 _COMPARE_OPS = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
@@ -67,7 +70,8 @@ def build_tree(y: Y, r: Reader, shown: str, sha: str = "") -> Tree | None:
     if isinstance(version_y, YScalar) and version_y.plain and version_y.tag != "tag:yaml.org,2002:str":
         r.add(version_y.loc, f'version skal stå i anførselstegn, f.eks. "{version_y.text}"')
     valid_from = r.date(get(top, "valid_from"), "valid_from")
-    start = r.ident(get(top, "start"), "start")
+    start_y = get(top, "start")
+    start = r.ident(start_y, "start")
     nodes_y = r.mapping(get(top, "nodes"), "nodes")
     nodes: dict[str, Node] = {}
     broken: set[str] = set()
@@ -87,18 +91,11 @@ def build_tree(y: Y, r: Reader, shown: str, sha: str = "") -> Tree | None:
         r.add(key_loc(top, "id"), f"tre-id «{tree_id}» skal være lik filnavnet «{Path(shown).stem}»")
     if not (tree_id and title and version and start):
         return None
+    description = r.text(get(top, "description"), "description", required=False) or ""
+    start_loc = key_loc(top, "start") if "start" in top.items else top.loc
+    start_loc = getattr(get(top, "start"), "loc", start_loc)
     return Tree(
-        id=tree_id,
-        title=title,
-        version=version,
-        valid_from=valid_from,
-        start=start,
-        nodes=nodes,
-        loc=top.loc,
-        sha256=sha,
-        description=r.text(get(top, "description"), "description", required=False) or "",
-        start_loc=get(top, "start").loc if get(top, "start") else top.loc,  # type: ignore[union-attr]
-        broken=frozenset(broken),
+        tree_id, title, version, valid_from, start, nodes, top.loc, sha, description, start_loc, frozenset(broken)
     )
 
 
@@ -121,13 +118,11 @@ def build_node(node_id: str, loc: Location, y: Y, r: Reader) -> Node | None:
     kind = kinds[0]
     if kind == "question":
         return build_question(node_id, loc, m, r)
-    if kind == "branch":
-        r.keys(m, ("branch",), (), f"noden «{node_id}»")
-        return build_branch(node_id, loc, get(m, "branch"), r)
     if kind in ("call", "goto"):
         return build_jump(node_id, loc, m, kind, r)
-    r.keys(m, ("outcome",), (), f"noden «{node_id}»")
-    return build_outcome(node_id, loc, get(m, "outcome"), r)
+    r.keys(m, (kind,), (), f"noden «{node_id}»")
+    build = build_branch if kind == "branch" else build_outcome
+    return build(node_id, loc, get(m, kind), r)
 
 
 def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question | None:
@@ -312,16 +307,8 @@ def build_outcome(node_id: str, loc: Location, y: Y | None, r: Reader) -> Outcom
     sources = r.idents(get(m, "sources"), f"{what}: sources")
     if verdict is None or title is None or text is None:
         return None
-    return Outcome(
-        node_id,
-        verdict,
-        title,
-        text,
-        r.texts(get(m, "steps"), f"{what}: steps"),
-        sources,
-        loc,
-        r.texts(get(m, "document"), f"{what}: document"),
-    )
+    steps, document = (r.texts(get(m, k), f"{what}: {k}") for k in ("steps", "document"))
+    return Outcome(node_id, verdict, title, text, steps, sources, loc, document)
 
 
 # --- sources and thresholds -----------------------------------------------------
@@ -346,8 +333,12 @@ def build_sources(y: Y, r: Reader) -> dict[str, Source]:
         citation = r.text(get(m, "citation"), f"{what}: citation")
         title = r.text(get(m, "title"), f"{what}: title")
         url = r.text(get(m, "url"), f"{what}: url")
-        if url is not None and not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
-            r.add(get(m, "url").loc, f"{what}: url må være en http(s)-adresse, fant «{url[:60]}»")  # type: ignore[union-attr]
+        if url is not None and not _URL.fullmatch(url):
+            shown = url[:60].encode("unicode_escape").decode("ascii")
+            message = (
+                f"{what}: url må være en https-adresse uten mellomrom, kontrolltegn eller <>\"'`\\, fant «{shown}»"
+            )
+            r.add(get(m, "url").loc, message)  # type: ignore[union-attr]
             url = None
         checked = r.date(get(m, "checked"), f"{what}: checked")
         status = r.text(get(m, "status"), "status", required=False) or ""
@@ -369,16 +360,9 @@ def build_thresholds(y: Y, r: Reader) -> dict[str, Threshold]:
         source = r.ident(get(m, "source"), f"{what}: source")
         if title is None or source is None or not values:
             continue
-        result[threshold_id] = Threshold(
-            threshold_id,
-            title,
-            source,
-            r.date(get(m, "checked"), f"{what}: checked"),
-            values,
-            key_y.loc,
-            r.date(get(m, "confirmed_until"), f"{what}: confirmed_until"),
-            r.text(get(m, "note"), "note", required=False) or "",
-        )
+        checked, until = (r.date(get(m, k), f"{what}: {k}") for k in ("checked", "confirmed_until"))
+        note = r.text(get(m, "note"), "note", required=False) or ""
+        result[threshold_id] = Threshold(threshold_id, title, source, checked, values, key_y.loc, until, note)
     return result
 
 
@@ -407,22 +391,13 @@ def build_threshold_values(what: str, y: Y | None, r: Reader) -> tuple[Threshold
             r.add(m.loc, f"{what}: to verdier gjelder fra samme dato {start}; hvilken gjelder da? Fjern den ene")
             continue
         if values and start < values[-1].start:
-            r.add(
-                m.loc,
-                f"{what}: datoene må stå i stigende rekkefølge ({start} står etter {values[-1].start}, "
-                "men er tidligere)",
-            )
+            r.add(m.loc, f"{what}: datoene må stå i stigende rekkefølge ({start} står etter {values[-1].start})")
             continue
         values.append(ThresholdValue(start, amount, m.loc))
     return tuple(values)
 
 
 # --- the catalogue ------------------------------------------------------------
-
-
-def catalogue_files(root: Path) -> list[Path]:
-    """The files a catalogue folder is read from: *.yaml and *.yml, not hidden, sorted by name."""
-    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
 
 
 def read_document(path: Path, r: Reader) -> tuple[Y | None, str]:
@@ -441,41 +416,33 @@ def load_catalogue(root: str | os.PathLike[str], findings: Findings) -> Catalogu
     base = Path(root)
     r = Reader(findings)
     shown_root = display_path(base)
-    if not base.is_dir():
-        if base.exists():
-            message = "er ikke en mappe"
-        elif base.suffix in (".yaml", ".yml"):
-            message = "filen finnes ikke"
+    try:
+        # The files of a catalogue: *.yaml and *.yml, not hidden, by name.
+        files = sorted(p for p in base.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    except OSError as exc:
+        if not base.is_dir():
+            message = "er ikke en mappe" if base.exists() else "finner ikke mappen med trær"
+            message = "filen finnes ikke" if base.suffix in (".yaml", ".yml") and not base.exists() else message
         else:
-            message = "finner ikke mappen med trær"
+            reason = "mangler lesetilgang til mappen" if isinstance(exc, PermissionError) else exc.strerror
+            message = f"kan ikke lese mappen med trær ({reason})"
         r.add(Location(shown_root), message)
         return Catalogue({}, {}, {}, shown_root)
     trees: dict[str, Tree] = {}
     sources: dict[str, Source] = {}
     thresholds: dict[str, Threshold] = {}
-    try:
-        files = catalogue_files(base)
-    except OSError as exc:
-        reason = "mangler lesetilgang til mappen" if isinstance(exc, PermissionError) else exc.strerror
-        r.add(Location(shown_root), f"kan ikke lese mappen med trær ({reason})")
-        return Catalogue({}, {}, {}, shown_root)
     for special in (SOURCES_FILE, THRESHOLDS_FILE):
         if base / special not in files:
             r.add(Location(display_path(base / special)), f"katalogen mangler {special}")
     for path in files:
         y, sha = read_document(path, r)
-        if y is None:
-            continue
-        if path.name == SOURCES_FILE:
+        if y is not None and path.name == SOURCES_FILE:
             sources = build_sources(y, r)
-        elif path.name == THRESHOLDS_FILE:
+        elif y is not None and path.name == THRESHOLDS_FILE:
             thresholds = build_thresholds(y, r)
-        else:
-            tree = build_tree(y, r, display_path(path), sha)
-            if tree is None:
-                continue
+        elif y is not None and (tree := build_tree(y, r, display_path(path), sha)) is not None:
             if tree.id in trees:
                 r.add(tree.loc, f"tre-id «{tree.id}» finnes allerede i {trees[tree.id].loc.file}")
-                continue
-            trees[tree.id] = tree
+            else:
+                trees[tree.id] = tree
     return Catalogue(trees, sources, thresholds, shown_root, tuple(str(p) for p in files))

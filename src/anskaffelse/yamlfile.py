@@ -146,6 +146,12 @@ def _decode(data: bytes, shown: str) -> str:
         raise YamlProblem(
             Finding(Location(shown, line, col), "filen er ikke gyldig UTF-8; lagre den som UTF-8")
         ) from None
+    bidi = _BIDI.search(text)
+    if bidi:  # printable to YAML, but it makes a text on screen read otherwise than it is
+        line = text.count("\n", 0, bidi.start()) + 1
+        col = bidi.start() - (text.rfind("\n", 0, bidi.start()) + 1) + 1
+        message = f"tegnet U+{ord(bidi.group()):04X} styrer skriveretningen og kan skjule hva teksten sier; fjern det"
+        raise YamlProblem(Finding(Location(shown, line, col), message))
     bad = _NON_PRINTABLE.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -164,8 +170,9 @@ def _decode(data: bytes, shown: str) -> str:
 # surrogates and U+FFFE/U+FFFF. (Written as the characters refused, not as the complement of
 # those allowed: the same set, checked for every code point, but ten times quicker to compile.)
 _NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # embeddings, overrides and isolates
 # Escapes in quoted text ("\e", "\x1b", "\u009b") can still produce these; a terminal would obey them.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ALIAS = "ankere og aliaser (&navn / *navn) er ikke tillatt i disse filene"
 _MERGE = "sammenslåingsnøkler («<<») er ikke tillatt"
 _QUOTE_HINT = "sett teksten i anførselstegn"
