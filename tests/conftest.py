@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +15,9 @@ from anskaffelse.catalog import open_catalogue
 from anskaffelse.cli import main
 from anskaffelse.engine import Engine
 from anskaffelse.model import Finding, Findings
+
+# Interrupted walks of the tests (also of the CLI started in subprocesses) go here, never to the user's folder.
+os.environ["ANSKAFFELSE_STATE_DIR"] = tempfile.mkdtemp(prefix="anskaffelse-test-state-")
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent

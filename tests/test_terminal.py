@@ -140,6 +140,73 @@ def test_ctrl_c_without_trace_offers_a_private_partial_trace_that_resumes(tmp_pa
     assert data["steps"][0]["answer"] == "helse_sosial" and data["outcome"]["node"] == "under_terskel"
 
 
+def test_the_resume_command_keeps_the_answers_file_its_other_answers_and_its_expectation(tmp_path: Path) -> None:
+    svar = tmp_path / "svar.yaml"
+    svar.write_text(
+        "tree: reserverte-kontrakter\nexpect: kan_reservere\nanswers:\n  tjenestetype: helse_sosial\n"
+        "  utbytteforbud: ja\n",
+        encoding="utf-8",
+    )
+    child = spawn("run", "--trees", str(SKETCH), "--answers", str(svar))
+    child.expect("Anslått samlet verdi")
+    child.expect("Svar:")
+    child.send("40 mill")  # typed, not yet given: nothing of it is saved
+    child.sendcontrol("c")
+    child.expect(r"Fortsett med: (.+)\r?\n")
+    command = shlex.split(child.match.group(1).strip())
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    answers = [command[i + 1] for i, arg in enumerate(command) if arg == "--answers"]
+    assert answers[0] == str(svar) and len(answers) == 2  # the file first, the saved walk after it
+    partial = Path(answers[1])
+    assert partial.parent == Path(os.environ["ANSKAFFELSE_STATE_DIR"])  # the state folder, never /tmp
+    done = subprocess.run(
+        [CLI, *command[1:], "--set", "kontraktsverdi=40 mill", "--non-interactive", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["outcome"]["node"] == "kan_reservere"  # utbytteforbud came from svar.yaml
+    assert "forventer" not in done.stderr  # and its expect: was checked and met
+    assert svar.read_text(encoding="utf-8").startswith("tree: reserverte-kontrakter\nexpect:")  # untouched
+
+
+def test_an_output_that_is_also_the_answers_file_is_refused_without_force(tmp_path: Path) -> None:
+    svar = tmp_path / "svar.yaml"
+    original = "# notat\ntree: reserverte-kontrakter\nexpect: kan_ikke\nanswers: {tjenestetype: annet}\n"
+    svar.write_text(original, encoding="utf-8")
+    for outputs in (["--trace", str(svar)], ["--markdown", str(svar)]):
+        done = subprocess.run(
+            [CLI, "run", "--trees", str(SKETCH), "--answers", str(svar), "--non-interactive", *outputs],
+            capture_output=True,
+            text=True,
+            timeout=PATIENCE,
+        )
+        assert done.returncode == 2 and "er også svarfilen som leses" in done.stderr, done.stderr
+    same = tmp_path / "x.out"
+    done = subprocess.run(
+        [
+            CLI,
+            "run",
+            "--trees",
+            str(SKETCH),
+            "--set",
+            "tjenestetype=annet",
+            "--trace",
+            str(same),
+            "--markdown",
+            str(same),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+    )
+    assert done.returncode == 2 and "kan ikke være samme fil" in done.stderr and not same.exists()
+    assert svar.read_text(encoding="utf-8") == original
+
+
 def test_the_resume_command_keeps_the_options_and_writes_the_report(tmp_path: Path) -> None:
     notat, spor = tmp_path / "notat med mellomrom.md", tmp_path / "spor.json"
     options = ["--trees", str(SKETCH), "--dato", "2026-06-01", "--markdown", str(notat), "--trace", str(spor)]
