@@ -190,10 +190,9 @@ def test_an_output_that_is_also_the_answers_file_is_refused_without_force(tmp_pa
         [
             CLI,
             "run",
+            "reserverte-kontrakter",
             "--trees",
             str(SKETCH),
-            "--set",
-            "tjenestetype=annet",
             "--trace",
             str(same),
             "--markdown",
