@@ -145,7 +145,7 @@ def listed(code: str, annex: str) -> bool:
 
 
 def test_no_code_is_listed_in_both_vedlegg_2_and_3() -> None:
-    """The rule «vedlegg 3 wins» in cpv.py is only a tie-breaker for probable codes; the data has no overlap."""
+    """The rule «vedlegg 3 wins» in cpv/codes.py is only a tie-breaker for probable codes; the data has no overlap."""
     assert [c for c in SHIPPED["codes"] if listed(c, "2") and listed(c, "3")] == []
 
 
@@ -521,7 +521,7 @@ builtins.open = io.open = spy_open
 pathlib.Path.read_text = spy_read
 import anskaffelse.cpv as cpv
 after_import = [s for s in seen if s.endswith("cpv.json")]
-holder = cpv._DATA
+holder = cpv.codes._DATA
 cpv.classify("85000000")
 first_use = len([s for s in seen if s.endswith("cpv.json")])
 cpv.search("kantine")
