@@ -204,7 +204,7 @@ def write_catalogue(directory: Path, n_nodes: int) -> int:
 
 
 def answers_from_case(case: Path, target: Path) -> Path:
-    """A tests/cases file as an answers file: only its top-level tree, dato and answers blocks."""
+    """A trees/cases file as an answers file: only its top-level tree, dato and answers blocks."""
     keep = False
     out = []
     for line in case.read_text(encoding="utf-8").splitlines():
@@ -568,7 +568,7 @@ def default_python() -> Path:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    cases = sorted((ROOT / "tests" / "cases").glob("*.yaml"))
+    cases = sorted((ROOT / "trees" / "cases").glob("*.yaml"))
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -593,7 +593,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--walk-case",
         type=lambda text: Path(text) if text else None,
         default=cases[0] if cases else None,
-        help="a tests/cases file whose answers to give ('' for none; default: the first case)",
+        help="a trees/cases file whose answers to give ('' for none; default: the first case)",
     )
     walk.add_argument("--walk-set", action="append", metavar="ID=VALUE", help="one answer (repeatable)")
     args = parser.parse_args(argv)

@@ -323,7 +323,7 @@ def test_usage_errors_are_norwegian_with_exit_2(argv: list[str], said: str) -> N
 
 
 def test_a_case_file_is_an_answers_file_and_its_expectation_is_checked(tmp_path: Path) -> None:
-    case = ROOT / "tests" / "cases" / "02-kaffe-arbeidsintegrering-35-prosent.yaml"
+    case = ROOT / "trees" / "cases" / "02-kaffe-arbeidsintegrering-35-prosent.yaml"
     code, out, err = invoke("run", "--answers", case, "--non-interactive", "--no-review")
     assert code == 0 and err == ""
     assert "Dere kan reservere konkurransen for arbeidsintegrerende virksomheter" in " ".join(out.split())
@@ -334,7 +334,7 @@ def test_a_case_file_is_an_answers_file_and_its_expectation_is_checked(tmp_path:
 
 def test_the_report_stays_within_60_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "60")
-    case = ROOT / "tests" / "cases" / "01-sykehjem-reservert-ideelle.yaml"
+    case = ROOT / "trees" / "cases" / "01-sykehjem-reservert-ideelle.yaml"
     code, out, _ = invoke("run", "--answers", case, "--non-interactive")
     assert code == 0
     urls = [line for line in out.splitlines() if line.startswith("  https://")]
@@ -366,7 +366,7 @@ def test_an_unexpected_exception_is_an_internal_error_with_exit_70(monkeypatch: 
 
 
 def test_the_report_carries_the_threshold_caveats_into_the_protocol(tmp_path: Path) -> None:
-    case = ROOT / "tests" / "cases" / "02-kaffe-arbeidsintegrering-35-prosent.yaml"  # dated 2026-06-01
+    case = ROOT / "trees" / "cases" / "02-kaffe-arbeidsintegrering-35-prosent.yaml"  # dated 2026-06-01
     md = tmp_path / "notat.md"
     code, _, err = invoke("run", "--answers", case, "--non-interactive", "--markdown", md)
     assert code == 0 and f"Rapporten er lagret i {md}" in " ".join(err.split())

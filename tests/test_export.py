@@ -121,7 +121,7 @@ SNAPSHOT_WALKS = {
 }
 
 
-CASES = Path(__file__).parent / "cases"
+CASES = BUNDLED / "cases"
 REAL_WALKS = {
     "real-sykehjem-reservert": "01-sykehjem-reservert-ideelle.yaml",
     "real-kaffe-integrering": "02-kaffe-arbeidsintegrering-35-prosent.yaml",
@@ -130,7 +130,7 @@ REAL_WALKS = {
 
 
 def case_trace(name: str) -> dict[str, Any]:
-    """The trace of a tests/cases walk through the bundled trees, on the case's date."""
+    """The trace of a trees/cases walk through the bundled trees, on the case's date."""
     case = load_answers(CASES / name)
     assert case.tree and case.date
     return trace_of(BUNDLED, case.tree, case.values, dt.date.fromisoformat(case.date))

@@ -78,7 +78,7 @@ def load_answers(path: str | os.PathLike[str]) -> Answers:
     if answers_y is None:
         raise UsageError(f"{y.loc}: svarfilen mangler «answers:»")
     _scalar(y, "description")  # free text for the reader; must still be a single value
-    tree, day, expect = _scalar(y, "tree"), _date(y, "dato", UsageError), _scalar(y, "expect")
+    tree, day, expect = _scalar(y, "tree"), _date(y, "dato", UsageError), _expected_outcome(y)
     if isinstance(answers_y, YScalar) and answers_y.tag == _NULL:
         return Answers({}, tree, shown, day, expect)
     if not isinstance(answers_y, YMap):
@@ -91,6 +91,14 @@ def load_answers(path: str | os.PathLike[str]) -> Answers:
             )
         values[key] = value_y.text
     return Answers(values, tree, shown, day, expect)
+
+
+def _expected_outcome(y: YMap) -> str | None:
+    """A case file's expected outcome: `expect: id`, or `expect: {outcome: id, …}` (see cases.py)."""
+    item = y.items.get("expect")
+    if item is not None and isinstance(item[1], YMap):
+        return _scalar(item[1], "outcome")
+    return _scalar(y, "expect")
 
 
 def _scalar(m: YMap, key: str, error: type[AnskaffelseError] = UsageError) -> str | None:

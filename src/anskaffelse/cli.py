@@ -5,7 +5,6 @@ Errors are turned into a message and the documented exit code once, in `main()`.
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import shutil
@@ -18,9 +17,10 @@ import typer
 from . import __version__, norsk
 from . import options as o
 from .errors import AnskaffelseError, ExitCode, Interrupted, UsageError
+from .streams import console, emit, out, say
 
 if TYPE_CHECKING:
-    from .trace import Trace
+    pass
 
 norsk.install()
 
@@ -41,26 +41,9 @@ app = typer.Typer(
 )
 
 
-def _console(*, stderr: bool = False) -> Any:
-    from .render import make_console
-
-    return make_console(stderr=stderr)
-
-
-def _say(message: str) -> None:
-    """A warning or note on stderr, printed as it is (never read as markup)."""
-    style = "yellow" if message.startswith("⚠") else None
-    _console(stderr=True).print(message, style=style, markup=False, soft_wrap=True)
-
-
-def _out(text: str, *, nl: bool = True) -> None:
-    """Plain text on standard output (guarded in main(): a closed pipe or a full disk is an exit code)."""
-    sys.stdout.write(text + ("\n" if nl else ""))
-
-
 def _version(value: bool) -> None:
     if value:
-        _out(f"anskaffelse {__version__}")
+        out(f"anskaffelse {__version__}")
         raise typer.Exit()
 
 
@@ -75,24 +58,13 @@ def main_options(
     Eksempel:
       anskaffelse run       start veiviseren
       anskaffelse list      se hvilke trær som finnes
-    """
-    # --debug is read by main(), which turns errors into messages; nothing to do here.
+    """  # --debug is read by main(), where errors become messages
 
 
 def _catalogue(trees: Path | None) -> Any:
     from .catalog import open_catalogue, trees_dir
 
     return open_catalogue(trees_dir(trees))
-
-
-def _emit(text: str, output: Path | None, *, force: bool) -> None:
-    """Text to a file, or to stdout when no file (or `-`) is named."""
-    if output is None or str(output) == "-":
-        _out(text, nl=False)
-        return
-    from .files import write_text
-
-    write_text(output, text, force=force)
 
 
 @app.command("list", short_help="Vis trærne i katalogen.")
@@ -106,7 +78,7 @@ def list_trees(trees: o.TreesOpt = None) -> int:
     """
     from .listing import paint, tree_listing
 
-    _out(tree_listing(_catalogue(trees), shutil.get_terminal_size((100, 24)).columns, paint()))
+    out(tree_listing(_catalogue(trees), shutil.get_terminal_size((100, 24)).columns, paint()))
     return ExitCode.OK
 
 
@@ -126,7 +98,7 @@ def validate(
     from .listing import paint, validation_report
 
     lines, errors = validation_report(list(paths or [trees_dir(trees)]), paint())
-    _out("\n".join(lines))
+    out("\n".join(lines))
     return ExitCode.INVALID if errors else ExitCode.OK
 
 
@@ -157,17 +129,17 @@ def show(
 
     chosen, note = o.show_format(format_, output, mermaid=mermaid, markdown=markdown)
     if note:
-        _say(note)
+        say(note)
     from .render import drawing
 
     engine = Engine(_catalogue(trees), assessment_day(dato))
     engine.tree(tree)
     if chosen == "tekst" and output is None:
-        _console().print(drawing(engine, tree, paths=paths))
+        console().print(drawing(engine, tree, paths=paths))
     elif chosen == "tekst":
         raise UsageError("--format tekst vises på skjermen; velg --format markdown eller mermaid for en fil")
     else:
-        _emit(as_text(engine, tree, chosen, paths=paths), output, force=force)
+        emit(as_text(engine, tree, chosen, paths=paths), output, force=force)
     return ExitCode.OK
 
 
@@ -199,44 +171,35 @@ def run(
     from . import runner
 
     options = runner.RunOptions.parsed(ctx.params)
-    walk = runner.prepare(options, _say)
+    walk = runner.prepare(options, say)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     asker = None
     if terminal and not non_interactive:
         from .prompts import QuestionaryAsker
 
-        asker = QuestionaryAsker(_console())
+        asker = QuestionaryAsker(console())
     try:
         data = runner.execute(walk, options, asker, terminal=terminal)
     except Interrupted as stop:
-        _say("Avbrutt")
+        say("Avbrutt")
         saved = runner.save_partial(walk, runner.interrupted(stop), trace)
-        _say(saved.message)
+        say(saved.message)
         if saved.fallback:
             sys.stderr.write(saved.fallback)
         if saved.path is not None:
-            _say(f"Fortsett med: {shlex.join(o.resume_command(ctx, walk.tree_id, saved.path))}")
+            say(f"Fortsett med: {shlex.join(o.resume_command(ctx, walk.tree_id, saved.path))}")
         return ExitCode.INTERRUPTED
     warning = runner.expectation_warning(walk.preset, data)
     if warning:
-        _say(warning)
+        say(warning)
     if markdown and str(markdown) != "-":
-        _say(f"Rapporten er lagret i {markdown}")
-    return _show_result(data, options, as_json=as_json, reviewed=asker is not None and not no_review)
+        say(f"Rapporten er lagret i {markdown}")
+    text = runner.result_text(data, options, as_json=as_json)
+    if text is None:
+        from .render import show_report
 
-
-def _show_result(data: Trace, options: Any, *, as_json: bool, reviewed: bool) -> int:
-    from .export import caveat_lines, to_markdown
-
-    if str(options.trace) == "-" or as_json:
-        _out(json.dumps(data, ensure_ascii=False, indent=2))
-    elif str(options.markdown) == "-":
-        _out(to_markdown(data), nl=False)
-    else:
-        from .render import report
-
-        console = _console()
-        console.print(report(data, caveat_lines(data), console.width, answers=not reviewed), crop=False)
+        show_report(console(), data, reviewed=asker is not None and not no_review)
+    out(text or "", nl=False)
     return ExitCode.OK
 
 
@@ -258,7 +221,7 @@ def export(
 
     if format_ not in (None, "markdown"):
         raise UsageError(f"--format: ukjent format «{format_}»; velg markdown")
-    _emit(to_markdown(read_trace(trace_file)), output, force=force)
+    emit(to_markdown(read_trace(trace_file)), output, force=force)
     return ExitCode.OK
 
 
@@ -279,8 +242,42 @@ def replay(
     from .replay import replay_trace
 
     result = replay_trace(trace_file, _catalogue(trees), dato, o.program())
-    _console().print(replay_view(result))
+    console().print(replay_view(result))
     return ExitCode.CHANGED if result.changes else ExitCode.OK
+
+
+@app.command("test", short_help="Kjør sakene (svarfiler med expect:) og sjekk utfallene.")
+def test_cases(
+    paths: o.CasesArg = None,
+    update: o.UpdateOpt = False,
+    yes: o.YesOpt = False,
+    trees: o.TreesOpt = None,
+) -> int:
+    """Kjør sakene (svarfiler med expect:) og vis forventet og faktisk utfall; 1 hvis en sak feiler.
+
+    Uten STI: katalogens egne saker (cases/ ved siden av trærne).
+
+    \b
+    Eksempel:
+      anskaffelse test
+      anskaffelse test trees/cases/01-sykehjem-reservert-ideelle.yaml
+      anskaffelse test --update
+    """
+    from . import cases
+    from .catalog import open_catalogue, trees_dir
+    from .listing import case_report, paint
+
+    root = trees_dir(trees)
+    catalogue = open_catalogue(root)
+    results = [cases.run_case(catalogue, path) for path in cases.case_files(list(paths or []), root)]
+    unreached = cases.unreached(catalogue, results) if not paths else []
+    out("\n".join(case_report(results, unreached, paint())))
+    if update:
+        ask = (
+            (lambda n: sys.stdin.isatty() and input(f"Oppdatere {n} saker? [j/N] ") in ("j", "J")) if not yes else None
+        )
+        return cases.update(results, out, ask)
+    return ExitCode.INVALID if any(not r.ok for r in results) else ExitCode.OK
 
 
 @app.command(short_help="Vis terskelverdiene som gjelder på en dato.")
@@ -298,11 +295,11 @@ def terskler(dato: o.DatoOpt = None, trees: o.TreesOpt = None) -> int:
 
     catalogue = _catalogue(trees)
     day = assessment_day(dato)
-    console = _console()
-    console.print(thresholds_table(catalogue.thresholds, day, catalogue, console.width))
+    screen = console()
+    screen.print(thresholds_table(catalogue.thresholds, day, catalogue, screen.width))
     warnings = catalogue_threshold_warnings(list(catalogue.thresholds.values()), day)
     if warnings:
-        console.print(warnings_view(warnings))
+        screen.print(warnings_view(warnings))
     return ExitCode.OK
 
 
@@ -324,21 +321,21 @@ def main(argv: list[str] | None = None) -> int:
     except OutputClosed:
         return quiet_after_broken_pipe(stdout)
     except Interrupted as stop:
-        _say(stop.message)
+        say(stop.message)
         return ExitCode.INTERRUPTED
     except AnskaffelseError as error:
         from .render import error_view
 
-        console = _console(stderr=True)
-        console.print(error_view(error, terminal=console.is_terminal), soft_wrap=not console.is_terminal)
+        errors = console(stderr=True)
+        errors.print(error_view(error, terminal=errors.is_terminal), soft_wrap=not errors.is_terminal)
         return error.exit_code
     except KeyboardInterrupt:
-        _say("Avbrutt")
+        say("Avbrutt")
         return ExitCode.INTERRUPTED
     except Exception:
         if "--debug" in args or os.environ.get("ANSKAFFELSE_DEBUG") == "1":
             raise
-        _console(stderr=True).print(
+        console(stderr=True).print(
             "[bold red]Intern feil[/] i anskaffelse. Kjør igjen med [bold]--debug[/] for detaljer, "
             "og meld feilen med den utskriften og filene du brukte."
         )

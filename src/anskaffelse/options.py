@@ -81,6 +81,18 @@ OldMermaidOpt = Annotated[bool, typer.Option("--mermaid", hidden=True)]
 OldMarkdownOpt = Annotated[bool, typer.Option("--markdown", hidden=True)]
 ExportFormatOpt = Annotated[str | None, _option("--format", help="markdown (standard).", metavar="FORMAT")]
 
+# test
+CasesArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Saksfiler eller mapper med saker (standard: katalogens cases/).", show_default=False, metavar="[STI]..."
+    ),
+]
+UpdateOpt = Annotated[
+    bool, typer.Option("--update", help="Skriv det faktiske utfallet inn i expect: (viser endringen først).")
+]
+YesOpt = Annotated[bool, typer.Option("--yes", help="Med --update: oppdater uten å spørre.")]
+
 SHOW_FORMATS = ("tekst", "mermaid", "markdown")
 
 

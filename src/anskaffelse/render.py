@@ -393,3 +393,10 @@ def replay_view(result: Replayed) -> Group:
     parts.append(Text(f"endret ({len(result.changes)}):", style="bold yellow"))
     parts += [Text(f"• {change}") for change in result.changes]
     return Group(*parts)
+
+
+def show_report(console: Console, data: Trace, *, reviewed: bool) -> None:
+    """The end of `run` on the screen (`reviewed`: the answers were just on it, so not again)."""
+    from .export import caveat_lines
+
+    console.print(report(data, caveat_lines(data), console.width, answers=not reviewed), crop=False)

@@ -136,6 +136,16 @@ def execute(walk_: Walk, options: RunOptions, asker: Asker | None, *, terminal: 
     return data
 
 
+def result_text(data: Trace, options: RunOptions, *, as_json: bool) -> str | None:
+    """The end of `run` as text for standard output (the trace, or the report with `--markdown -`);
+    None when the report is to be drawn on the screen."""
+    if as_json or str(options.trace) == "-":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if str(options.markdown) == "-":
+        return to_markdown(data)
+    return None
+
+
 def expectation_warning(preset: Answers, data: Trace) -> str | None:
     """A case file's `expect:` that the walk did not meet."""
     reached = data["outcome"]["node"] if data["outcome"] else None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import os
+import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import AnskaffelseError, ExitCode
@@ -78,3 +80,31 @@ def quiet_after_broken_pipe(stdout: Any) -> int:
     except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
         pass
     return ExitCode.BROKEN_PIPE
+
+
+def console(*, stderr: bool = False) -> Any:
+    """A rich console on stdout (or stderr), made when something is to be drawn."""
+    from .render import make_console
+
+    return make_console(stderr=stderr)
+
+
+def say(message: str) -> None:
+    """A warning or note on stderr, printed as it is (never read as markup)."""
+    style = "yellow" if message.startswith("⚠") else None
+    console(stderr=True).print(message, style=style, markup=False, soft_wrap=True)
+
+
+def out(text: str, *, nl: bool = True) -> None:
+    """Plain text on standard output."""
+    sys.stdout.write(text + ("\n" if nl else ""))
+
+
+def emit(text: str, output: Path | None, *, force: bool) -> None:
+    """Text to a file, or to standard output when no file (or `-`) is named."""
+    if output is None or str(output) == "-":
+        out(text, nl=False)
+        return
+    from .files import write_text
+
+    write_text(output, text, force=force)
