@@ -7,10 +7,13 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .cases import CaseResult
 from .catalog import check
 from .model import Catalogue, Finding, display_path, errors_only, tally
+
+if TYPE_CHECKING:  # `list` and `validate` need nothing of the case runner
+    from .cases import CaseResult
 
 Paint = Callable[..., str]
 

@@ -1,9 +1,13 @@
-"""The catalogue and a walk as immutable records. Stdlib only; every element keeps its file position."""
+"""The catalogue and a walk as immutable records. Stdlib only; every element keeps its file position.
+
+The catalogue's records (eq=False) compare by identity: one load makes each of them once, and
+generating field-by-field equality for each class is a tenth of the command's start-up. Places,
+findings and a walk's steps compare by value.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -64,6 +68,8 @@ def tally(findings: Iterable[Finding]) -> int:
 
 def suggest(name: str, known: Iterable[str]) -> str:
     """«; mente du «x»?» for the known name closest to `name`, or an empty string."""
+    import difflib  # only when a name is unknown
+
     close = difflib.get_close_matches(name, list(known), n=1)
     return f"; mente du «{close[0]}»?" if close else ""
 
@@ -115,7 +121,7 @@ Value = str | Decimal | dt.date
 Origin = Literal["asked", "file", "fact"]  # how a step's answer came: typed, from a file, or known earlier
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Source:
     id: str
     citation: str
@@ -127,14 +133,14 @@ class Source:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ThresholdValue:
     start: dt.date
     amount: Decimal
     loc: Location
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Threshold:
     id: str
     title: str
@@ -157,13 +163,13 @@ class Threshold:
 # --- conditions of a branch ---------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ThresholdRef:
     id: str
     loc: Location
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Compare:
     """`{fact: F, op: operand}`; op is eq, ne, in, gt, gte, lt or lte."""
 
@@ -173,19 +179,19 @@ class Compare:
     loc: Location
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class AllOf:
     items: tuple[Condition, ...]
     loc: Location
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class AnyOf:
     items: tuple[Condition, ...]
     loc: Location
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Not:
     item: Condition
     loc: Location
@@ -197,7 +203,7 @@ Condition = Compare | AllOf | AnyOf | Not
 # --- nodes --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Choice:
     id: str
     label: str
@@ -206,7 +212,7 @@ class Choice:
     help: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Question:
     id: str
     text: str
@@ -235,7 +241,7 @@ class Question:
         return (self.next,) if self.next else ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Rule:
     """One arm of a branch; `when` is None for `otherwise`."""
 
@@ -244,7 +250,7 @@ class Rule:
     loc: Location
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Branch:
     id: str
     rules: tuple[Rule, ...]
@@ -254,7 +260,7 @@ class Branch:
         return tuple(r.next for r in self.rules)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Call:
     id: str
     tree: str
@@ -271,7 +277,7 @@ class Call:
         return tuple(t for _, t in self.returns if t != END)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Goto:
     id: str
     tree: str
@@ -281,7 +287,7 @@ class Goto:
         return ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Outcome:
     id: str
     verdict: str
@@ -299,7 +305,7 @@ class Outcome:
 Node = Question | Branch | Call | Goto | Outcome
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Tree:
     id: str
     title: str
@@ -320,7 +326,7 @@ class Tree:
         return [n for n in self.nodes.values() if isinstance(n, Question)]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Catalogue:
     trees: dict[str, Tree]
     sources: dict[str, Source]
