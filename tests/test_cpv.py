@@ -537,3 +537,32 @@ def test_import_does_not_read_the_json() -> None:
     assert after_import == [] and holder_empty
     assert first_use > 0  # the spy works: the first use reads the file
     assert later == first_use  # and only the first
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def test_the_cpv_command_finds_words_and_codes_with_what_foa_makes_of_them() -> None:
+    import json
+
+    from conftest import cli
+
+    code, out, _ = cli("cpv", "kantine", width=200)
+    assert code == 0
+    assert out.splitlines()[0].startswith("55510000  Kantinevirksomhet – særlig tjeneste (FOA vedlegg 2)")
+    code, out, _ = cli("cpv", "55510000-4", "--json")
+    data = json.loads(out)
+    assert code == 0 and data[0]["code"] == "55510000"
+    code, out, _ = cli("cpv", "85323001", width=200)
+    assert code == 0 and "85323000" in out
+    code, out, err = cli("cpv", "xyzzyqq")
+    assert code == 0 and "Fant ingen CPV-kode som passer" in out and not err
+
+
+def test_the_cpv_command_does_not_slow_the_commands_that_do_not_use_it() -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys, anskaffelse.cli; print('anskaffelse.cpv.codes' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

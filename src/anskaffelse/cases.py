@@ -23,6 +23,8 @@ from .session import walk
 from .yamlfile import Y, YamlProblem, YMap, YScalar, YSeq, parse, read_bytes
 
 CASES_FOLDER = "cases"
+Confirm = Callable[[int], bool]
+Paint = Callable[..., str]
 _KEYS = ("outcome", "passed", "del", "sources")
 
 
@@ -204,7 +206,7 @@ def pending_updates(results: Iterable[CaseResult]) -> list[tuple[Path, str, str]
     return [(r.path, *texts) for r in results if (texts := updated_text(r)) is not None]
 
 
-def update(results: Sequence[CaseResult], show: Callable[[str], None], ask: Callable[[int], bool] | None) -> int:
+def write_updates(results: Sequence[CaseResult], show: Callable[[str], None], ask: Callable[[int], bool] | None) -> int:
     """--update: show the change to every expected outcome that differs, ask (unless `ask` is None:
     --yes), and write them; returns the exit code."""
     from .files import write_text
@@ -216,3 +218,18 @@ def update(results: Sequence[CaseResult], show: Callable[[str], None], ask: Call
     for path, _, new in changes:
         write_text(path, new, force=True)
     return ExitCode.OK if changes or all(r.ok for r in results) else ExitCode.INVALID
+
+
+def run_command(
+    paths: list[Path], root: Path, show: Callable[[str], None], paint: Paint, *, confirm: Confirm | None, update: bool
+) -> int:
+    """`anskaffelse test`: the cases named (or the catalogue's own) on the catalogue in `root`; the exit code."""
+    from .catalog import open_catalogue
+    from .listing import case_report
+
+    catalogue = open_catalogue(root)
+    results = [run_case(catalogue, path) for path in case_files(paths, root)]
+    show("\n".join(case_report(results, unreached(catalogue, results) if not paths else [], paint)))
+    if update:
+        return write_updates(results, show, confirm)
+    return ExitCode.INVALID if any(not r.ok for r in results) else ExitCode.OK

@@ -6,7 +6,6 @@ Errors are turned into a message and the documented exit code once, in `main()`.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -181,13 +180,8 @@ def run(
     try:
         data = runner.execute(walk, options, asker, terminal=terminal)
     except Interrupted as stop:
-        say("Avbrutt")
-        saved = runner.save_partial(walk, runner.interrupted(stop), trace)
-        say(saved.message)
-        if saved.fallback:
-            sys.stderr.write(saved.fallback)
-        if saved.path is not None:
-            say(f"Fortsett med: {shlex.join(o.resume_command(ctx, walk.tree_id, saved.path))}")
+        for line in runner.stopped(walk, stop, trace, lambda saved: o.resume_command(ctx, walk.tree_id, saved)):
+            say(line)
         return ExitCode.INTERRUPTED
     warning = runner.expectation_warning(walk.preset, data)
     if warning:
@@ -263,21 +257,32 @@ def test_cases(
       anskaffelse test trees/cases/01-sykehjem-reservert-ideelle.yaml
       anskaffelse test --update
     """
-    from . import cases
-    from .catalog import open_catalogue, trees_dir
-    from .listing import case_report, paint
+    from .cases import run_command
+    from .catalog import trees_dir
+    from .listing import paint
 
-    root = trees_dir(trees)
-    catalogue = open_catalogue(root)
-    results = [cases.run_case(catalogue, path) for path in cases.case_files(list(paths or []), root)]
-    unreached = cases.unreached(catalogue, results) if not paths else []
-    out("\n".join(case_report(results, unreached, paint())))
-    if update:
-        ask = (
-            (lambda n: sys.stdin.isatty() and input(f"Oppdatere {n} saker? [j/N] ") in ("j", "J")) if not yes else None
-        )
-        return cases.update(results, out, ask)
-    return ExitCode.INVALID if any(not r.ok for r in results) else ExitCode.OK
+    confirm = lambda n: sys.stdin.isatty() and input(f"Oppdatere {n} saker? [j/N] ") in ("j", "J")  # noqa: E731
+    return run_command(
+        list(paths or []), trees_dir(trees), out, paint(), confirm=None if yes else confirm, update=update
+    )
+
+
+@app.command(short_help="Finn CPV-koder og hva forskriften gjør av dem.")
+def cpv(query: o.CpvQueryArg, as_json: o.JsonListOpt = False, limit: o.LimitOpt = 20) -> int:
+    """Søk på en CPV-kode (55510000, 5551, 55510000-4) eller ord (kantine, rusbehandling), og se hva
+    FOA gjør av hver: bygg og anlegg (vedlegg 1), særlig tjeneste (vedlegg 2), helse- og
+    sosialtjeneste (vedlegg 3, og om § 30-2 kan gjelde), annen tjeneste eller vare.
+
+    \b
+    Eksempel:
+      anskaffelse cpv kantine
+      anskaffelse cpv 85311000 --json
+    """
+    from .cpv import answer
+
+    text, _ = answer(" ".join(query), limit=limit, as_json=as_json)
+    out(text)
+    return ExitCode.OK  # no match is an answer too («ingen treff»), not an error
 
 
 @app.command(short_help="Vis terskelverdiene som gjelder på en dato.")

@@ -81,6 +81,11 @@ OldMermaidOpt = Annotated[bool, typer.Option("--mermaid", hidden=True)]
 OldMarkdownOpt = Annotated[bool, typer.Option("--markdown", hidden=True)]
 ExportFormatOpt = Annotated[str | None, _option("--format", help="markdown (standard).", metavar="FORMAT")]
 
+# cpv
+CpvQueryArg = Annotated[list[str], typer.Argument(help="En CPV-kode, starten av en, eller ord.", metavar="SØK")]
+JsonListOpt = Annotated[bool, typer.Option("--json", help="Skriv treffene som JSON.")]
+LimitOpt = Annotated[int, typer.Option("--limit", help="Høyst så mange treff (standard 20).", metavar="N", min=1)]
+
 # test
 CasesArg = Annotated[
     list[Path] | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,6 +189,18 @@ def _answers_given(state: State) -> bool:
 
 def _all_steps(state: State) -> list[Any]:
     return [s for s in state.steps if s.origin != "fact"]
+
+
+def stopped(walk_: Walk, stop: Interrupted, trace: Path | None, resume: Callable[[Path], list[str]]) -> list[str]:
+    """What to say when the person stopped: «Avbrutt», where the answers are (or the answers
+    themselves, as an answers file to paste, when they could not be written) and how to go on."""
+    saved = save_partial(walk_, interrupted(stop), trace)
+    lines = ["Avbrutt", saved.message]
+    if saved.fallback:
+        lines.append(saved.fallback.rstrip("\n"))
+    if saved.path is not None:
+        lines.append(f"Fortsett med: {shlex.join(resume(saved.path))}")
+    return lines
 
 
 def interrupted(stop: Interrupted) -> State | None:

@@ -64,7 +64,15 @@ from .matching import (
     search,
     stem,
 )
-from .output import CREDIT, NO_MATCHES, classification_to_json, format_classification, format_matches, to_json
+from .output import (
+    CREDIT,
+    NO_MATCHES,
+    answer,
+    classification_to_json,
+    format_classification,
+    format_matches,
+    to_json,
+)
 
 __all__ = [
     "CREDIT",
@@ -83,6 +91,7 @@ __all__ = [
     "Kind",
     "Match",
     "ancestors",
+    "answer",
     "classification_to_json",
     "classify",
     "fold",

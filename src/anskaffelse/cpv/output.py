@@ -58,3 +58,14 @@ def format_matches(matches: list[Match]) -> list[str]:
             lines.append(f"    merk: {m.note}")
     lines.append(f"({CREDIT})")
     return lines
+
+
+def answer(query: str, *, limit: int = 20, as_json: bool = False) -> tuple[str, bool]:
+    """`anskaffelse cpv SØK`: the matches as text (or JSON), and whether there were any."""
+    import json
+
+    from .matching import search
+
+    matches = search(query, limit=limit)
+    text = json.dumps(to_json(matches), ensure_ascii=False, indent=2) if as_json else "\n".join(format_matches(matches))
+    return text, bool(matches)
