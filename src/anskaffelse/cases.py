@@ -17,6 +17,7 @@ from .answers import load_answers
 from .engine import Engine
 from .errors import AnskaffelseError, ExitCode, UsageError
 from .export import build_trace
+from .listing import count
 from .model import Catalogue, Findings, Location, display_path
 from .runner import DEFAULT_TREE, assessment_day
 from .session import walk
@@ -225,7 +226,6 @@ def run_command(
 ) -> int:
     """`anskaffelse test`: the cases named (or the catalogue's own) on the catalogue in `root`; the exit code."""
     from .catalog import open_catalogue
-    from .listing import case_report
 
     catalogue = open_catalogue(root)
     results = [run_case(catalogue, path) for path in case_files(paths, root)]
@@ -233,3 +233,30 @@ def run_command(
     if update:
         return write_updates(results, show, confirm)
     return ExitCode.INVALID if any(not r.ok for r in results) else ExitCode.OK
+
+
+def case_report(results: Sequence[CaseResult], unreached: Sequence[str], paint: Paint) -> list[str]:
+    """A table of the cases (expected, got, OK/FEIL), then every failure in full, unused answers,
+    and the outcomes no case reaches."""
+    rows = [(display_path(r.path), r.expected, r.got, "OK" if r.ok else "FEIL") for r in results]
+    header = ("sak", "forventet", "fikk", "")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    lines = [paint("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)).rstrip(), bold=True)]
+    for row in rows:
+        mark = paint(row[3], fg="green" if row[3] == "OK" else "red", bold=True)
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + mark)
+    for result in results:
+        if not result.ok:
+            lines += ["", paint(f"FEIL {display_path(result.path)}", fg="red", bold=True)]
+            lines += [f"  {failure}" for failure in result.failures]
+            if result.walked:
+                lines.append(f"  veien: {' → '.join(result.walked)}")
+        if result.unused:
+            where = display_path(result.path)
+            lines.append(paint(f"advarsel: {where}: svar som aldri ble brukt: {', '.join(result.unused)}", fg="yellow"))
+    if unreached:
+        lines += ["", f"Utfall ingen sak når ({len(unreached)}):", *(f"  {o}" for o in unreached)]
+    failed = sum(not r.ok for r in results)
+    summary = f"{count(len(results), 'sak', 'saker')}: {len(results) - failed} OK, {failed} FEIL"
+    lines += ["", paint(summary, fg="red" if failed else "green", bold=True)]
+    return lines

@@ -7,13 +7,9 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .catalog import check
 from .model import Catalogue, Finding, display_path, errors_only, tally
-
-if TYPE_CHECKING:  # `list` and `validate` need nothing of the case runner
-    from .cases import CaseResult
 
 Paint = Callable[..., str]
 
@@ -82,30 +78,3 @@ def validation_report(targets: Sequence[Path], paint: Paint) -> tuple[list[str],
         ]
         lines.append(paint(f"{only or catalogue.root}: {', '.join(counts)}", fg="red" if errors else "green"))
     return lines, total_errors
-
-
-def case_report(results: Sequence[CaseResult], unreached: Sequence[str], paint: Paint) -> list[str]:
-    """A table of the cases (expected, got, OK/FEIL), then every failure in full, unused answers,
-    and the outcomes no case reaches."""
-    rows = [(display_path(r.path), r.expected, r.got, "OK" if r.ok else "FEIL") for r in results]
-    header = ("sak", "forventet", "fikk", "")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
-    lines = [paint("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)).rstrip(), bold=True)]
-    for row in rows:
-        mark = paint(row[3], fg="green" if row[3] == "OK" else "red", bold=True)
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + mark)
-    for result in results:
-        if not result.ok:
-            lines += ["", paint(f"FEIL {display_path(result.path)}", fg="red", bold=True)]
-            lines += [f"  {failure}" for failure in result.failures]
-            if result.walked:
-                lines.append(f"  veien: {' → '.join(result.walked)}")
-        if result.unused:
-            where = display_path(result.path)
-            lines.append(paint(f"advarsel: {where}: svar som aldri ble brukt: {', '.join(result.unused)}", fg="yellow"))
-    if unreached:
-        lines += ["", f"Utfall ingen sak når ({len(unreached)}):", *(f"  {o}" for o in unreached)]
-    failed = sum(not r.ok for r in results)
-    summary = f"{count(len(results), 'sak', 'saker')}: {len(results) - failed} OK, {failed} FEIL"
-    lines += ["", paint(summary, fg="red" if failed else "green", bold=True)]
-    return lines
