@@ -146,12 +146,12 @@ CASES: list[tuple[str, str, str]] = [
     (
         "no-kind",
         "  q:\n    label: Hva?\n" + OUT,
-        "8:5: ukjent nøkkel «label» i noden «q»; en node må ha én av question, branch, call, goto, outcome",
+        "8:5: ukjent nøkkel «label» i noden «q»; en node må ha én av question, branch, call, goto, outcome, compute",
     ),
     (
         "two-kinds",
         "  q:\n    goto: under\n    call: under\n    returns: {a: o, b: o}\n" + OUT,
-        "7:3: noden «q» kan ha bare én av question, branch, call, goto, outcome; fant call og goto",
+        "7:3: noden «q» kan ha bare én av question, branch, call, goto, outcome, compute; fant call og goto",
     ),
     (
         "id-not-file-name",

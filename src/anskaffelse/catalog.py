@@ -1,19 +1,22 @@
-"""The catalogue a command works on: where it is, loaded and checked, and what its thresholds warn of."""
+"""The catalogue a command works on: where it is, its files read (yamlfile), built (loader) and checked
+(validate), and what its thresholds warn of."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import gc
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import CatalogueError
-from .loader import load_catalogue
-from .model import Catalogue, Finding, Findings, Threshold, errors_only
+from .loader import SOURCES_FILE, THRESHOLDS_FILE, build_sources, build_thresholds, build_tree
+from .model import Catalogue, Finding, Findings, Location, Source, Threshold, Tree, display_path, errors_only
 from .validate import validate
 from .values import format_amount
+from .yamlfile import Reader, Y, YamlProblem, parse, read_bytes
 
 ENV_TREES = "ANSKAFFELSE_TREES"
 ADJUSTMENT_YEARS = 2  # EØS thresholds are adjusted every second year
@@ -34,6 +37,54 @@ def trees_dir(option: str | os.PathLike[str] | None) -> Path:
         return Path(option)
     env = os.environ.get(ENV_TREES)
     return Path(env) if env else bundled_trees()
+
+
+def read_document(path: Path, r: Reader) -> tuple[Y | None, str]:
+    """Read one YAML file; returns (document or None, sha256 of the bytes read)."""
+    shown = display_path(path)
+    try:
+        data = read_bytes(path, shown, regular_only=True)
+        return parse(data, shown, r.findings), hashlib.sha256(data).hexdigest()
+    except YamlProblem as problem:
+        r.findings.keep(problem.finding)
+        return None, ""
+
+
+def load_catalogue(root: str | os.PathLike[str], findings: Findings) -> Catalogue:
+    """Load every tree in a directory with its kilder.yaml and terskelverdier.yaml; problems go to `findings`."""
+    base = Path(root)
+    r = Reader(findings)
+    shown_root = display_path(base)
+    try:
+        # The files of a catalogue: *.yaml and *.yml, not hidden, by name.
+        files = sorted(p for p in base.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    except OSError as exc:
+        if not base.is_dir():
+            message = "er ikke en mappe" if base.exists() else "finner ikke mappen med trær"
+            message = "filen finnes ikke" if base.suffix in (".yaml", ".yml") and not base.exists() else message
+        else:
+            reason = "mangler lesetilgang til mappen" if isinstance(exc, PermissionError) else exc.strerror
+            message = f"kan ikke lese mappen med trær ({reason})"
+        r.add(Location(shown_root), message)
+        return Catalogue({}, {}, {}, shown_root)
+    trees: dict[str, Tree] = {}
+    sources: dict[str, Source] = {}
+    thresholds: dict[str, Threshold] = {}
+    for special in (SOURCES_FILE, THRESHOLDS_FILE):
+        if base / special not in files:
+            r.add(Location(display_path(base / special)), f"katalogen mangler {special}")
+    for path in files:
+        y, sha = read_document(path, r)
+        if y is not None and path.name == SOURCES_FILE:
+            sources = build_sources(y, r)
+        elif y is not None and path.name == THRESHOLDS_FILE:
+            thresholds = build_thresholds(y, r)
+        elif y is not None and (tree := build_tree(y, r, display_path(path), sha)) is not None:
+            if tree.id in trees:
+                r.add(tree.loc, f"tre-id «{tree.id}» finnes allerede i {trees[tree.id].loc.file}")
+            else:
+                trees[tree.id] = tree
+    return Catalogue(trees, sources, thresholds, shown_root, tuple(str(p) for p in files))
 
 
 def check(root: Path) -> tuple[Catalogue, list[Finding]]:

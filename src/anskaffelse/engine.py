@@ -17,6 +17,7 @@ from .model import (
     Call,
     Catalogue,
     Compare,
+    Compute,
     Condition,
     Goto,
     Node,
@@ -31,7 +32,16 @@ from .model import (
     Value,
     suggest,
 )
-from .values import ValueProblem, format_amount, parse_amount, parse_date, parse_text, parse_yesno
+from .values import (
+    ValueProblem,
+    format_amount,
+    parse_amount,
+    parse_cpv,
+    parse_date,
+    parse_number,
+    parse_text,
+    parse_yesno,
+)
 
 MAX_MOVES = 1_000_000  # a guard against a catalogue that was not validated
 
@@ -152,7 +162,9 @@ class Engine:
                     state = self._record(state, node, value, "fact", False, previous=state.previous)
                     continue
                 return state
-            if isinstance(node, Branch):
+            if isinstance(node, Compute):
+                state = self._computed(state, node)
+            elif isinstance(node, Branch):
                 used: list[ThresholdUse] = []
                 target = self._choose(node, state, used)
                 known = {u.id for u in state.thresholds}
@@ -203,9 +215,29 @@ class Engine:
         )
         facts = dict(state.facts)
         facts[question.key] = value
+        if question.sets and question.input == "cpv" and value != "vet_ikke":
+            from .facts import service_kind
+
+            kind = service_kind(str(value))[0]
+            if kind is not None and question.sets not in facts:
+                facts[question.sets] = kind
         target = self.next_after(question, value)
         moved = self._move(state, state.tree, target)
         return replace(moved, facts=MappingProxyType(facts), steps=state.steps + (step,), previous=previous)
+
+    def _computed(self, state: State, node: Compute) -> State:
+        """A computed fact, shown as a step («Slik er verdien beregnet: …»); unknown when what it
+        rests on is unknown (then a question later on asks for it)."""
+        from .facts import compute, environment
+
+        value, shown = compute(node, environment(self.catalogue, state.facts, self.day))
+        if value is None:
+            return self._move(state, state.tree, node.next)
+        step = Step(state.tree, node.id, node.fact, node.label or node.fact, value, shown, "fact", False, node.sources)
+        facts = dict(state.facts)
+        facts[node.fact] = value
+        moved = self._move(state, state.tree, node.next)
+        return replace(moved, facts=MappingProxyType(facts), steps=state.steps + (step,))
 
     @staticmethod
     def next_after(question: Question, value: Value) -> str:
@@ -228,6 +260,12 @@ class Engine:
             return format_amount(value)
         if isinstance(value, dt.date):
             return value.isoformat()
+        if question.input == "cpv" and value != "vet_ikke":
+            from .facts import service_kind
+
+            return service_kind(str(value))[1]
+        if question.input == "cpv":
+            return "Vet ikke / finner ikke koden"
         return str(value)
 
     def parse(self, question: Question, raw: object, state: State | None = None) -> Value:
@@ -241,6 +279,10 @@ class Engine:
                 return parse_date(raw)
             if question.input == "yesno":
                 return parse_yesno(raw)
+            if question.input == "number":
+                return parse_number(raw)
+            if question.input == "cpv":
+                return parse_cpv(raw)
             return parse_text(raw)
         except ValueProblem as problem:
             raise AnswerError(

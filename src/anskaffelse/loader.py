@@ -1,10 +1,8 @@
-"""YAML → the catalogue: trees, sources (kilder.yaml) and thresholds (terskelverdier.yaml), with a
-position on every finding. Imports only the model, values and yamlfile."""
+"""YAML documents → trees, sources (kilder.yaml) and thresholds (terskelverdier.yaml), with a
+position on every finding. Imports only the model, values, yamlfile and expr (for computations)."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -16,11 +14,10 @@ from .model import (
     AnyOf,
     Branch,
     Call,
-    Catalogue,
     Choice,
     Compare,
+    Compute,
     Condition,
-    Findings,
     Goto,
     InputKind,
     Location,
@@ -34,24 +31,24 @@ from .model import (
     ThresholdRef,
     ThresholdValue,
     Tree,
-    display_path,
     suggest,
 )
 from .values import ValueProblem, parse_amount
-from .yamlfile import Reader, Y, YamlProblem, YMap, YScalar, YSeq, get, key_loc, parse, read_bytes
+from .yamlfile import Reader, Y, YMap, YScalar, YSeq, get, key_loc
 
 SOURCES_FILE = "kilder.yaml"
 THRESHOLDS_FILE = "terskelverdier.yaml"
-NODE_KINDS = ("question", "branch", "call", "goto", "outcome")
+NODE_KINDS = ("question", "branch", "call", "goto", "outcome", "compute")
 _TREE_KEYS = ("id", "title", "version", "valid_from", "start", "nodes", "description")
-_QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next")
+_QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next", "sets")
+_COMPUTE_KEYS = ("compute", "value", "label", "explain", "sources", "next")
 # An address printed in reports and on screens: https, and nothing that could end a link or start markup.
 _URL = re.compile(r"https://[^\s/<>\"'`\\\x00-\x1f\x7f-\x9f]+\.[^\s<>\"'`\\\x00-\x1f\x7f-\x9f]+")
 _URL_RULE = "url må være en https-adresse uten mellomrom, kontrolltegn eller <>\"'`\\"
 _NODE_KEYS = tuple(dict.fromkeys(("question", "branch", "call", "returns", "goto", "outcome", *_QUESTION_KEYS)))
 _OUTCOME_KEYS = ("verdict", "title", "text", "steps", "document", "sources")
 _COMPARE_OPS = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
-_FREE_INPUTS = ("amount", "date", "text", "yesno")
+_FREE_INPUTS = ("amount", "number", "date", "text", "yesno", "cpv")
 
 
 # --- trees --------------------------------------------------------------------
@@ -120,6 +117,8 @@ def build_node(node_id: str, loc: Location, y: Y, r: Reader) -> Node | None:
         return build_question(node_id, loc, m, r)
     if kind in ("call", "goto"):
         return build_jump(node_id, loc, m, kind, r)
+    if kind == "compute":
+        return build_compute(node_id, loc, m, r)
     r.keys(m, (kind,), (), f"noden «{node_id}»")
     build = build_branch if kind == "branch" else build_outcome
     return build(node_id, loc, get(m, kind), r)
@@ -161,7 +160,10 @@ def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question 
     if text is None or nxt is None:
         return None
     input_kind: InputKind = kind  # type: ignore[assignment]
-    return Question(node_id, text, input_kind, loc, next=nxt, **common)  # type: ignore[arg-type]
+    sets = r.ident(get(m, "sets"), f"{what}: sets") if "sets" in m.items else None
+    if sets and kind != "cpv":
+        r.add(key_loc(m, "sets"), f"{what}: sets hører bare til et CPV-spørsmål (input: cpv)")
+    return Question(node_id, text, input_kind, loc, next=nxt, sets=sets, **common)  # type: ignore[arg-type]
 
 
 def build_choices(node_id: str, y: Y, r: Reader) -> tuple[Choice, ...] | None:
@@ -292,6 +294,38 @@ def build_jump(node_id: str, loc: Location, m: YMap, kind: str, r: Reader) -> No
     return Call(node_id, tree, tuple(pairs), loc)
 
 
+def build_compute(node_id: str, loc: Location, m: YMap, r: Reader) -> Compute | None:
+    """`compute: fact` with `value: "uttrykk"` (expr), an optional `explain:` text and `next`."""
+    from .expr import ExprError, parse, parse_template
+
+    what = f"beregningen «{node_id}»"
+    r.keys(m, _COMPUTE_KEYS, ("compute", "value", "next"), what)
+    fact, nxt = r.ident(get(m, "compute"), f"{what}: compute"), r.ident(get(m, "next"), f"{what}: next")
+    value_y, explain_y = get(m, "value"), get(m, "explain")
+    source = r.text(value_y, f"{what}: value")
+    explain_text = r.text(explain_y, f"{what}: explain", required=False)
+    try:
+        expression = parse(source) if source is not None else None
+        explain = parse_template(explain_text) if explain_text else None
+    except ExprError as problem:
+        where = value_y if explain_text is None or expression is None else explain_y
+        quoted = isinstance(where, YScalar) and not where.plain
+        r.add(_offset(where.loc if where else loc, problem.offset + quoted), problem.message)
+        return None
+    if fact is None or nxt is None or expression is None or source is None or value_y is None:
+        return None
+    label = r.text(get(m, "label"), f"{what}: label", required=False) or ""
+    sources = r.idents(get(m, "sources"), f"{what}: sources")
+    # Where the expression's first character is: after the quote, when it is quoted on one line.
+    at = value_y.loc if not isinstance(value_y, YScalar) or value_y.plain else _offset(value_y.loc, 1)
+    return Compute(node_id, fact, expression, source, nxt, loc, at, label, explain, sources)
+
+
+def _offset(loc: Location, offset: int) -> Location:
+    """A place inside a one-line text: its column moved by the offset (the quote, if any, is not counted)."""
+    return Location(loc.file, loc.line, loc.col + offset)
+
+
 def build_outcome(node_id: str, loc: Location, y: Y | None, r: Reader) -> Outcome | None:
     what = f"utfallet «{node_id}»"
     m = r.mapping(y, what)
@@ -395,54 +429,3 @@ def build_threshold_values(what: str, y: Y | None, r: Reader) -> tuple[Threshold
             continue
         values.append(ThresholdValue(start, amount, m.loc))
     return tuple(values)
-
-
-# --- the catalogue ------------------------------------------------------------
-
-
-def read_document(path: Path, r: Reader) -> tuple[Y | None, str]:
-    """Read one YAML file; returns (document or None, sha256 of the bytes read)."""
-    shown = display_path(path)
-    try:
-        data = read_bytes(path, shown, regular_only=True)
-        return parse(data, shown, r.findings), hashlib.sha256(data).hexdigest()
-    except YamlProblem as problem:
-        r.findings.keep(problem.finding)
-        return None, ""
-
-
-def load_catalogue(root: str | os.PathLike[str], findings: Findings) -> Catalogue:
-    """Load every tree in a directory with its kilder.yaml and terskelverdier.yaml; problems go to `findings`."""
-    base = Path(root)
-    r = Reader(findings)
-    shown_root = display_path(base)
-    try:
-        # The files of a catalogue: *.yaml and *.yml, not hidden, by name.
-        files = sorted(p for p in base.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
-    except OSError as exc:
-        if not base.is_dir():
-            message = "er ikke en mappe" if base.exists() else "finner ikke mappen med trær"
-            message = "filen finnes ikke" if base.suffix in (".yaml", ".yml") and not base.exists() else message
-        else:
-            reason = "mangler lesetilgang til mappen" if isinstance(exc, PermissionError) else exc.strerror
-            message = f"kan ikke lese mappen med trær ({reason})"
-        r.add(Location(shown_root), message)
-        return Catalogue({}, {}, {}, shown_root)
-    trees: dict[str, Tree] = {}
-    sources: dict[str, Source] = {}
-    thresholds: dict[str, Threshold] = {}
-    for special in (SOURCES_FILE, THRESHOLDS_FILE):
-        if base / special not in files:
-            r.add(Location(display_path(base / special)), f"katalogen mangler {special}")
-    for path in files:
-        y, sha = read_document(path, r)
-        if y is not None and path.name == SOURCES_FILE:
-            sources = build_sources(y, r)
-        elif y is not None and path.name == THRESHOLDS_FILE:
-            thresholds = build_thresholds(y, r)
-        elif y is not None and (tree := build_tree(y, r, display_path(path), sha)) is not None:
-            if tree.id in trees:
-                r.add(tree.loc, f"tre-id «{tree.id}» finnes allerede i {trees[tree.id].loc.file}")
-            else:
-                trees[tree.id] = tree
-    return Catalogue(trees, sources, thresholds, shown_root, tuple(str(p) for p in files))

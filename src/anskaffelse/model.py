@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 MAX_FINDINGS = 100  # errors (and, apart, warnings) shown per file: a hostile file must not flood the screen
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a catalogue or answer file larger than this is refused unread
@@ -116,7 +116,7 @@ class Findings:
 VERDICTS = ("tillatt", "ikke_tillatt", "vurder", "utenfor_regelverket")
 END = "end"  # in `returns`: end the walk with the called tree's own outcome
 
-InputKind = Literal["amount", "date", "text", "yesno", "choice"]
+InputKind = Literal["amount", "number", "date", "text", "yesno", "cpv", "choice"]
 Value = str | Decimal | dt.date
 Origin = Literal["asked", "file", "fact"]  # how a step's answer came: typed, from a file, or known earlier
 
@@ -223,6 +223,7 @@ class Question:
     fact: str | None = None
     choices: tuple[Choice, ...] = ()
     next: str | None = None  # for free input; choices carry their own
+    sets: str | None = None  # a CPV question: the choice fact its classification answers (see engine)
 
     @property
     def key(self) -> str:
@@ -302,7 +303,30 @@ class Outcome:
         return ()
 
 
-Node = Question | Branch | Call | Goto | Outcome
+@dataclass(frozen=True, slots=True, eq=False)
+class Compute:
+    """A fact computed from other facts with an expression (expr), then on to `next`.
+
+    `expression` and `explain` are parsed expr objects (Expr, Template); `value_at` is where the
+    expression is written, for messages about it.
+    """
+
+    id: str
+    fact: str
+    expression: Any
+    source: str
+    next: str
+    loc: Location
+    value_at: Location
+    label: str = ""
+    explain: Any = None
+    sources: tuple[str, ...] = ()
+
+    def targets(self) -> tuple[str, ...]:
+        return (self.next,)
+
+
+Node = Question | Branch | Call | Goto | Outcome | Compute
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
+from .facts import check_compute, check_sets, fact_types
 from .model import (
     END,
     MAX_FINDINGS,
@@ -14,6 +15,7 @@ from .model import (
     Call,
     Catalogue,
     Compare,
+    Compute,
     Condition,
     Finding,
     Findings,
@@ -113,6 +115,9 @@ def _check_node(
                 )
         if not node.help:
             yield Finding(node.loc, f"spørsmålet «{node.id}» mangler help (en forklaring med eksempel)", True)
+        yield from check_sets(node, fact_types(catalogue)) if node.sets else ()
+    elif isinstance(node, Compute):
+        yield from check_compute(node, catalogue)
     elif isinstance(node, Outcome):
         if not node.sources:
             yield Finding(node.loc, f"utfallet «{node.id}» mangler kilder (sources)")

@@ -128,6 +128,40 @@ def parse_yesno(raw: object) -> str:
     raise ValueProblem(f"«{_short(raw)}» er verken ja eller nei")
 
 
+MAX_NUMBER = Decimal(10) ** 6  # a count of units, months or years; more is a typo
+
+
+def parse_number(raw: object) -> Decimal:
+    """A count or a length, not money: 12, «2,5», «4 år» is not accepted (just the number)."""
+    if isinstance(raw, bool):
+        raise ValueProblem("forventet et tall, fant en sannhetsverdi")
+    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(" ", "").replace(",", ".")
+    if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,3})?", text):
+        raise ValueProblem(f"«{_short(raw)}» er ikke et tall; skriv for eksempel 12 eller 2,5")
+    number = Decimal(text)
+    if number <= 0 or number > MAX_NUMBER:
+        raise ValueProblem(f"tallet må være over 0 og høyst {MAX_NUMBER:,}".replace(",", " "))
+    return number.normalize() if number == number.to_integral() else number
+
+
+def parse_cpv(raw: object) -> str:
+    """A CPV code (8 digits; the check digit after a dash is ignored), or «vet_ikke»."""
+    text = str(raw).strip()
+    if text.lower().replace(" ", "_") in ("vet_ikke", "vet-ikke", "?"):
+        return "vet_ikke"
+    from .cpv import classify, normalize_code
+
+    code = normalize_code(text)
+    if code is None:
+        raise ValueProblem(
+            f"«{_short(raw)}» er ikke en CPV-kode; skriv de åtte sifrene (finn dem med «anskaffelse cpv ORD»), "
+            "eller vet_ikke"
+        )
+    if not classify(code).known:
+        raise ValueProblem(f"{code} finnes ikke i CPV 2008; sjekk koden med «anskaffelse cpv {code[:4]}»")
+    return code
+
+
 def parse_text(raw: object) -> str:
     """Free text, with control characters removed and a length limit."""
     text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else "" for ch in str(raw))

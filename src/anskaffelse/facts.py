@@ -1,0 +1,126 @@
+"""Facts as the expression language (expr) sees them: their types in a catalogue, their values in a
+walk, and computed facts; and what a CPV answer tells about the kind of service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+
+from .expr import Env, FactType, Money, evaluate, make_env, render
+from .model import Catalogue, Compute, Finding, Location, Question, Value
+from .values import format_amount
+
+_KINDS = {"amount": "money", "number": "number", "date": "date", "text": "text", "yesno": "bool", "cpv": "text"}
+UNKNOWN = "vet_ikke"
+# What a CPV classification answers for a question's `sets:` fact (the kinds of hvilke-regler's
+# «tjenestetype»). Only a listed code answers it: a code that is only probably covered, or unknown,
+# leaves the question to be asked.
+SERVICE_KINDS = {
+    "helse_sosial": "helse_sosial",
+    "saerlig": "saerlige",
+    "bygg_anlegg": "bygg_anlegg",
+    "annen_tjeneste": "annet",
+    "vare": "annet",
+}
+
+
+def fact_types(catalogue: Catalogue) -> dict[str, FactType]:
+    """Every fact a question asks or a computation gives, with its type (a computed fact: money,
+    unless its expression is checked to give something else; see validate)."""
+    types: dict[str, FactType] = {}
+    for tree in catalogue.trees.values():
+        for node in tree.nodes.values():
+            if isinstance(node, Question):
+                if node.input == "choice":
+                    types[node.key] = FactType("choice", tuple(c.id for c in node.choices))
+                else:
+                    types[node.key] = FactType(_KINDS[node.input])  # type: ignore[arg-type]
+            elif isinstance(node, Compute):
+                types.setdefault(node.fact, FactType("money"))
+    return types
+
+
+def environment(catalogue: Catalogue, facts: Mapping[str, Value], day: dt.date) -> Env:
+    """The facts of a walk (and the thresholds in force on `day`) for evaluating an expression;
+    «vet ikke» and what is not answered are unknown."""
+    types = fact_types(catalogue)
+    known = {k: v for k, v in facts.items() if k in types and v != UNKNOWN}
+    thresholds: dict[str, Decimal] = {}
+    for threshold in catalogue.thresholds.values():
+        value = threshold.value_on(day)
+        if value is not None:
+            thresholds[threshold.id] = value.amount
+    return make_env(known, types, thresholds)
+
+
+def compute(node: Compute, env: Env) -> tuple[Value | None, str]:
+    """The computed value (as the walk keeps values: an amount in kroner) and the sentence that
+    shows the calculation; None when it rests on something unknown."""
+    result = evaluate(node.expression, env)
+    if result is None:
+        return None, "kan ikke beregnes: noe den bygger på, er ukjent"
+    value: Value = result.kroner if isinstance(result, Money) else _plain(result)
+    shown = format_amount(value) if isinstance(value, Decimal) and isinstance(result, Money) else str(value)
+    if node.explain is not None:
+        values = dict(env.facts)
+        values[node.fact] = result
+        shown = render(node.explain, Env(values, env.thresholds))
+    return value, shown
+
+
+def _plain(result: object) -> Value:
+    if isinstance(result, bool):
+        return "ja" if result else "nei"
+    if isinstance(result, Decimal | str | dt.date):
+        return result
+    return str(result)
+
+
+def service_kind(code: str) -> tuple[str | None, str]:
+    """For a CPV code: the service kind it settles (None: it settles nothing) and how a person reads it."""
+    from .cpv import classify, format_classification
+
+    found = classify(code)
+    label = f"{code} {found.name} – {format_classification(found)}" if found.name else format_classification(found)
+    if found.certainty != "listed" and found.kind not in ("vare", "bygg_anlegg", "annen_tjeneste"):
+        return None, label
+    return SERVICE_KINDS.get(found.kind), label
+
+
+def check_compute(node: Compute, catalogue: Catalogue) -> list[Finding]:
+    """A computation's expression and explanation checked against the catalogue's facts and thresholds,
+    each problem where it is written (the column moved to the offending part of the expression)."""
+    from .expr import check, check_template
+
+    types = fact_types(catalogue)
+    declared = next((types[q.key] for t in catalogue.trees.values() for q in t.questions() if q.key == node.fact), None)
+    expect = declared.kind if declared is not None else None
+    _, errors = check(
+        node.expression, {k: v for k, v in types.items() if k != node.fact}, catalogue.thresholds, expect=expect
+    )
+    at = node.value_at
+    found = [Finding(Location(at.file, at.line, at.col + e.offset), e.message) for e in errors]
+    if node.explain is not None:
+        found += [
+            Finding(node.loc, f"explain: {e.message}")
+            for e in check_template(node.explain, types, catalogue.thresholds)
+        ]
+    found += [
+        Finding(node.loc, f"beregningen «{node.id}» viser til ukjent kilde «{s}»")
+        for s in node.sources
+        if s not in catalogue.sources
+    ]
+    return found
+
+
+def check_sets(question: Question, types: Mapping[str, FactType]) -> list[Finding]:
+    """A CPV question's `sets:` must name a choice fact that has every service kind as a choice."""
+    if not question.sets:
+        return []
+    target = types.get(question.sets)
+    missing = sorted(set(SERVICE_KINDS.values()) - set(target.choices if target else ()))
+    if target is None or target.kind != "choice" or missing:
+        need = ", ".join(sorted(set(SERVICE_KINDS.values())))
+        return [Finding(question.loc, f"sets: «{question.sets}» må være et valgspørsmål med valgene {need}")]
+    return []
