@@ -304,11 +304,12 @@ def build_compute(node_id: str, loc: Location, m: YMap, r: Reader) -> Compute | 
     value_y, explain_y = get(m, "value"), get(m, "explain")
     source = r.text(value_y, f"{what}: value")
     explain_text = r.text(explain_y, f"{what}: explain", required=False)
+    expression = explain = None
     try:
         expression = parse(source) if source is not None else None
         explain = parse_template(explain_text) if explain_text else None
     except ExprError as problem:
-        where = value_y if explain_text is None or expression is None else explain_y
+        where = value_y if expression is None else explain_y
         quoted = isinstance(where, YScalar) and not where.plain
         r.add(_offset(where.loc if where else loc, problem.offset + quoted), problem.message)
         return None
