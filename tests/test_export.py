@@ -163,7 +163,7 @@ def test_every_trace_of_every_path_matches_the_shipped_schema() -> None:
             validator.validate(data)
             assert parse_trace(text.encode("utf-8"), "t.json") == data  # and the reader, stricter still, takes it
             checked += 1
-    assert checked == 12
+    assert checked == 11  # states with the same future are expanded once (see enumerate_paths)
     broken = json.loads(json.dumps(build_trace(engine, state, tree, CREATED, complete=True)))
     broken["steps"][0]["origin"] = "gjettet"
     with pytest.raises(jsonschema.ValidationError):

@@ -286,6 +286,10 @@ def valid_answer(question: Question) -> st.SearchStrategy[str]:
         return st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)).map(dt.date.isoformat)
     if question.input == "yesno":
         return st.sampled_from(["ja", "nei", "Ja", "n", "yes", "no"])
+    if question.input == "number":
+        return st.integers(1, 10**6).map(str) | st.sampled_from(["2,5", "12", "48"])
+    if question.input == "cpv":
+        return st.sampled_from(["85311000", "55510000-4", "45000000", "48190000", "98311200", "vet_ikke", "vet ikke"])
     return st.text(min_size=1, max_size=60).filter(lambda t: parse_ok(parse_text, t))
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
+from typing import Any
 
 from .errors import AnswerError, CatalogueError, UsageError
 from .model import (
@@ -78,6 +79,7 @@ class Engine:
     def __init__(self, catalogue: Catalogue, day: dt.date) -> None:
         self.catalogue = catalogue
         self.day = day
+        self._types: dict[str, Any] | None = None  # the facts' types, for computations (made when first needed)
 
     # -- queries ----------------------------------------------------------------
 
@@ -230,7 +232,13 @@ class Engine:
         rests on is unknown (then a question later on asks for it)."""
         from .facts import compute, environment
 
-        value, shown = compute(node, environment(self.catalogue, state.facts, self.day))
+        if node.fact in state.facts:  # a fact is settled once in a walk (a tree called twice computes once)
+            return self._move(state, state.tree, node.next)
+        if self._types is None:
+            from .facts import fact_types
+
+            self._types = fact_types(self.catalogue)
+        value, shown = compute(node, environment(self.catalogue, state.facts, self.day, self._types))
         if value is None:
             return self._move(state, state.tree, node.next)
         step = Step(state.tree, node.id, node.fact, node.label or node.fact, value, shown, "fact", False, node.sources)
@@ -256,6 +264,8 @@ class Engine:
             return choice.label if choice else str(value)
         if question.input == "yesno":
             return str(value).capitalize()
+        if isinstance(value, Decimal) and question.input == "number":
+            return f"{value:,}".replace(",", " ").replace(".", ",")
         if isinstance(value, Decimal):
             return format_amount(value)
         if isinstance(value, dt.date):

@@ -41,10 +41,12 @@ def fact_types(catalogue: Catalogue) -> dict[str, FactType]:
     return types
 
 
-def environment(catalogue: Catalogue, facts: Mapping[str, Value], day: dt.date) -> Env:
+def environment(
+    catalogue: Catalogue, facts: Mapping[str, Value], day: dt.date, types: Mapping[str, FactType] | None = None
+) -> Env:
     """The facts of a walk (and the thresholds in force on `day`) for evaluating an expression;
     «vet ikke» and what is not answered are unknown."""
-    types = fact_types(catalogue)
+    types = fact_types(catalogue) if types is None else types
     known = {k: v for k, v in facts.items() if k in types and v != UNKNOWN}
     thresholds: dict[str, Decimal] = {}
     for threshold in catalogue.thresholds.values():
@@ -82,7 +84,7 @@ def service_kind(code: str) -> tuple[str | None, str]:
     from .cpv import classify, format_classification
 
     found = classify(code)
-    label = f"{code} {found.name} – {format_classification(found)}" if found.name else format_classification(found)
+    label = format_classification(found).replace("  ", " ", 1)  # «55524000 Catering til skoler – særlig …»
     if found.certainty != "listed" and found.kind not in ("vare", "bygg_anlegg", "annen_tjeneste"):
         return None, label
     return SERVICE_KINDS.get(found.kind), label

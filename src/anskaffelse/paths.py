@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .engine import Engine, State
 from .errors import AnswerError
-from .model import AllOf, AnyOf, Branch, Call, Compare, Condition, Goto, Not, Question, ThresholdRef
+from .model import AllOf, AnyOf, Branch, Call, Compare, Compute, Condition, Goto, Not, Question, ThresholdRef
 from .texts import VERDICT_LABELS, md
 
 MAX_PATHS = 100_000
@@ -54,12 +54,43 @@ def _limits(cond: Condition, engine: Engine) -> set[Decimal]:
     return set()
 
 
-def candidates(question: Question, probes: list[Decimal], day: dt.date) -> list[str]:
-    """Raw answers worth trying at a question."""
+# One CPV code of each kind (vedlegg 3, vedlegg 2, works, another service, goods, only probably
+# covered) and «vet ikke».
+CPV_PROBES = ["85311000", "55510000", "45000000", "72000000", "03111000", "98311200", "vet_ikke"]
+
+
+def compared_amounts(engine: Engine) -> set[str]:
+    """The facts a branch compares with an amount: only these need every amount probe."""
+    found: set[str] = set()
+
+    def visit(cond: Condition) -> None:
+        if isinstance(cond, AllOf | AnyOf):
+            for item in cond.items:
+                visit(item)
+        elif isinstance(cond, Not):
+            visit(cond.item)
+        elif isinstance(cond, Compare) and cond.op in ("gt", "gte", "lt", "lte"):
+            found.add(cond.fact)
+
+    for tree in engine.catalogue.trees.values():
+        for node in tree.nodes.values():
+            for rule in node.rules if isinstance(node, Branch) else ():
+                if rule.when is not None:
+                    visit(rule.when)
+    return found
+
+
+def candidates(question: Question, probes: list[Decimal], day: dt.date, compared: set[str] | None = None) -> list[str]:
+    """Raw answers worth trying at a question (an amount no branch compares, such as a unit price
+    that a computation uses: one typical amount)."""
     if question.input == "choice":
         return [c.id for c in question.choices]
     if question.input == "amount":
-        return [str(p) for p in probes]
+        return [str(p) for p in probes] if compared is None or question.key in compared else ["100000"]
+    if question.input == "number":
+        return ["1"]
+    if question.input == "cpv":
+        return CPV_PROBES
     if question.input == "yesno":
         return ["ja", "nei"]
     if question.input == "date":
@@ -75,6 +106,7 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
     point is walked, without multiplying the sub-trees a composite tree like `veiviser` calls.
     """
     probes = amount_probes(engine)
+    compared = compared_amounts(engine)
     relevant = _Relevance(engine)
     found: dict[tuple[tuple[str, str], ...], WalkedPath] = {}
     expanded: set[object] = set()
@@ -83,8 +115,16 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
         state, answers = todo.pop()
         question = engine.question(state)
         if question is not None:
+            # The same future needs the same values of the facts it tests or computes with, and the same
+            # facts known among those it only asks for (a known fact's question is skipped, whatever its value).
             future = relevant.of_state(state)
-            known = tuple(sorted((k, str(v)) for k, v in state.facts.items() if k in future))
+            known = tuple(
+                sorted(
+                    (k, str(v) if ("value", k) in future else "")
+                    for k, v in state.facts.items()
+                    if ("asked", k) in future or ("value", k) in future
+                )
+            )
             key = (state.tree, state.node, state.stack, known)
             if key in expanded:
                 continue
@@ -97,7 +137,7 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
                 if len(found) > MAX_PATHS:
                     raise AnswerError(f"treet «{tree_id}» har over {MAX_PATHS} veier")
             continue
-        for raw in reversed(candidates(question, probes, engine.day)):
+        for raw in reversed(candidates(question, probes, engine.day, compared)):
             todo.append((engine.answer(state, raw), (*answers, (question.key, raw))))
     return sorted(found.values(), key=lambda p: p.answers)
 
@@ -142,9 +182,9 @@ class _Relevance:
 
     def __init__(self, engine: Engine) -> None:
         self.trees = engine.catalogue.trees
-        self.memo: dict[tuple[str, str], frozenset[str]] = {}
+        self.memo: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}
 
-    def of_state(self, state: State) -> frozenset[str]:
+    def of_state(self, state: State) -> frozenset[tuple[str, str]]:
         result = self.of_node(state.tree, state.node)
         for frame in state.stack:
             call = self.trees[frame.tree].nodes[frame.node]
@@ -152,24 +192,47 @@ class _Relevance:
                 result |= self.of_node(frame.tree, target)
         return result
 
-    def of_node(self, tree_id: str, node_id: str) -> frozenset[str]:
+    def of_node(self, tree_id: str, node_id: str) -> frozenset[tuple[str, str]]:
+        """("value", fact) for facts a branch tests or a computation uses from here on; ("asked", fact)
+        for facts a question asks (known or not matters for those, not the value)."""
         key = (tree_id, node_id)
         if key in self.memo:
             return self.memo[key]
         self.memo[key] = frozenset()  # cycles cannot occur in a validated catalogue
         node = self.trees[tree_id].nodes.get(node_id)
-        found: set[str] = set()
+        found: set[tuple[str, str]] = set()
         if isinstance(node, Question) and node.fact:
-            found.add(node.fact)
+            found.add(("asked", node.fact))
+        if isinstance(node, Compute):
+            found |= {("value", name) for name in _names(node.expression)} | {("asked", node.fact)}
         if isinstance(node, Branch):
             for rule in node.rules:
-                found |= _facts(rule.when) if rule.when else set()
+                found |= {("value", f) for f in _facts(rule.when)} if rule.when else set()
         if isinstance(node, (Call, Goto)) and node.tree in self.trees:
             found |= self.of_node(node.tree, self.trees[node.tree].start)
         for target in node.targets() if node else ():
             found |= self.of_node(tree_id, target)
         self.memo[key] = frozenset(found)
         return self.memo[key]
+
+
+def _names(expression: object) -> set[str]:
+    """The fact names an expression reads (the expr AST's Name nodes, found by walking its fields)."""
+    from dataclasses import fields, is_dataclass
+
+    from .expr.syntax import Name
+
+    found: set[str] = set()
+    todo = [expression]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, Name):
+            found.add(item.name)
+        elif isinstance(item, tuple | list):
+            todo.extend(item)
+        elif is_dataclass(item):
+            todo.extend(getattr(item, f.name) for f in fields(item))
+    return found
 
 
 def _facts(cond: Condition) -> set[str]:
