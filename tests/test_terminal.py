@@ -332,3 +332,24 @@ def test_ctrl_c_before_any_answer_leaves_no_file_behind(tmp_path: Path) -> None:
     assert child.exitstatus == 130
     assert "Fortsett med" not in (child.before or "")
     assert set(Path(tempfile.gettempdir()).glob("anskaffelse-avbrutt-*.json")) == before
+
+
+def test_a_buyer_finds_the_cpv_code_by_words_and_the_kind_of_service_is_not_asked(tmp_path: Path) -> None:
+    trace = tmp_path / "t.json"
+    child = spawn("run", "hvilke-regler", "--trace", str(trace), "--dato", "2026-06-01")
+    child.expect("Hvem er oppdragsgiver")
+    child.send(ENTER)
+    child.expect("Hvilken CPV-kode")
+    child.expect("Svar:")
+    child.send("kantine" + ENTER)
+    child.expect("Velg koden")
+    child.expect("55510000 Kantinevirksomhet")
+    child.send(ENTER)
+    child.expect("Kjenner dere den samlede verdien")  # «Hva skal dere kjøpe?» is settled by the code
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    data = json.loads(trace.read_text(encoding="utf-8"))
+    steps = {s["key"]: s for s in data["steps"]}
+    assert steps["cpv"]["answer"] == "55510000" and "særlig tjeneste" in steps["cpv"]["answer_label"]
+    assert steps["tjenestetype"]["answer"] == "saerlige" and steps["tjenestetype"]["origin"] == "fact"

@@ -32,6 +32,8 @@ _INSTRUCTIONS = {
     "date": "dato, ÅÅÅÅ-MM-DD",
     "text": "fritekst",
     "yesno": "ja eller nei",
+    "number": "et tall, f.eks. 12",
+    "cpv": "en CPV-kode med åtte sifre, eller ord å søke på, f.eks. kantine; vet_ikke hvis dere ikke finner den",
 }
 
 
@@ -108,6 +110,12 @@ class QuestionaryAsker:
                 continue
             if raw == BACK:
                 return Reply(back=True)
+            if question.input == "cpv" and self._problem(engine, question, raw):
+                picked = self._pick_code(raw)  # words (or part of a code): search and let the buyer pick
+                if picked is None:
+                    show = False
+                    continue
+                raw = picked
             if question.input != "choice":
                 problem = self._problem(engine, question, raw)
                 if problem:
@@ -115,6 +123,33 @@ class QuestionaryAsker:
                     show = False
                     continue
             return Reply(raw=raw, help_shown=help_shown)
+
+    def _pick_code(self, words: str) -> str | None:
+        """The CPV code the buyer picks among the matches for `words`, «vet_ikke», or None to search again."""
+        from .cpv import search
+
+        again, unknown = "\x00again", "vet_ikke"
+        matches = search(words, limit=12)
+        if not matches:
+            self.console.print(Text(f"⚠ Fant ingen CPV-kode for «{words[:60]}» – prøv andre ord.", style="yellow"))
+            return None
+        choices = [
+            questionary.Choice(_wrapped(f"{m.code} {m.name} – {m.classification.explanation}"), value=m.code)
+            for m in matches
+        ]
+        choices += [
+            questionary.Choice("Søk på nytt", value=again),
+            questionary.Choice("Vet ikke / finner ikke koden", value=unknown),
+        ]
+        try:
+            picked = _eof_stops(
+                questionary.select(
+                    "Velg koden:", choices=choices, qmark="→", instruction="(piltaster og Enter)", **self.prompt_kwargs
+                )
+            ).unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted() from None
+        return None if picked in (again, None) else str(picked)
 
     @staticmethod
     def _hint(question: Question, default: str | None, can_go_back: bool) -> str:
