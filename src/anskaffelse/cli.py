@@ -10,7 +10,7 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -18,9 +18,6 @@ from . import __version__, norsk
 from . import options as o
 from .errors import AnskaffelseError, ExitCode, Interrupted, UsageError
 from .streams import console, emit, out, say
-
-if TYPE_CHECKING:
-    pass
 
 norsk.install()
 
@@ -263,21 +260,9 @@ def test_cases(
       anskaffelse test trees/cases/01-sykehjem-reservert-ideelle.yaml
       anskaffelse test --update
     """
-    from . import cases
-    from .catalog import open_catalogue, trees_dir
-    from .listing import case_report, paint
+    from .listing import run_cases
 
-    root = trees_dir(trees)
-    catalogue = open_catalogue(root)
-    results = [cases.run_case(catalogue, path) for path in cases.case_files(list(paths or []), root)]
-    unreached = cases.unreached(catalogue, results) if not paths else []
-    out("\n".join(case_report(results, unreached, paint())))
-    if update:
-        ask = (
-            (lambda n: sys.stdin.isatty() and input(f"Oppdatere {n} saker? [j/N] ") in ("j", "J")) if not yes else None
-        )
-        return cases.update(results, out, ask)
-    return ExitCode.INVALID if any(not r.ok for r in results) else ExitCode.OK
+    return run_cases(list(paths or []), trees, update=update, yes=yes, show=out)
 
 
 @app.command(short_help="Vis terskelverdiene som gjelder på en dato.")

@@ -109,3 +109,23 @@ def case_report(results: Sequence[CaseResult], unreached: Sequence[str], paint: 
     summary = f"{count(len(results), 'sak', 'saker')}: {len(results) - failed} OK, {failed} FEIL"
     lines += ["", paint(summary, fg="red" if failed else "green", bold=True)]
     return lines
+
+
+def run_cases(paths: list[Path], trees: Path | None, *, update: bool, yes: bool, show: Callable[[str], None]) -> int:
+    """`anskaffelse test`: the cases named (or the catalogue's own), their table, and with `update` the
+    expected outcomes rewritten (after asking, unless `yes`). The exit code: 1 if any case fails."""
+    from . import cases
+    from .catalog import open_catalogue, trees_dir
+    from .errors import ExitCode
+
+    root = trees_dir(trees)
+    catalogue = open_catalogue(root)
+    results = [cases.run_case(catalogue, path) for path in cases.case_files(paths, root)]
+    unreached = cases.unreached(catalogue, results) if not paths else []
+    show("\n".join(case_report(results, unreached, paint())))
+    if update:
+        ask = (
+            (lambda n: sys.stdin.isatty() and input(f"Oppdatere {n} saker? [j/N] ") in ("j", "J")) if not yes else None
+        )
+        return cases.update(results, show, ask)
+    return ExitCode.INVALID if any(not r.ok for r in results) else ExitCode.OK
