@@ -265,6 +265,20 @@ def test_cases(
     return run_cases(list(paths or []), trees, update=update, yes=yes, show=out)
 
 
+@app.command(short_help="Skriv JSON Schema for trær, kilder.yaml eller terskelverdier.yaml.")
+def schema(name: o.SchemaArg) -> int:
+    """Skriv JSON Schema (draft-07) for tree (et tre), sources (kilder.yaml) eller thresholds (terskelverdier.yaml).
+
+    \b
+    Eksempel:
+      anskaffelse schema tree > tree.schema.json
+    """
+    from .treeschema import schema_text
+
+    out(schema_text(name), nl=False)
+    return ExitCode.OK
+
+
 @app.command(short_help="Vis terskelverdiene som gjelder på en dato.")
 def terskler(dato: o.DatoOpt = None, trees: o.TreesOpt = None) -> int:
     """Vis terskelverdiene som gjelder på en dato, og varsle om verdier som kan være utdaterte.

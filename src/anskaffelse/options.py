@@ -93,6 +93,13 @@ UpdateOpt = Annotated[
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", help="Med --update: oppdater uten å spørre.")]
 
+# schema
+SchemaArg = Annotated[
+    str,
+    typer.Argument(help="tree, sources eller thresholds.", metavar="SKJEMA", autocompletion=lambda: SCHEMA_NAMES),
+]
+SCHEMA_NAMES = ["tree", "sources", "thresholds"]
+
 SHOW_FORMATS = ("tekst", "mermaid", "markdown")
 
 
