@@ -152,6 +152,7 @@ def run(
     force: o.RunForceOpt = False,
     as_json: o.JsonOpt = False,
     no_review: o.NoReviewOpt = False,
+    plain: o.PlainOpt = False,
     dato: o.DatoOpt = None,
     trees: o.TreesOpt = None,
 ) -> int:
@@ -172,9 +173,9 @@ def run(
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     asker = None
     if terminal and not non_interactive:
-        from .prompts import QuestionaryAsker
+        from .plainprompts import asker_for
 
-        asker = QuestionaryAsker(console())
+        asker = asker_for(plain, console)
     try:
         data = runner.execute(walk, options, asker, terminal=terminal)
     except Interrupted as stop:

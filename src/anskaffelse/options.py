@@ -65,6 +65,12 @@ MarkdownOpt = Annotated[Path | None, _option("--markdown", help="Lagre rapporten
 RunForceOpt = Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil, også en svarfil.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv tracen som JSON på stdout i stedet for rapporten.")]
 NoReviewOpt = Annotated[bool, typer.Option("--no-review", help="Hopp over oversikten over svarene før resultatet.")]
+PlainOpt = Annotated[
+    bool,
+    typer.Option(
+        "--plain", help="Enkel modus for skjermlesere: valgene som nummererte linjer, uten farger (også ved TERM=dumb)."
+    ),
+]
 
 # show
 ShowTreeArg = Annotated[str, typer.Argument(help="Tre-id, f.eks. ideell-status.", metavar="TRE")]
