@@ -253,11 +253,12 @@ def test_cases(
 ) -> int:
     """Kjør sakene (svarfiler med expect:) og vis forventet og faktisk utfall; 1 hvis en sak feiler.
 
-    Uten STI: katalogens egne saker (cases/ ved siden av trærne).
+    Uten STI: katalogens egne saker (cases/ ved siden av trærne); med et tre-id: sakene for det treet.
 
     \b
     Eksempel:
       anskaffelse test
+      anskaffelse test ideell-status
       anskaffelse test trees/cases/01-sykehjem-reservert-ideelle.yaml
       anskaffelse test --update
     """

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from .errors import UsageError
+
+
+def _complete(name: str) -> Callable[..., list[Any]]:
+    """A shell-completion callback from anskaffelse.completion, imported only when the shell asks."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[Any]:
+        from . import completion
+
+        found: list[Any] = getattr(completion, name)(ctx, incomplete)
+        return found
+
+    return complete
 
 
 def _option(*names: str, help: str, metavar: str | None = None, **more: Any) -> Any:
@@ -45,7 +58,10 @@ TraceFileArg = Annotated[Path, typer.Argument(help="En lagret trace (JSON).", me
 
 # run
 TreeArg = Annotated[
-    str | None, typer.Argument(help="Tre-id (standard: veiviser).", show_default=False, metavar="[TRE]")
+    str | None,
+    typer.Argument(
+        help="Tre-id (standard: veiviser).", show_default=False, metavar="[TRE]", autocompletion=_complete("tree_names")
+    ),
 ]
 AnswersOpt = Annotated[
     list[Path] | None,
@@ -56,7 +72,10 @@ AnswersOpt = Annotated[
         readable=False,
     ),
 ]
-SetOpt = Annotated[list[str] | None, _option("--set", help="Ett svar (kan gjentas).", metavar="ID=VERDI")]
+SetOpt = Annotated[
+    list[str] | None,
+    _option("--set", help="Ett svar (kan gjentas).", metavar="ID=VERDI", autocompletion=_complete("set_values")),
+]
 NonInteractiveOpt = Annotated[bool, typer.Option("--non-interactive", help="Aldri spør; et manglende svar er en feil.")]
 TraceOpt = Annotated[
     Path | None, _option("--trace", help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).", metavar="FIL")
@@ -73,7 +92,9 @@ PlainOpt = Annotated[
 ]
 
 # show
-ShowTreeArg = Annotated[str, typer.Argument(help="Tre-id, f.eks. ideell-status.", metavar="TRE")]
+ShowTreeArg = Annotated[
+    str, typer.Argument(help="Tre-id, f.eks. ideell-status.", metavar="TRE", autocompletion=_complete("tree_names"))
+]
 PathsOpt = Annotated[bool, typer.Option("--paths", help="List alle veier gjennom treet: svarene → utfall.")]
 ShowFormatOpt = Annotated[
     str | None,
@@ -91,7 +112,10 @@ ExportFormatOpt = Annotated[str | None, _option("--format", help="markdown (stan
 CasesArg = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Saksfiler eller mapper med saker (standard: katalogens cases/).", show_default=False, metavar="[STI]..."
+        help="Saksfiler, mapper med saker, eller et tre-id: katalogens saker for det treet (standard: alle i cases/).",
+        show_default=False,
+        metavar="[STI|TRE]...",
+        autocompletion=_complete("case_targets"),
     ),
 ]
 UpdateOpt = Annotated[
