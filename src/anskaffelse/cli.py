@@ -6,7 +6,6 @@ Errors are turned into a message and the documented exit code once, in `main()`.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -185,7 +184,7 @@ def run(
         if saved.fallback:
             sys.stderr.write(saved.fallback)
         if saved.path is not None:
-            say(f"Fortsett med: {shlex.join(o.resume_command(ctx, walk.tree_id, saved.path))}")
+            say(f"Fortsett med: {o.command_line(o.resume_command(ctx, walk.tree_id, saved.path))}")
         return ExitCode.INTERRUPTED
     warning = runner.expectation_warning(walk.preset, data)
     if warning:

@@ -172,4 +172,16 @@ def program() -> list[str]:
     if shutil.which("anskaffelse"):
         return ["anskaffelse"]
     started = Path(sys.argv[0])
-    return [str(started.resolve())] if started.name == "anskaffelse" else [sys.executable, "-m", "anskaffelse"]
+    launcher = started.stem.lower() == "anskaffelse" and started.suffix.lower() in ("", ".exe")  # .exe: Windows
+    return [str(started.resolve())] if launcher else [sys.executable, "-m", "anskaffelse"]
+
+
+def command_line(args: list[str]) -> str:
+    """A command to copy into the shell at hand: POSIX quoting, or cmd.exe's on Windows."""
+    if sys.platform == "win32":
+        import subprocess
+
+        return subprocess.list2cmdline(args)
+    import shlex
+
+    return shlex.join(args)
