@@ -193,3 +193,47 @@ def test_schema_refuses_an_unknown_name_with_the_names_it_knows() -> None:
     assert code == 2
     assert "tree, sources, thresholds" in err
     assert list(SCHEMAS) == SCHEMA_NAMES
+
+
+# --- the CPV sources in data/cpv (not shipped: scripts/gen_cpv.py makes the package's cpv.json) -------------
+
+CPV = ROOT / "data" / "cpv"
+CPV_SCHEMAS = {"cpv-2008-nob.yaml": "cpv", "synonymer.yaml": "synonyms"}
+
+
+def cpv_schema(file_name: str) -> dict[str, Any]:
+    name = CPV_SCHEMAS.get(file_name, "annex")
+    loaded: dict[str, Any] = json.loads((CPV / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def cpv_problems(file_name: str, text: str) -> list[str]:
+    validator = jsonschema.Draft7Validator(cpv_schema(file_name))
+    return [e.message for e in validator.iter_errors(yaml.safe_load(text))]
+
+
+@pytest.mark.parametrize("path", sorted(CPV.glob("*.yaml")), ids=lambda p: p.name)
+def test_each_cpv_source_fits_its_schema_and_declares_it(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    schema = cpv_schema(path.name)
+    jsonschema.Draft7Validator.check_schema(schema)
+    assert cpv_problems(path.name, text) == []
+    first = text.splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=schemas/")
+    assert json.loads((path.parent / first.split("$schema=", 1)[1]).read_text(encoding="utf-8")) == schema
+    assert [key for key, value in all_properties(schema) if not value.get("description")] == []
+
+
+@pytest.mark.parametrize(
+    ("file_name", "text"),
+    [
+        ("cpv-2008-nob.yaml", "'0300000': {name: Kort kode}\n"),
+        ("cpv-2008-nob.yaml", "'03000000': {nob: Uten engelsk navn}\n"),
+        ("annex-2-services.yaml", "annex: {name: X, source: FOA Vedlegg 2, services: [{cpv_start: '92000000'}]}\n"),
+        ("annex-2-services.yaml", "annex: {name: X, source: FOA Vedlegg 9, services: [{cpv_code: '92000000'}]}\n"),
+        ("synonymer.yaml", "synonyms: [{words: [kaffe], codes: ['15860000', '15860000']}]\n"),
+        ("synonymer.yaml", "synonyms: [{words: [kaffe], codes: ['15860000'], merknad: x}]\n"),
+    ],
+)
+def test_the_cpv_schemas_refuse_broken_sources(file_name: str, text: str) -> None:
+    assert cpv_problems(file_name, text) != []
