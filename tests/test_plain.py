@@ -223,3 +223,12 @@ def test_ctrl_c_in_plain_mode_saves_the_answers_and_says_how_to_go_on(tmp_path: 
     assert "--plain" in shown and "Traceback" not in shown
     data = json.loads(trace.read_text(encoding="utf-8"))
     assert data["complete"] is False and [s["answer"] for s in data["steps"]] == ["helse_sosial"]
+
+
+def test_answers_from_a_file_are_reviewed_too_and_enter_changes_nothing() -> None:
+    engine = engine_for(SKETCH)
+    preset = Answers(values={"tjenestetype": "annet"}, origin="svar.yaml")
+    asker = Typist(["endre", ""])
+    state = walk(engine, "reserverte-kontrakter", preset, asker, review=True)
+    assert engine.outcome(state).id == "integrering"  # type: ignore[union-attr]
+    assert asker.lines == [] and "1) Hva slags tjeneste skal dere kjøpe? — Andre tjenester eller varer" in asker.text

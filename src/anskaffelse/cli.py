@@ -160,6 +160,7 @@ def run(
     \b
     Eksempel:
       anskaffelse run
+      anskaffelse run --plain              (for skjermleser)
       anskaffelse run direkte-anskaffelse \\
           --set kontraktsverdi="2,5 mill"
       anskaffelse run veiviser --answers svar.yaml \\

@@ -148,7 +148,7 @@ class PlainAsker:
         for number, step in enumerate(steps, 1):
             self.write(f"{number}) {step.question} — {step.answer_label}")
         typed = self._input(f"Alt besvart. Trykk Enter for å se resultatet, eller skriv «{CHANGE_WORD}»: ")
-        if _words(typed) != CHANGE_WORD:
+        if _words(typed) != CHANGE_WORD or not steps:
             return None
         while True:
             typed = self._input(f"Hvilket svar vil du endre? Skriv nummeret (1 til {len(steps)}; Enter = ingen): ")
