@@ -114,3 +114,14 @@ def test_a_case_without_expect_is_invalid_and_named(tmp_path: Path) -> None:
     code, out, _ = cli("test", "--trees", root, width=200)
     assert code == 1
     assert "saken har ingen «expect:»" in out
+
+
+def test_a_tree_id_runs_the_catalogues_cases_for_that_tree() -> None:
+    cases = Path(__file__).parents[1] / "trees" / "cases"
+    expected = sorted(p.name for p in cases.glob("*.yaml") if "\ntree: ideell-status\n" in p.read_text("utf-8"))
+    code, out, _ = cli("test", "ideell-status")
+    assert code == 0
+    ran = sorted(line.split()[0].rsplit("/", 1)[-1] for line in out.splitlines() if "/cases/" in line)
+    assert expected and ran == expected
+    code, _, err = cli("test", "finnes-ikke")
+    assert code == 2 and "et tre-id" in err

@@ -71,9 +71,16 @@ class Result:
     err: str
 
 
+# The limits need the POSIX `resource` module; on Windows the corpus runs without them (and os.execv there
+# would start a new process rather than become it).
+LIMITED = sys.platform != "win32"
+POSIX_PTY = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal (pexpect.spawn)")
+POSIX_MODES = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file permissions (chmod, umask)")
+
+
 def run_cli(args: list[str], cwd: Path, timeout: float = PATIENCE) -> Result:
     done = subprocess.run(
-        [sys.executable, "-c", LAUNCH, str(MEMORY_LIMIT), CLI, *args],
+        [sys.executable, "-c", LAUNCH, str(MEMORY_LIMIT), CLI, *args] if LIMITED else [CLI, *args],
         cwd=cwd,
         env=ENV,
         stdin=subprocess.DEVNULL,
@@ -841,6 +848,7 @@ def clean(result: Result) -> Result:
     return result
 
 
+@POSIX_MODES
 def test_an_unreadable_tree_file(tmp_path: Path) -> None:
     root = copy_catalogue(SKETCH, tmp_path)
     (root / IDEELL).chmod(0)
@@ -849,6 +857,7 @@ def test_an_unreadable_tree_file(tmp_path: Path) -> None:
     assert "c/ideell-status.yaml: feil: mangler lesetilgang til filen" in result.out
 
 
+@POSIX_MODES
 def test_a_report_into_a_folder_without_write_permission(tmp_path: Path) -> None:
     locked = tmp_path / "låst"
     locked.mkdir()
@@ -872,6 +881,7 @@ UNREADABLE = [
 ]
 
 
+@POSIX_MODES
 @pytest.mark.parametrize(("what", "argv", "code", "message"), UNREADABLE, ids=[u[0] for u in UNREADABLE])
 def test_an_unreadable_answers_file_trace_or_trees_folder(
     tmp_path: Path, what: str, argv: list[str], code: int, message: str
@@ -930,6 +940,7 @@ def test_a_write_goes_through_a_temporary_file_and_a_rename(tmp_path: Path, monk
     assert target.read_text(encoding="utf-8") == "hele notatet\n"
 
 
+@POSIX_MODES
 def test_a_written_report_gets_ordinary_permissions_not_the_temporary_files(tmp_path: Path) -> None:
     umask = os.umask(0o022)
     try:
@@ -1078,6 +1089,7 @@ def stop_and_read(child: pexpect.spawn, trace: Path, control: str = "c") -> dict
     return data
 
 
+@POSIX_PTY
 def test_pasted_lines_at_an_amount_prompt_are_refused_and_asked_again(tmp_path: Path) -> None:
     trace = tmp_path / "t.json"
     child = at_amount(trace)
@@ -1087,6 +1099,7 @@ def test_pasted_lines_at_an_amount_prompt_are_refused_and_asked_again(tmp_path: 
     assert [(s["key"], s["answer"]) for s in data["steps"]] == [("tjenestetype", "helse_sosial")]
 
 
+@POSIX_PTY
 def test_control_characters_at_an_amount_prompt_are_refused(tmp_path: Path) -> None:
     trace = tmp_path / "t.json"
     child = at_amount(trace)
@@ -1096,6 +1109,7 @@ def test_control_characters_at_an_amount_prompt_are_refused(tmp_path: Path) -> N
     assert [s["key"] for s in data["steps"]] == ["tjenestetype"]
 
 
+@POSIX_PTY
 def test_control_characters_in_free_text_are_removed_before_they_reach_the_trace(tmp_path: Path) -> None:
     trace = tmp_path / "t.json"
     child = at_text(trace)
@@ -1106,6 +1120,7 @@ def test_control_characters_in_free_text_are_removed_before_they_reach_the_trace
     assert text == "Renhold[31m og vask\nav kontorer"
 
 
+@POSIX_PTY
 def test_ten_thousand_characters_at_a_prompt_are_refused_with_a_reason(tmp_path: Path) -> None:
     trace = tmp_path / "t.json"
     child = at_amount(trace)
@@ -1123,6 +1138,7 @@ def test_ten_thousand_characters_at_a_prompt_are_refused_with_a_reason(tmp_path:
     assert "beskrivelse" not in [s["key"] for s in data["steps"]]
 
 
+@POSIX_PTY
 def test_ctrl_d_at_a_text_prompt_is_like_ctrl_c(tmp_path: Path) -> None:
     trace = tmp_path / "t.json"
     child = at_amount(trace)
@@ -1130,6 +1146,7 @@ def test_ctrl_d_at_a_text_prompt_is_like_ctrl_c(tmp_path: Path) -> None:
     assert [(s["key"], s["answer"]) for s in data["steps"]] == [("tjenestetype", "helse_sosial")]
 
 
+@POSIX_PTY
 def test_ctrl_d_at_a_choice_prompt_is_like_ctrl_c(tmp_path: Path) -> None:
     trace = tmp_path / "t.json"
     child = at_amount(trace)

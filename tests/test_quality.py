@@ -53,3 +53,5 @@ def test_a_plain_wheel_ships_the_catalogue_and_the_trace_schema(tmp_path: Path) 
     assert {f"anskaffelse/trees/{name}" for name in trees} <= names
     assert {"anskaffelse/trees/veiviser.yaml", "anskaffelse/trees/kilder.yaml"} <= names
     assert "anskaffelse/schemas/trace-1.schema.json" in names  # every trace version it reads
+    # the authors' schemas beside the trees, where each tree's first line points
+    assert {f"anskaffelse/trees/schemas/{n}.schema.json" for n in ("tree", "sources", "thresholds")} <= names

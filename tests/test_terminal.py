@@ -19,6 +19,9 @@ from conftest import PATIENCE, SKETCH
 
 CLI = str(Path(sys.executable).with_name("anskaffelse"))
 DOWN, ENTER = "\x1b[B", "\r"
+# pexpect.spawn needs a POSIX pseudo-terminal; the checks of file modes (600) and of exit 141 (SIGPIPE) are
+# POSIX too. On Windows these tests are skipped, not failed (tests/test_platforms.py covers the fallbacks).
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal (pexpect.spawn)")
 
 
 def spawn(*args: str) -> pexpect.spawn:

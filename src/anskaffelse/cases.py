@@ -64,10 +64,34 @@ def case_files(targets: Sequence[Path], trees_root: Path) -> list[Path]:
             found += sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
         elif target.is_file():
             found.append(target)
+        elif _is_tree_id(target, trees_root):
+            found += _cases_of_tree(str(target), trees_root)
         else:
-            raise UsageError(f"{display_path(target)}: finnes ikke (oppgi en saksfil eller en mappe med saker)")
+            what = "oppgi en saksfil, en mappe med saker eller et tre-id"
+            raise UsageError(f"{display_path(target)}: finnes ikke ({what})")
     if not found:
         raise UsageError(f"ingen saksfiler i {', '.join(display_path(t) for t in targets or [trees_root / 'cases'])}")
+    return found
+
+
+def _is_tree_id(target: Path, trees_root: Path) -> bool:
+    """`anskaffelse test ideell-status`: a bare name that is a tree of the catalogue, not a path."""
+    return len(target.parts) == 1 and not target.suffix and (trees_root / f"{target}.yaml").is_file()
+
+
+def _cases_of_tree(tree_id: str, trees_root: Path) -> list[Path]:
+    """The catalogue's cases that walk this tree (a case without `tree:` walks the default tree)."""
+    folder = trees_root / CASES_FOLDER
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")):
+        try:
+            tree = load_answers(path).tree or DEFAULT_TREE
+        except AnskaffelseError:
+            continue  # a broken case is reported when all cases run
+        if tree == tree_id:
+            found.append(path)
     return found
 
 

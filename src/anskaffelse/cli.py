@@ -9,25 +9,16 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import typer
 
-from . import __version__, norsk
+from . import norsk
 from . import options as o
 from .errors import AnskaffelseError, ExitCode, Interrupted, UsageError
 from .streams import console, emit, out, say
 
-if TYPE_CHECKING:
-    pass
-
 norsk.install()
-
-
-def _exit_with(code: int | None, **_: Any) -> None:
-    """A command's return value is its exit code."""
-    if code:
-        raise typer.Exit(int(code))
 
 
 app = typer.Typer(
@@ -36,19 +27,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    result_callback=_exit_with,
+    result_callback=o.exit_with,
 )
-
-
-def _version(value: bool) -> None:
-    if value:
-        out(f"anskaffelse {__version__}")
-        raise typer.Exit()
 
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help=o.VERSION_HELP)] = False,
+    version: o.VersionOpt = False,
     debug: o.DebugOpt = False,
 ) -> None:
     """Veiviser for offentlige innkjøpere som vil kjøpe fra sosiale entreprenører – lovlig.
@@ -154,6 +139,7 @@ def run(
     force: o.RunForceOpt = False,
     as_json: o.JsonOpt = False,
     no_review: o.NoReviewOpt = False,
+    plain: o.PlainOpt = False,
     dato: o.DatoOpt = None,
     trees: o.TreesOpt = None,
 ) -> int:
@@ -162,6 +148,7 @@ def run(
     \b
     Eksempel:
       anskaffelse run
+      anskaffelse run --plain              (for skjermleser)
       anskaffelse run direkte-anskaffelse \\
           --set kontraktsverdi="2,5 mill"
       anskaffelse run veiviser --answers svar.yaml \\
@@ -171,23 +158,19 @@ def run(
 
     options = runner.RunOptions.parsed(ctx.params)
     walk = runner.prepare(options, say)
-    terminal = sys.stdin.isatty() and sys.stdout.isatty()
-    asker = None
-    if terminal and not non_interactive:
-        from .prompts import QuestionaryAsker
+    from .plainprompts import asker_for
 
-        asker = QuestionaryAsker(console())
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    asker = asker_for(plain, console) if interactive and not non_interactive else None
     try:
-        data = runner.execute(walk, options, asker, terminal=terminal)
+        data = runner.execute(walk, options, asker, terminal=interactive)
     except Interrupted as stop:
-        for line in runner.stopped(walk, stop, trace, lambda saved: o.resume_command(ctx, walk.tree_id, saved)):
+        resume = lambda saved: o.command_line(o.resume_command(ctx, walk.tree_id, saved))  # noqa: E731
+        for line in runner.stopped(walk, stop, trace, resume):
             say(line)
         return ExitCode.INTERRUPTED
-    warning = runner.expectation_warning(walk.preset, data)
-    if warning:
-        say(warning)
-    if markdown and str(markdown) != "-":
-        say(f"Rapporten er lagret i {markdown}")
+    for line in runner.notes(walk, data, options):
+        say(line)
     text = runner.result_text(data, options, as_json=as_json)
     if text is None:
         from .render import show_report
@@ -249,11 +232,12 @@ def test_cases(
 ) -> int:
     """Kjør sakene (svarfiler med expect:) og vis forventet og faktisk utfall; 1 hvis en sak feiler.
 
-    Uten STI: katalogens egne saker (cases/ ved siden av trærne).
+    Uten STI: katalogens egne saker (cases/ ved siden av trærne); med et tre-id: sakene for det treet.
 
     \b
     Eksempel:
       anskaffelse test
+      anskaffelse test ideell-status
       anskaffelse test trees/cases/01-sykehjem-reservert-ideelle.yaml
       anskaffelse test --update
     """
@@ -283,6 +267,20 @@ def cpv(query: o.CpvQueryArg, as_json: o.JsonListOpt = False, limit: o.LimitOpt 
     text, _ = answer(" ".join(query), limit=limit, as_json=as_json)
     out(text)
     return ExitCode.OK  # no match is an answer too («ingen treff»), not an error
+
+
+@app.command(short_help="Skriv JSON Schema for trær, kilder.yaml eller terskelverdier.yaml.")
+def schema(name: o.SchemaArg) -> int:
+    """Skriv JSON Schema (draft-07) for tree (et tre), sources (kilder.yaml) eller thresholds (terskelverdier.yaml).
+
+    \b
+    Eksempel:
+      anskaffelse schema tree > tree.schema.json
+    """
+    from .treeschema import schema_text
+
+    out(schema_text(name), nl=False)
+    return ExitCode.OK
 
 
 @app.command(short_help="Vis terskelverdiene som gjelder på en dato.")

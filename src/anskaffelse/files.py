@@ -4,6 +4,7 @@ replacing what is not a regular file, and interrupted walks kept in the user's o
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from pathlib import Path
@@ -75,7 +76,7 @@ def _probe(folder: Path) -> None:
 def _reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "mangler skrivetilgang"
-    if exc.errno == 36:  # ENAMETOOLONG
+    if exc.errno == errno.ENAMETOOLONG:  # 36 on Linux, 63 on macOS, 38 on Windows
         return "navnet er for langt"
     return exc.strerror or str(exc)
 

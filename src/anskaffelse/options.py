@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from .errors import UsageError
+
+
+def _complete(name: str) -> Callable[..., list[Any]]:
+    """A shell-completion callback from anskaffelse.completion, imported only when the shell asks."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[Any]:
+        from . import completion
+
+        found: list[Any] = getattr(completion, name)(ctx, incomplete)
+        return found
+
+    return complete
 
 
 def _option(*names: str, help: str, metavar: str | None = None, **more: Any) -> Any:
@@ -30,7 +43,25 @@ OutputOpt = Annotated[
     Path | None, _option("-o", "--output", help="Fil å skrive til; - er stdout (standard).", metavar="FIL")
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil.")]
-VERSION_HELP = "Vis versjonen og avslutt."
+
+
+def exit_with(code: int | None, **_: Any) -> None:
+    """A command's return value is its exit code (the app's result callback)."""
+    if code:
+        raise typer.Exit(int(code))
+
+
+def show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        sys.stdout.write(f"anskaffelse {__version__}\n")
+        raise typer.Exit()
+
+
+VersionOpt = Annotated[
+    bool, typer.Option("--version", callback=show_version, is_eager=True, help="Vis versjonen og avslutt.")
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Vis hele feilsporet ved interne feil (for utviklere).")]
 PathsArg = Annotated[
     list[Path] | None,
@@ -45,7 +76,10 @@ TraceFileArg = Annotated[Path, typer.Argument(help="En lagret trace (JSON).", me
 
 # run
 TreeArg = Annotated[
-    str | None, typer.Argument(help="Tre-id (standard: veiviser).", show_default=False, metavar="[TRE]")
+    str | None,
+    typer.Argument(
+        help="Tre-id (standard: veiviser).", show_default=False, metavar="[TRE]", autocompletion=_complete("tree_names")
+    ),
 ]
 AnswersOpt = Annotated[
     list[Path] | None,
@@ -56,7 +90,10 @@ AnswersOpt = Annotated[
         readable=False,
     ),
 ]
-SetOpt = Annotated[list[str] | None, _option("--set", help="Ett svar (kan gjentas).", metavar="ID=VERDI")]
+SetOpt = Annotated[
+    list[str] | None,
+    _option("--set", help="Ett svar (kan gjentas).", metavar="ID=VERDI", autocompletion=_complete("set_values")),
+]
 NonInteractiveOpt = Annotated[bool, typer.Option("--non-interactive", help="Aldri spør; et manglende svar er en feil.")]
 TraceOpt = Annotated[
     Path | None, _option("--trace", help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).", metavar="FIL")
@@ -65,9 +102,17 @@ MarkdownOpt = Annotated[Path | None, _option("--markdown", help="Lagre rapporten
 RunForceOpt = Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil, også en svarfil.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv tracen som JSON på stdout i stedet for rapporten.")]
 NoReviewOpt = Annotated[bool, typer.Option("--no-review", help="Hopp over oversikten over svarene før resultatet.")]
+PlainOpt = Annotated[
+    bool,
+    typer.Option(
+        "--plain", help="Enkel modus for skjermlesere: valgene som nummererte linjer, uten farger (også ved TERM=dumb)."
+    ),
+]
 
 # show
-ShowTreeArg = Annotated[str, typer.Argument(help="Tre-id, f.eks. ideell-status.", metavar="TRE")]
+ShowTreeArg = Annotated[
+    str, typer.Argument(help="Tre-id, f.eks. ideell-status.", metavar="TRE", autocompletion=_complete("tree_names"))
+]
 PathsOpt = Annotated[bool, typer.Option("--paths", help="List alle veier gjennom treet: svarene → utfall.")]
 ShowFormatOpt = Annotated[
     str | None,
@@ -90,13 +135,23 @@ LimitOpt = Annotated[int, typer.Option("--limit", help="Høyst så mange treff (
 CasesArg = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Saksfiler eller mapper med saker (standard: katalogens cases/).", show_default=False, metavar="[STI]..."
+        help="Saksfiler, mapper med saker, eller et tre-id: katalogens saker for det treet (standard: alle i cases/).",
+        show_default=False,
+        metavar="[STI|TRE]...",
+        autocompletion=_complete("case_targets"),
     ),
 ]
 UpdateOpt = Annotated[
     bool, typer.Option("--update", help="Skriv det faktiske utfallet inn i expect: (viser endringen først).")
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", help="Med --update: oppdater uten å spørre.")]
+
+# schema
+SchemaArg = Annotated[
+    str,
+    typer.Argument(help="tree, sources eller thresholds.", metavar="SKJEMA", autocompletion=lambda: SCHEMA_NAMES),
+]
+SCHEMA_NAMES = ["tree", "sources", "thresholds"]
 
 SHOW_FORMATS = ("tekst", "mermaid", "markdown")
 
@@ -140,4 +195,16 @@ def program() -> list[str]:
     if shutil.which("anskaffelse"):
         return ["anskaffelse"]
     started = Path(sys.argv[0])
-    return [str(started.resolve())] if started.name == "anskaffelse" else [sys.executable, "-m", "anskaffelse"]
+    launcher = started.stem.lower() == "anskaffelse" and started.suffix.lower() in ("", ".exe")  # .exe: Windows
+    return [str(started.resolve())] if launcher else [sys.executable, "-m", "anskaffelse"]
+
+
+def command_line(args: list[str]) -> str:
+    """A command to copy into the shell at hand: POSIX quoting, or cmd.exe's on Windows."""
+    if sys.platform == "win32":
+        import subprocess
+
+        return subprocess.list2cmdline(args)
+    import shlex
+
+    return shlex.join(args)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,6 +146,14 @@ def result_text(data: Trace, options: RunOptions, *, as_json: bool) -> str | Non
     return None
 
 
+def notes(walk_: Walk, data: Trace, options: RunOptions) -> list[str]:
+    """What to say on stderr when the walk is done: a case file's unmet expectation, where the report went."""
+    found = [w for w in [expectation_warning(walk_.preset, data)] if w]
+    if options.markdown and str(options.markdown) != "-":
+        found.append(f"Rapporten er lagret i {options.markdown}")
+    return found
+
+
 def expectation_warning(preset: Answers, data: Trace) -> str | None:
     """A case file's `expect:` that the walk did not meet."""
     reached = data["outcome"]["node"] if data["outcome"] else None
@@ -191,7 +198,7 @@ def _all_steps(state: State) -> list[Any]:
     return [s for s in state.steps if s.origin != "fact"]
 
 
-def stopped(walk_: Walk, stop: Interrupted, trace: Path | None, resume: Callable[[Path], list[str]]) -> list[str]:
+def stopped(walk_: Walk, stop: Interrupted, trace: Path | None, resume: Callable[[Path], str]) -> list[str]:
     """What to say when the person stopped: «Avbrutt», where the answers are (or the answers
     themselves, as an answers file to paste, when they could not be written) and how to go on."""
     saved = save_partial(walk_, interrupted(stop), trace)
@@ -199,7 +206,7 @@ def stopped(walk_: Walk, stop: Interrupted, trace: Path | None, resume: Callable
     if saved.fallback:
         lines.append(saved.fallback.rstrip("\n"))
     if saved.path is not None:
-        lines.append(f"Fortsett med: {shlex.join(resume(saved.path))}")
+        lines.append(f"Fortsett med: {resume(saved.path)}")
     return lines
 
 

@@ -7,6 +7,7 @@ encoding cannot show (a latin-1 terminal) are replaced, not fatal.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import sys
@@ -55,10 +56,8 @@ class GuardedOutput(io.TextIOBase):
                 self.inner.write(text)
             except UnicodeEncodeError:
                 self.inner.write(text.encode(self.encoding, "replace").decode(self.encoding))
-        except BrokenPipeError:
-            raise OutputClosed from None
         except OSError as exc:
-            raise OutputError(f"kan ikke skrive til standard output ({exc.strerror or exc})") from None
+            raise _failed(exc) from None
         return len(text)
 
     def flush(self) -> None:
@@ -66,10 +65,16 @@ class GuardedOutput(io.TextIOBase):
             return
         try:
             self.inner.flush()
-        except BrokenPipeError:
-            raise OutputClosed from None
         except OSError as exc:
-            raise OutputError(f"kan ikke skrive til standard output ({exc.strerror or exc})") from None
+            raise _failed(exc) from None
+
+
+def _failed(exc: OSError) -> Exception:
+    """A write error as the command ends on it: the reader stopped reading (a broken pipe; on Windows a
+    pipe closed by its reader gives EINVAL instead), or standard output cannot be written."""
+    if isinstance(exc, BrokenPipeError) or (sys.platform == "win32" and exc.errno == errno.EINVAL):
+        return OutputClosed()
+    return OutputError(f"kan ikke skrive til standard output ({exc.strerror or exc})")
 
 
 def quiet_after_broken_pipe(stdout: Any) -> int:

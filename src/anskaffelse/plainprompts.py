@@ -1,0 +1,186 @@
+"""Plain mode (`run --plain`, and TERM=dumb): questions as lines of text, for screen readers and simple
+terminals. Each choice is a numbered line («1) Ja»); the buyer types the number or the words. No cursor
+movement, no colour: only print() and input(). Help, back and review are typed words: «?», «<», «endre».
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .engine import Engine, State
+from .errors import AnswerError, Interrupted
+from .model import Catalogue, Choice, Question
+from .paths import questions_left_in_walk
+from .session import Asker, Reply
+from .values import ValueProblem, format_amount, parse_amount
+
+HELP_WORD = "?"
+BACK_WORD = "<"
+CHANGE_WORD = "endre"
+KEYS_TIP = (
+    "Skriv nummeret eller ordene for svaret og trykk Enter. «?» forklarer spørsmålet, «<» går ett "
+    "spørsmål tilbake, og Ctrl-C avbryter og lagrer svarene så langt."
+)
+_INSTRUCTIONS = {
+    "amount": "beløp ekskl. mva., f.eks. 2 500 000 eller 2,5 mill",
+    "date": "dato, ÅÅÅÅ-MM-DD",
+    "text": "fritekst",
+    "yesno": "ja eller nei",
+}
+
+
+def wants_plain(plain: bool) -> bool:
+    """--plain, or a terminal that says it can do nothing more (TERM=dumb)."""
+    return plain or os.environ.get("TERM", "") == "dumb"
+
+
+def asker_for(plain: bool, console: Callable[[], Any]) -> Asker:
+    """The asker for an interactive walk: plain lines, or the questionary menus."""
+    if wants_plain(plain):
+        # The report after the walk too: rich draws no colour, bold or underline for a dumb terminal.
+        os.environ.update(TERM="dumb", NO_COLOR="1")
+        return PlainAsker()
+    from .prompts import QuestionaryAsker
+
+    return QuestionaryAsker(console())
+
+
+def _words(text: str) -> str:
+    """An answer as it is compared: case, spaces, _ and - do not matter («Vet ikke» = «vet_ikke»)."""
+    return " ".join(re.sub(r"[_\-]", " ", text).casefold().split())
+
+
+def match_choice(choices: tuple[Choice, ...], typed: str) -> Choice | None:
+    """The choice a typed answer names: its number, its id, or its label."""
+    text = typed.strip()
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return choices[int(text) - 1]
+    wanted = _words(text)
+    found = [c for c in choices if wanted in (_words(c.id), _words(c.label))]
+    return found[0] if len(found) == 1 else None
+
+
+class PlainAsker:
+    """Asks with print() and input(); Ctrl-C and Ctrl-D stop the walk like in the menus."""
+
+    def __init__(
+        self, read: Callable[[str], str] = input, write: Callable[[str], None] = lambda line: print(line)
+    ) -> None:
+        self.read = read
+        self.write = write
+        self.memo: dict[tuple[str, str], int] = {}
+        self.told_keys = False
+
+    def _input(self, prompt: str) -> str:
+        try:
+            return self.read(prompt)
+        except (KeyboardInterrupt, EOFError):
+            self.write("")
+            raise Interrupted() from None
+
+    def warn(self, message: str) -> None:
+        self.write(f"Advarsel: {message}")
+
+    def ask(self, engine: Engine, state: State, question: Question, default: str | None, can_go_back: bool) -> Reply:
+        if not self.told_keys:
+            self.told_keys = True
+            self.write(KEYS_TIP)
+        self.write("")
+        self.write(self._where(engine, state))
+        self.write(question.text)
+        for number, choice in enumerate(question.choices, 1):
+            self.write(f"{number}) {choice.label}")
+        self.write(self._hint(question, default, can_go_back))
+        help_shown = False
+        while True:
+            typed = self._input("Svar: ").strip()
+            if typed == HELP_WORD:
+                help_shown = True
+                self.write(explanation(question, engine.catalogue))
+                continue
+            if typed == BACK_WORD and can_go_back:
+                return Reply(back=True)
+            if not typed and default:
+                return Reply(raw=default, help_shown=help_shown)
+            raw, problem = self._answer(engine, question, typed)
+            if problem is None:
+                return Reply(raw=raw, help_shown=help_shown)
+            self.write(f"Ugyldig svar: {problem}. Prøv igjen.")
+
+    def _where(self, engine: Engine, state: State) -> str:
+        left = questions_left_in_walk(engine, state, self.memo) - 1
+        asked = sum(1 for s in state.steps if s.origin != "fact")
+        more = f"inntil {left} til" if left > 0 else "siste"
+        return f"{engine.tree(state.tree).title} – spørsmål {asked + 1} ({more})"
+
+    @staticmethod
+    def _hint(question: Question, default: str | None, can_go_back: bool) -> str:
+        what = (
+            f"skriv et nummer fra 1 til {len(question.choices)} eller ordene"
+            if question.choices
+            else _INSTRUCTIONS[question.input]
+        )
+        keys = [f"{HELP_WORD} = forklaring"] + ([f"{BACK_WORD} = tilbake"] if can_go_back else [])
+        keep = [f"Enter = behold «{_shown(question, default)}»"] if default else []
+        return f"({'; '.join([what, *keep, *keys])})"
+
+    @staticmethod
+    def _answer(engine: Engine, question: Question, typed: str) -> tuple[str, str | None]:
+        """The raw answer for the engine, or what is wrong with what was typed."""
+        if question.choices:
+            choice = match_choice(question.choices, typed)
+            if choice is None:
+                return typed, f"«{typed}» er ikke et av valgene; skriv et nummer fra 1 til {len(question.choices)}"
+            return choice.id, None
+        try:
+            engine.parse(question, typed)
+        except AnswerError as error:
+            return typed, error.message.split(": ", 1)[-1]
+        return typed, None
+
+    def review(self, engine: Engine, state: State) -> str | None:
+        steps = [s for s in state.steps if s.origin != "fact"]
+        self.write("")
+        self.write("Dine svar:")
+        for number, step in enumerate(steps, 1):
+            self.write(f"{number}) {step.question} — {step.answer_label}")
+        typed = self._input(f"Alt besvart. Trykk Enter for å se resultatet, eller skriv «{CHANGE_WORD}»: ")
+        if _words(typed) != CHANGE_WORD or not steps:
+            return None
+        while True:
+            typed = self._input(f"Hvilket svar vil du endre? Skriv nummeret (1 til {len(steps)}; Enter = ingen): ")
+            text = typed.strip()
+            if not text:
+                return None
+            if text.isdigit() and 1 <= int(text) <= len(steps):
+                return steps[int(text) - 1].key
+            self.write(f"Ugyldig svar: skriv et nummer fra 1 til {len(steps)}, eller bare Enter.")
+
+
+def explanation(question: Question, catalogue: Catalogue) -> str:
+    """The help of a question as plain lines, with the sources it cites and their addresses."""
+    text = question.help.strip() or "Ingen forklaring til dette spørsmålet."
+    lines = ["Forklaring:", *(" ".join(part.split()) for part in re.split(r"\n\s*\n", text))]
+    lines += [f"{c.label}: {' '.join(c.help.split())}" for c in question.choices if c.help]
+    cited = [catalogue.sources[s] for s in question.sources if s in catalogue.sources]
+    if cited:
+        lines.append("Rettslig grunnlag:")
+        lines += [f"{s.citation} – {s.title}: {s.url}" for s in cited]
+    return "\n".join(lines)
+
+
+def _shown(question: Question, raw: str | None) -> str:
+    """An earlier answer as the person reads it: the choice's label, an amount as 2 500 000 kr."""
+    raw = raw or ""
+    for choice in question.choices:
+        if choice.id == raw:
+            return choice.label
+    if question.input == "amount":
+        try:
+            return format_amount(parse_amount(raw))
+        except ValueProblem:
+            return raw
+    return raw
