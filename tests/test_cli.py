@@ -136,18 +136,20 @@ def test_run_json_trace_has_the_stable_keys(tmp_path: Path) -> None:
     )
     assert code == 0, err
     data = json.loads(out)
-    assert list(data)[:9] == [
+    assert list(data)[:11] == [
         "schema",
+        "content_sha256",
         "tool_version",
         "created",
         "date_of_assessment",
         "tree",
+        "catalogue_files",
         "steps",
         "outcome",
         "thresholds",
         "path",
     ]
-    assert data["schema"] == "anskaffelse.trace/1" and data["complete"] is True
+    assert data["schema"] == "anskaffelse.trace/2" and data["complete"] is True
     assert data["date_of_assessment"] == "2025-01-01"
     assert data["outcome"]["node"] == "integrering" and data["outcome"]["verdict"] == "vurder"
     assert data["steps"][0]["answer"] == "annet" and data["steps"][0]["origin"] == "file"

@@ -10,17 +10,14 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import typer
 
-from . import __version__, norsk
+from . import norsk
 from . import options as o
 from .errors import AnskaffelseError, ExitCode, Interrupted, UsageError
 from .streams import console, emit, out, say
-
-if TYPE_CHECKING:
-    pass
 
 norsk.install()
 
@@ -41,15 +38,9 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
-    if value:
-        out(f"anskaffelse {__version__}")
-        raise typer.Exit()
-
-
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help=o.VERSION_HELP)] = False,
+    version: o.VersionOpt = False,
     debug: o.DebugOpt = False,
 ) -> None:
     """Veiviser for offentlige innkjøpere som vil kjøpe fra sosiale entreprenører – lovlig.
@@ -125,19 +116,16 @@ def show(
     """
     from .engine import Engine
     from .export import as_text
+    from .render import drawing
     from .runner import assessment_day
 
     chosen, note = o.show_format(format_, output, mermaid=mermaid, markdown=markdown)
     if note:
         say(note)
-    from .render import drawing
-
     engine = Engine(_catalogue(trees), assessment_day(dato))
     engine.tree(tree)
-    if chosen == "tekst" and output is None:
+    if chosen == "tekst":
         console().print(drawing(engine, tree, paths=paths))
-    elif chosen == "tekst":
-        raise UsageError("--format tekst vises på skjermen; velg --format markdown eller mermaid for en fil")
     else:
         emit(as_text(engine, tree, chosen, paths=paths), output, force=force)
     return ExitCode.OK
@@ -246,6 +234,23 @@ def replay(
     return ExitCode.CHANGED if result.changes else ExitCode.OK
 
 
+@app.command(short_help="Sjekk at en trace er uendret og laget med de installerte trærne.")
+def verify(trace_file: o.TraceFileArg, trees: o.TreesOpt = None) -> int:
+    """Sjekk at en trace er uendret siden den ble laget, og katalogen den nevner, fil for fil (0 alt stemmer,
+    1 tracen er endret eller ugyldig, 3 katalogen er en annen); viser også hvordan det sjekkes for hånd.
+
+    \b
+    Eksempel:
+      anskaffelse verify vurdering.json
+    """
+    from .catalog import trees_dir
+    from .record import verify, verify_report
+
+    result = verify(trace_file, trees_dir(trees))
+    out("\n".join(verify_report(result)))
+    return result.exit_code
+
+
 @app.command("test", short_help="Kjør sakene (svarfiler med expect:) og sjekk utfallene.")
 def test_cases(
     paths: o.CasesArg = None,
@@ -289,17 +294,10 @@ def terskler(dato: o.DatoOpt = None, trees: o.TreesOpt = None) -> int:
       anskaffelse terskler
       anskaffelse terskler --dato 2024-01-01
     """
-    from .catalog import catalogue_threshold_warnings
-    from .render import thresholds_table, warnings_view
+    from .render import print_thresholds
     from .runner import assessment_day
 
-    catalogue = _catalogue(trees)
-    day = assessment_day(dato)
-    screen = console()
-    screen.print(thresholds_table(catalogue.thresholds, day, catalogue, screen.width))
-    warnings = catalogue_threshold_warnings(list(catalogue.thresholds.values()), day)
-    if warnings:
-        screen.print(warnings_view(warnings))
+    print_thresholds(console(), _catalogue(trees), assessment_day(dato))
     return ExitCode.OK
 
 

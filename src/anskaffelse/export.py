@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
 from .errors import UsageError
 from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
+from .record import CHANGED, INTACT, MARK_CHANGED, UNSEALED, catalogue_files, content_hash, integrity, seal
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition, md, md_block
 from .trace import TRACE_SCHEMA, Trace, TraceFile, TraceOutcome, TraceSource
 from .values import format_amount
@@ -45,12 +47,14 @@ def build_trace(engine: Engine, state: State, start_tree: str, created: dt.datet
     outcome = engine.outcome(state)
     # Each conclusion on the way once (a tree called twice, say hvilke-regler, concludes the same).
     passed = [(t, catalogue.trees[t].nodes[n]) for t, n in dict.fromkeys(state.passed)]
-    return {
+    trace: Trace = {
         "schema": TRACE_SCHEMA,
+        "content_sha256": "",  # set by seal, last; here so that it stands near the top of the file
         "tool_version": __version__,
         "created": created.isoformat(timespec="seconds"),
         "date_of_assessment": engine.day.isoformat(),
         "tree": {"id": root.id, "title": root.title, "version": root.version, "sha256": combined, "files": files},
+        "catalogue_files": catalogue_files(catalogue),
         "steps": [
             {
                 "tree": s.tree,
@@ -83,6 +87,7 @@ def build_trace(engine: Engine, state: State, start_tree: str, created: dt.datet
         "passed": [_outcome(catalogue, tree_id, node) for tree_id, node in passed if isinstance(node, Outcome)],
         "complete": complete,
     }
+    return seal(trace)
 
 
 def threshold_caveats(trace: Trace) -> tuple[str | None, dict[str, list[str]]]:
@@ -155,6 +160,9 @@ def to_markdown(trace: Trace) -> str:
     notes = _Notes()
     tree = trace["tree"]
     out: list[str] = [f"# Vurdering: {md(tree.get('title', tree['id']))}", ""]
+    state = integrity(trace)
+    if state == CHANGED:
+        out += [f"**{MARK_CHANGED}:** {CHANGED_NOTE}", ""]
     if not trace.get("complete"):
         out += ["**Ufullstendig:** veiviseren ble avbrutt før et resultat.", ""]
     out += [
@@ -197,13 +205,30 @@ def to_markdown(trace: Trace) -> str:
     outcome = trace["outcome"]
     if outcome:
         out += _outcome_section(outcome, notes)
-    out += ["", "## Sporbarhet", "", f"- Sjekksum for trærne (sha256): `{tree['sha256']}`"]
+    out += ["", "## Sporbarhet", "", _seal_line(trace, state), f"- Sjekksum for trærne (sha256): `{tree['sha256']}`"]
     out += [f"  - {md(f['id'])} {md(f['version'])}: `{f['sha256']}`" for f in tree.get("files", [])]
+    if "catalogue_files" in trace:
+        out += ["- Kilder og terskelverdier (sha256):"]
+        out += [f"  - {md(os.path.basename(f['file']))}: `{f['sha256']}`" for f in trace["catalogue_files"]]
     if outcome:  # last, so it can be copied as one block into the protocol
         out += _protocol_section(trace, outcome, notes)
     out += ["", f"*{md(DISCLAIMER)}*", ""]
     out += notes.lines()
     return "\n".join(out).rstrip() + "\n"
+
+
+CHANGED_NOTE = (
+    "Tracen stemmer ikke med kontrollsummen den ble lagret med: innholdet er endret etter at den ble laget. "
+    "Rapporten gjengir den endrede tracen og er ikke dokumentasjon for vurderingen (se `anskaffelse verify`)."
+)
+
+
+def _seal_line(trace: Trace, state: str) -> str:
+    """The trace's own hash in «Sporbarhet»: intact, changed (with what the content gives), or none."""
+    if state == UNSEALED:
+        return "- Kontrollsum for tracen: ingen kontrollsum (en trace i versjon 1)"
+    line = f"- Kontrollsum for tracen (sha256 av kanonisk JSON): `{trace.get('content_sha256')}`"
+    return line + (" – uendret" if state == INTACT else f" – {MARK_CHANGED}; innholdet gir `{content_hash(trace)}`")
 
 
 def _thresholds_section(trace: Trace, notes: _Notes) -> list[str]:

@@ -30,7 +30,20 @@ OutputOpt = Annotated[
     Path | None, _option("-o", "--output", help="Fil å skrive til; - er stdout (standard).", metavar="FIL")
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil.")]
-VERSION_HELP = "Vis versjonen og avslutt."
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+        from .streams import out
+
+        out(f"anskaffelse {__version__}")
+        raise typer.Exit()
+
+
+VersionOpt = Annotated[
+    bool, typer.Option("--version", callback=_version, is_eager=True, help="Vis versjonen og avslutt.")
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Vis hele feilsporet ved interne feil (for utviklere).")]
 PathsArg = Annotated[
     list[Path] | None,
@@ -109,6 +122,8 @@ def show_format(chosen: str | None, output: Path | None, *, mermaid: bool, markd
     chosen = chosen or "tekst"
     if chosen not in SHOW_FORMATS:
         raise UsageError(f"--format: ukjent format «{chosen}»; velg {', '.join(SHOW_FORMATS)}")
+    if chosen == "tekst" and output is not None:
+        raise UsageError("--format tekst vises på skjermen; velg --format markdown eller mermaid for en fil")
     return chosen, note
 
 

@@ -24,6 +24,7 @@ from .yamlfile import YamlProblem, read_bytes
 __all__ = [
     "SCHEMA_VERSIONS",
     "TRACE_SCHEMA",
+    "CatalogueFile",
     "Origin",
     "ThresholdUsed",
     "Trace",
@@ -37,10 +38,13 @@ __all__ = [
     "schema_document",
 ]
 
-TRACE_SCHEMA = "anskaffelse.trace/1"  # the version this tool writes
+TRACE_SCHEMA = "anskaffelse.trace/2"  # the version this tool writes
 # Every version this tool reads, and its schema in anskaffelse/schemas/. A published version is
-# never removed: a new one (anskaffelse.trace/2, trace-2.schema.json) is added beside it.
-SCHEMA_VERSIONS: dict[str, str] = {"anskaffelse.trace/1": "trace-1.schema.json"}
+# never removed: a new one (anskaffelse.trace/3, trace-3.schema.json) is added beside it.
+SCHEMA_VERSIONS: dict[str, str] = {
+    "anskaffelse.trace/1": "trace-1.schema.json",
+    "anskaffelse.trace/2": "trace-2.schema.json",  # adds content_sha256 and catalogue_files
+}
 MAX_PROBLEMS = 10  # problems listed for one trace; the first is the message, the rest its details
 MAX_VALUES = 100_000  # values (strings, numbers, …) in a trace; a walk of 200 questions makes a few thousand
 
@@ -58,6 +62,11 @@ class TraceSource(TypedDict):
 class TraceFile(TypedDict):
     id: str
     version: str
+    file: str
+    sha256: str
+
+
+class CatalogueFile(TypedDict):
     file: str
     sha256: str
 
@@ -110,10 +119,12 @@ ThresholdUsed = TypedDict(
 
 class Trace(TypedDict):
     schema: str
+    content_sha256: NotRequired[str]  # version 2 on: see record.content_hash
     tool_version: str
     created: str
     date_of_assessment: str
     tree: TraceTree
+    catalogue_files: NotRequired[list[CatalogueFile]]  # version 2 on: kilder.yaml, terskelverdier.yaml
     steps: list[TraceStep]
     outcome: TraceOutcome | None
     thresholds: list[ThresholdUsed]
