@@ -179,3 +179,140 @@ def test_a_version_1_trace_stays_readable_by_export_replay_and_verify(tmp_path: 
     assert code == 0, err + out
     assert "ingen kontrollsum" in out and "ikke registrert i en trace i versjon 1" in out
     assert "python3 -c" not in out  # nothing to recompute
+
+
+# --- replay of an archive ------------------------------------------------------------
+
+
+def archive(tmp_path: Path) -> Path:
+    """A folder of three traces: one made with today's catalogue, one with a catalogue whose outcome title
+    has since changed, and one that is not a trace at all; and one hidden file that is left alone."""
+    folder = tmp_path / "arkiv"
+    folder.mkdir()
+    write_trace(folder, name="a-uendret.json")
+    older = tmp_path / "gammel"
+    shutil.copytree(SKETCH, older)
+    tree = older / "reserverte-kontrakter.yaml"
+    text = tree.read_text(encoding="utf-8")
+    tree.write_text(text.replace("kan reserveres for ideelle organisasjoner", "kunne reserveres"), encoding="utf-8")
+    (folder / "2025").mkdir()
+    write_trace(folder / "2025", older, name="b-endret.json")
+    (folder / "c-ødelagt.json").write_text('{"schema": "anskaffelse.trace/2", "steps": [', encoding="utf-8")
+    (folder / ".skjult.json").write_text("ikke json", encoding="utf-8")
+    return folder
+
+
+def table_rows(out: str) -> dict[str, list[str]]:
+    """The table's rows by file name: the cells after the name (the first change last)."""
+    rows = {}
+    for line in out.splitlines()[1:]:
+        if ".json" in line.split("  ")[0]:
+            cells = [c for c in line.split("  ") if c.strip()]
+            rows[Path(cells[0].strip()).name] = [c.strip() for c in cells[1:]]
+    return rows
+
+
+def test_replay_of_a_folder_is_a_table_and_3_when_one_changed(tmp_path: Path) -> None:
+    folder = archive(tmp_path)
+    code, out, err = cli("replay", folder, "--trees", SKETCH, "--dato", "2026-11-27")
+    assert code == 3, err + out
+    assert out.splitlines()[0].split() == ["fil", "saksnummer", "status", "hva", "er", "endret"]
+    rows = table_rows(out)
+    assert set(rows) == {"a-uendret.json", "b-endret.json", "c-ødelagt.json"}  # the hidden file is left alone
+    assert rows["a-uendret.json"] == ["–", "uendret"]
+    assert rows["b-endret.json"][:2] == ["–", "endret"]
+    assert "svaret er endret" in rows["b-endret.json"][2]
+    assert rows["c-ødelagt.json"][:2] == ["–", "ugyldig"] and "ugyldig JSON" in rows["c-ødelagt.json"][2]
+    assert out.rstrip().endswith("3 traces: 1 uendret, 1 endret, 1 ugyldig")
+
+
+def test_replay_of_an_archive_with_a_broken_trace_and_nothing_changed_is_1(tmp_path: Path) -> None:
+    folder = archive(tmp_path)
+    (folder / "2025" / "b-endret.json").unlink()
+    code, out, _ = cli("replay", folder, "--trees", SKETCH, "--dato", "2026-11-27")
+    assert code == 1
+    assert "1 uendret, 1 ugyldig" in out
+    (folder / "c-ødelagt.json").unlink()
+    code, out, _ = cli("replay", folder, "--trees", SKETCH, "--dato", "2026-11-27")
+    assert code == 0 and out.rstrip().endswith("1 trace: 1 uendret")
+
+
+def test_replay_of_several_files_names_each_and_marks_an_edited_one(tmp_path: Path) -> None:
+    a = write_trace(tmp_path, name="a.json")
+    b = forged(write_trace(tmp_path, name="b.json"))
+    code, out, _ = cli("replay", a, b, "--trees", SKETCH, "--dato", "2026-11-27")
+    assert code == 3  # the forged title differs from the tree's
+    rows = table_rows(out)
+    assert rows["a.json"] == ["–", "uendret"]
+    assert rows["b.json"][1] == "endret" and "ENDRET ETTER AT DEN BLE LAGET" in rows["b.json"][2]
+
+
+def test_replay_of_one_file_is_as_before(tmp_path: Path) -> None:
+    code, out, _ = cli("replay", write_trace(tmp_path), "--trees", SKETCH, "--dato", "2026-11-27")
+    assert code == 0 and "uendret: samme spørsmål" in out and "saksnummer" not in out
+
+
+def test_the_case_number_is_shown_once_traces_carry_it() -> None:
+    from anskaffelse.archive import case_number
+
+    assert case_number({"sak": {"saksnummer": "2026/123"}}) == "2026/123"
+    assert case_number({}) == "–" and case_number({"sak": "x"}) == "–"
+
+
+def test_an_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = cli("replay", tmp_path, "--trees", SKETCH)
+    assert code == 2 and "fant ingen traces" in err
+
+
+# --- the fast schema check agrees with jsonschema -------------------------------------
+
+
+def mutations(data: dict[str, Any], rng: Any) -> dict[str, Any]:
+    """The trace with one value somewhere replaced, removed or added."""
+    import copy
+
+    data = copy.deepcopy(data)
+    odd = [None, True, 0, -1, 1.5, 10**16, "", "x" * 2001, "2026-02-30", "ABC", [], {}, [1], {"x": 1}, "a" * 64]
+    node: Any = data
+    while True:
+        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+        if not keys:
+            break
+        key = rng.choice(keys)
+        child = node[key]
+        if isinstance(child, dict | list) and child and rng.random() < 0.7:
+            node = child
+            continue
+        action = rng.random()
+        if action < 0.6:
+            node[key] = rng.choice(odd)
+        elif action < 0.8 and isinstance(node, dict):
+            del node[key]
+        elif isinstance(node, dict):
+            node["ukjent"] = 1
+        break
+    return data
+
+
+@pytest.mark.parametrize("version", ["anskaffelse.trace/1", "anskaffelse.trace/2"])
+def test_the_fast_check_says_valid_only_where_jsonschema_does(tmp_path: Path, version: str) -> None:
+    import random
+
+    from anskaffelse import trace as trace_module
+
+    data = load(write_trace(tmp_path))
+    if version.endswith("/1"):
+        data = load(as_version_1(write_trace(tmp_path, name="v1.json")))
+    fast = trace_module._fast_check(version)
+    full = trace_module._validator(version)
+    assert fast is not None and fast(data) and full.is_valid(data)
+    rng = random.Random(14)
+    disagreements, rejected = [], 0
+    for _ in range(300):
+        mutated = mutations(data, rng)
+        valid = full.is_valid(mutated)
+        rejected += not valid
+        if fast(mutated) != valid:
+            disagreements.append(mutated)
+    assert disagreements == []
+    assert rejected > 150  # the mutations do break traces: the agreement is not only on valid ones

@@ -213,23 +213,30 @@ def export(
     return ExitCode.OK
 
 
-@app.command(short_help="Kjør en lagret trace på dagens trær.")
+@app.command(short_help="Kjør lagrede traces (en fil, flere, eller en mappe) på dagens trær.")
 def replay(
-    trace_file: o.TraceFileArg,
+    trace_files: o.TraceFilesArg,
     dato: o.DatoOpt = None,
     trees: o.TreesOpt = None,
 ) -> int:
-    """Kjør svarene i en lagret trace på dagens trær og si hva som er endret (avslutter med 3 ved endring).
+    """Kjør lagrede traces på dagens trær og si hva som er endret (3 ved endring); flere filer eller en mappe
+    gir en tabell, der en ugyldig trace gir 1 om ingenting er endret.
 
     \b
     Eksempel:
       anskaffelse replay vurdering-2024.json
       anskaffelse replay vurdering-2024.json --dato 2024-06-01
+      anskaffelse replay arkiv/
     """
+    from .archive import archive_table, exit_code, replay_archive
     from .render import replay_view
     from .replay import replay_trace
 
-    result = replay_trace(trace_file, _catalogue(trees), dato, o.program())
+    if len(trace_files) > 1 or trace_files[0].is_dir():
+        rows = replay_archive(trace_files, _catalogue(trees), dato)
+        out(archive_table(rows), nl=False)
+        return exit_code(rows)
+    result = replay_trace(trace_files[0], _catalogue(trees), dato, o.program())
     console().print(replay_view(result))
     return ExitCode.CHANGED if result.changes else ExitCode.OK
 

@@ -55,6 +55,14 @@ PathsArg = Annotated[
     ),
 ]
 TraceFileArg = Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False)]
+TraceFilesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Lagrede traces (JSON), eller mapper med traces (alle *.json i dem).",
+        metavar="TRACE.json|MAPPE...",
+        readable=False,
+    ),
+]
 
 # run
 TreeArg = Annotated[
