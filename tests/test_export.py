@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from anskaffelse.answers import Answers, load_answers
 from anskaffelse.cli import app
-from anskaffelse.export import build_trace, to_markdown, to_mermaid
+from anskaffelse.diagram import node_id, to_mermaid
+from anskaffelse.export import build_trace, to_markdown
 from anskaffelse.model import Branch, Call, Goto, Outcome, Question
 from anskaffelse.paths import enumerate_paths
 from anskaffelse.record import seal
@@ -174,7 +175,7 @@ def test_every_trace_of_every_path_matches_the_shipped_schema() -> None:
 
 
 def _count_mermaid(text: str) -> tuple[int, int]:
-    body = [line.strip() for line in text.splitlines()[1:] if not line.strip().startswith(("classDef", "click"))]
+    body = [line.strip() for line in text.splitlines()[1:] if not line.strip().startswith(("classDef", "click", "%%"))]
     edges = [line for line in body if "-->" in line or "-.->" in line]
     nodes = [line for line in body if line not in edges]
     return len(nodes), len(edges)
@@ -182,8 +183,9 @@ def _count_mermaid(text: str) -> tuple[int, int]:
 
 @pytest.mark.parametrize(("root", "tree"), [(SKETCH, "reserverte-kontrakter"), (KINDS, "hoved"), (KINDS, "under")])
 def test_mermaid_has_one_node_per_tree_node_and_one_edge_per_choice_rule_and_return(root: Path, tree: str) -> None:
-    the_tree = engine_for(root).catalogue.trees[tree]
-    text = to_mermaid(the_tree)
+    catalogue = engine_for(root).catalogue
+    the_tree = catalogue.trees[tree]
+    text = to_mermaid(the_tree, catalogue, "https://eksempel.no/trær/")
     assert text.startswith("flowchart TD\n")
     ends = sum(1 for n in the_tree.nodes.values() if isinstance(n, Call) for _, t in n.returns if t == "end")
     jumps = [n for n in the_tree.nodes.values() if isinstance(n, (Call, Goto))]
@@ -200,9 +202,12 @@ def test_mermaid_has_one_node_per_tree_node_and_one_edge_per_choice_rule_and_ret
     )
     assert _count_mermaid(text) == (len(the_tree.nodes) + ends + len(other_trees), expected_edges + len(jumps))
     for other in other_trees:  # a call or goto links to a node for the other tree, which links to its file
-        assert f'click t_{other.replace("-", "_")} href "{other}.yaml"' in text
+        assert f'click {node_id(other, "t_")} href "https://eksempel.no/tr%C3%A6r/{other}.yaml"' not in text
+        assert f'click {node_id(other, "t_")} href "https://eksempel.no/trær/{other}.yaml"' in text
+    assert ("click" in text) == bool(other_trees)
+    assert "click" not in to_mermaid(the_tree, catalogue)  # links only with a base address
     ids = set(re.findall(r"\bn_[A-Za-z0-9_]+", text))
-    assert {f"n_{node_id.replace('-', '_')}" for node_id in the_tree.nodes} <= ids
+    assert {node_id(n) for n in the_tree.nodes} <= ids
     verdicts = [n.verdict for n in the_tree.nodes.values() if isinstance(n, Outcome)]
     assert text.count(":::") == len(verdicts)
     assert all(isinstance(n, (Question, Branch, Call, Goto, Outcome)) for n in the_tree.nodes.values())

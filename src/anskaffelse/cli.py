@@ -99,6 +99,7 @@ def show(
     paths: o.PathsOpt = False,
     format_: o.ShowFormatOpt = None,
     output: o.OutputOpt = None,
+    link_base: o.LinkBaseOpt = None,
     force: o.ForceOpt = False,
     mermaid: o.OldMermaidOpt = False,
     markdown: o.OldMarkdownOpt = False,
@@ -111,23 +112,22 @@ def show(
     Eksempel:
       anskaffelse show ideell-status
       anskaffelse show veiviser --format markdown -o kart.md
+      anskaffelse show veiviser -o kart.dot
       anskaffelse show direkte-anskaffelse --paths \\
           --format markdown -o veier.md
     """
+    from .diagram import as_text
     from .engine import Engine
-    from .export import as_text
     from .render import drawing
     from .runner import assessment_day
 
-    chosen, note = o.show_format(format_, output, mermaid=mermaid, markdown=markdown)
-    if note:
-        say(note)
+    chosen = o.show_format(format_, output, mermaid=mermaid, markdown=markdown)
     engine = Engine(_catalogue(trees), assessment_day(dato))
     engine.tree(tree)
     if chosen == "tekst":
         console().print(drawing(engine, tree, paths=paths))
     else:
-        emit(as_text(engine, tree, chosen, paths=paths), output, force=force)
+        emit(as_text(engine, tree, chosen, paths=paths, link_base=link_base), output, force=force)
     return ExitCode.OK
 
 

@@ -11,10 +11,9 @@ from decimal import Decimal
 from . import __version__
 from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
-from .errors import UsageError
-from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
+from .model import Catalogue, Outcome, Value
 from .record import CHANGED, INTACT, MARK_CHANGED, UNSEALED, catalogue_files, content_hash, integrity, seal
-from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition, md, md_block
+from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, md, md_block
 from .trace import TRACE_SCHEMA, Trace, TraceFile, TraceOutcome, TraceSource
 from .values import format_amount
 
@@ -307,76 +306,3 @@ def _protocol_section(trace: Trace, outcome: TraceOutcome, notes: _Notes) -> lis
         f"(beslutningstre {md(tree['id'])}, versjon {md(tree['version'])}).",
     ]
     return out
-
-
-# --- mermaid ------------------------------------------------------------------
-
-_MERMAID_CLASS = {
-    "tillatt": "fill:#d4edda,stroke:#2e7d32",
-    "ikke_tillatt": "fill:#f8d7da,stroke:#c62828",
-    "vurder": "fill:#fff3cd,stroke:#b8860b",
-    "utenfor_regelverket": "fill:#dbe9f6,stroke:#1f5fa8",
-}
-
-
-def _mm(text: str) -> str:
-    """Text safe inside a quoted Mermaid label."""
-    return " ".join(text.split()).replace('"', "#quot;")
-
-
-def _mid(node_id: str) -> str:
-    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", node_id)
-
-
-def to_mermaid(tree: Tree) -> str:
-    """A Mermaid flowchart: one node per tree node, one edge per choice, rule and return, and a
-    dotted link from each call or goto to a node standing for the other tree (with a link to its file)."""
-    lines = ["flowchart TD"]
-    edges: list[str] = []
-    others: dict[str, str] = {}  # tree id → mermaid id of the node standing for it
-    for node in tree.nodes.values():
-        nid = _mid(node.id)
-        if isinstance(node, Question):
-            lines.append(f'  {nid}{{"{_mm(node.text)}"}}')
-            if node.choices:
-                edges += [f'  {nid} -->|"{_mm(c.label)}"| {_mid(c.next)}' for c in node.choices]
-            elif node.next:
-                edges.append(f'  {nid} -->|"{node.input}"| {_mid(node.next)}')
-        elif isinstance(node, Branch):
-            lines.append(f'  {nid}{{{{"{_mm(node.id)}"}}}}')
-            for rule in node.rules:
-                label = "ellers" if rule.when is None else describe_condition(rule.when, None)  # type: ignore[arg-type]
-                edges.append(f'  {nid} -->|"{_mm(label)}"| {_mid(rule.next)}')
-        elif isinstance(node, Call):
-            lines.append(f'  {nid}[["kaller {_mm(node.tree)}"]]')
-            edges.append(f"  {nid} -.-> {others.setdefault(node.tree, 't_' + _mid(node.tree)[2:])}")
-            for outcome_id, target in node.returns:
-                if target == END:
-                    lines.append(f'  {nid}_{_mid(outcome_id)}(["slutt: {_mm(outcome_id)}"])')
-                    edges.append(f'  {nid} -->|"{_mm(outcome_id)}"| {nid}_{_mid(outcome_id)}')
-                else:
-                    edges.append(f'  {nid} -->|"{_mm(outcome_id)}"| {_mid(target)}')
-        elif isinstance(node, Goto):
-            lines.append(f'  {nid}[["fortsetter i {_mm(node.tree)}"]]')
-            edges.append(f"  {nid} -.-> {others.setdefault(node.tree, 't_' + _mid(node.tree)[2:])}")
-        elif isinstance(node, Outcome):
-            lines.append(f'  {nid}(["{_mm(node.title)}"]):::{node.verdict}')
-    for other, mid in others.items():
-        lines.append(f'  {mid}[/"treet {_mm(other)}"/]')
-    lines += edges
-    lines += [f'  click {mid} href "{other}.yaml" "Åpne treet {_mm(other)}"' for other, mid in others.items()]
-    lines += [f"  classDef {verdict} {style}" for verdict, style in _MERMAID_CLASS.items()]
-    return "\n".join(lines) + "\n"
-
-
-def as_text(engine: Engine, tree_id: str, chosen: str, *, paths: bool) -> str:
-    """`show` as text for a file: the paths as a markdown list, or the tree as Mermaid (in markdown:
-    in a ```mermaid block)."""
-    if paths:
-        if chosen != "markdown":
-            raise UsageError("--paths skrives som tekst på skjermen eller som --format markdown")
-        from .paths import enumerate_paths, paths_markdown
-
-        return paths_markdown(engine, enumerate_paths(engine, tree_id))
-    text = to_mermaid(engine.tree(tree_id))
-    return f"```mermaid\n{text}```\n" if chosen == "markdown" else text
