@@ -19,6 +19,9 @@ Targets (the issue "Speed: instant start, linear validation"):
     validate on a generated catalogue of about 10 000 nodes     < 1 s wall
     the same, 10 000 against 1 000 nodes                        ≤ 12 × (linear, not quadratic)
     peak memory of validate on 10 000 nodes                     < 150 MB
+    replay of an archive of 10 000 traces (the issue "The case-file record")
+                                                                < 30 s wall
+    the same, 10 000 against 1 000 traces                       ≤ 12 × (linear)
 
 `copier --help` (a peer that asks YAML-defined questions) is timed for comparison only. The
 interpreter under test is the repository's .venv (or --python). copier comes from --copier,
@@ -53,6 +56,7 @@ COMMAND_VS_TYPER = 2.0  # list, validate, a full non-interactive walk, cpv: at m
 BIG_SECONDS = 1.0  # validate of the large synthetic catalogue: under this many seconds
 SCALING = 12.0  # time(large) / time(small) for 10× the nodes: linear, not quadratic
 BIG_MEGABYTES = 150.0  # peak resident memory of validate on the large catalogue: under this
+ARCHIVE_SECONDS = 30.0  # replay of the large archive of traces: under this many seconds
 
 N_SOURCES = 40
 N_THRESHOLDS = 6
@@ -226,6 +230,52 @@ def walk_args(args: argparse.Namespace, work: Path) -> list[str]:
     for item in args.walk_set or ():
         argv += ["--set", item]
     return [*argv, "--non-interactive", "--json"]
+
+
+def write_archive(directory: Path, trace: str, n_traces: int) -> Path:
+    """An archive of n_traces traces: one real trace written under n_traces file names."""
+    directory.mkdir(parents=True)
+    for i in range(n_traces):
+        (directory / f"vurdering-{i:05d}.json").write_text(trace, encoding="utf-8")
+    return directory
+
+
+def one_trace(walk: list[str]) -> str:
+    """The trace of the benchmark's walk (`run … --json` writes it on standard output)."""
+    result = subprocess.run(walk, capture_output=True, text=True, env=child_env(), cwd=ROOT, check=False)
+    if result.returncode != 0:
+        sys.exit(f"the walk for the archive failed: {result.stderr[-2000:]}")
+    return result.stdout
+
+
+def archive_benches(args: argparse.Namespace, cli: list[str], work: Path) -> list[Bench]:
+    """`replay FOLDER` on an archive of --archive-small and one of --archive-big copies of the walk's trace.
+    Exit 3 counts as a normal run: the walk's date (from its case) may give other thresholds today."""
+    trace = one_trace([*cli, *walk_args(args, work)])
+    benches = []
+    for key, n in (("archive-small", args.archive_small), ("archive-big", args.archive_big)):
+        folder = write_archive(work / key, trace, n)
+        argv = [*cli, "replay", str(folder), "--trees", str(args.walk_trees)]
+        benches.append(Bench(key, f"replay {n} traces", argv, (0, 3)))
+    return benches
+
+
+def archive_targets(by: dict[str, Bench]) -> list[Target]:
+    small, big = by["archive-small"], by["archive-big"]
+    scaling = big.median / small.median
+    return [
+        Target(
+            big.label, f"{big.median:.1f} s", "—", big.median, ARCHIVE_SECONDS, f"< {ARCHIVE_SECONDS:g} s wall", True
+        ),
+        Target(
+            f"scaling, {big.label} vs {small.label.removeprefix('replay ')}",
+            f"{big.median:.2f} s / {small.median:.2f} s",
+            f"{scaling:.2f}× (large / small)",
+            scaling,
+            SCALING,
+            f"≤ {SCALING:g}×",
+        ),
+    ]
 
 
 # --- measuring ----------------------------------------------------------------------------------
@@ -596,6 +646,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="a trees/cases file whose answers to give ('' for none; default: the first case)",
     )
     walk.add_argument("--walk-set", action="append", metavar="ID=VALUE", help="one answer (repeatable)")
+    archive = parser.add_argument_group("replay of an archive: copies of the walk's trace")
+    archive.add_argument("--archive-small", type=int, default=1_000, help="traces in the small archive")
+    archive.add_argument("--archive-big", type=int, default=10_000, help="traces in the large archive")
+    archive.add_argument("--archive-runs", type=int, default=3, help="timed runs of each replay (default: 3)")
+    archive.add_argument(
+        "--only-archive", action="store_true", help="time only the replay of the archives (prints; writes no file)"
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -608,6 +665,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     python = args.python
     script = python.parent / "anskaffelse"
     cli = [str(script)] if script.exists() else [str(python), "-m", "anskaffelse"]
+    if args.only_archive:
+        return only_archive(args, cli)
     copier = None if args.no_copier else find_copier(args.copier)
     cpv_label = f"anskaffelse cpv {args.cpv_query}"
     has_cpv, cpv_note = command_exists(cli, "cpv")
@@ -615,6 +674,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="anskaffelse-bench-") as tmp:
         work = Path(tmp)
+        archives = archive_benches(args, cli, work)
         small, big = work / "small", work / "big"
         small_nodes, big_nodes = write_catalogue(small, args.small), write_catalogue(big, args.big)
         walk = walk_args(args, work)
@@ -638,8 +698,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if cpv_note:
             print(f"note: {cpv_label}: {cpv_note}", file=sys.stderr)
         measure(benches, args.runs)
+        print(f"timing replay of two archives × {args.archive_runs} runs …", file=sys.stderr)
+        measure(archives, args.archive_runs)
 
-    found = targets({b.key: b for b in benches}, skipped)
+    found = targets({b.key: b for b in benches}, skipped) + archive_targets({b.key: b for b in archives})
+    benches += archives
     about = [
         f"date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         *machine(load_at_start),
@@ -649,12 +712,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         + (f" with the answers of {display(args.walk_case)}" if args.walk_case and not args.walk_answers else ""),
         f"synthetic catalogues: one tree of about {args.small} and {args.big} nodes, with kilder.yaml and "
         "terskelverdier.yaml (see synthetic_tree)",
+        f"archives: the walk's trace written {args.archive_small} and {args.archive_big} times under other names, "
+        f"replayed as a folder, {args.archive_runs} runs each",
         *([f"PYTHONPATH={os.environ['PYTHONPATH']}"] if os.environ.get("PYTHONPATH") else []),
     ]
     plain, md = report(benches, found, about, args.runs)
     print(plain)
     args.results.write_text(md, encoding="utf-8")
     print(f"\nwritten to {display(args.results)}")
+    return 0 if all(t.passed is not False for t in found) else 1
+
+
+def only_archive(args: argparse.Namespace, cli: list[str]) -> int:
+    """Only the replay of the archives, printed (RESULTS.md is written by a whole run)."""
+    with tempfile.TemporaryDirectory(prefix="anskaffelse-bench-") as tmp:
+        archives = archive_benches(args, cli, Path(tmp))
+        print(f"timing replay of two archives × {args.archive_runs} runs …", file=sys.stderr)
+        measure(archives, args.archive_runs)
+    found = archive_targets({b.key: b for b in archives})
+    print(plain_table(["measure", "median", "ratio", "target", "result"], [t.row() for t in found]))
+    for b in archives:
+        print(f"{b.label}: median {b.median:.2f} s, min {min(b.seconds):.2f} s, max {max(b.seconds):.2f} s")
+    print(verdict(found))
     return 0 if all(t.passed is not False for t in found) else 1
 
 

@@ -18,11 +18,13 @@ from typer.testing import CliRunner
 
 from anskaffelse.answers import Answers, load_answers
 from anskaffelse.cli import app
-from anskaffelse.export import build_trace, to_markdown, to_mermaid
+from anskaffelse.diagram import node_id, to_mermaid
+from anskaffelse.export import build_trace, to_markdown
 from anskaffelse.model import Branch, Call, Goto, Outcome, Question
 from anskaffelse.paths import enumerate_paths
+from anskaffelse.record import seal
 from anskaffelse.session import walk
-from anskaffelse.trace import parse_trace, schema_document
+from anskaffelse.trace import TRACE_SCHEMA, parse_trace, schema_document
 from conftest import BUNDLED, KINDS, SKETCH, engine_for
 
 CREATED = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
@@ -35,8 +37,9 @@ def trace_of(root: Path, tree: str, answers: dict[str, str], day: dt.date = dt.d
     engine = engine_for(root, day)
     state = walk(engine, tree, Answers(answers), None)
     data = build_trace(engine, state, tree, CREATED, complete=True)
-    for f in data["tree"]["files"]:
+    for f in [*data["tree"]["files"], *data["catalogue_files"]]:
         f["file"] = os.path.basename(f["file"])  # snapshots must not depend on where the repository lies
+    seal(data)  # the hash again, over the names as changed
     return data
 
 
@@ -66,8 +69,9 @@ def test_markdown_structure_headings_list_items_and_footnotes() -> None:
     ordered = [i for i, t in enumerate(tokens) if t.type == "ordered_list_open"]
     assert len(ordered) == 2  # the answers, and the conclusions on the way
     items = sum(1 for t in tokens if t.type == "list_item_open")
-    # metadata 4, answers 3, threshold 1, on the way 1, next steps 2, protocol: facts 4 and on the way 1, trace 3
-    assert items == 4 + 3 + 1 + 1 + 2 + 4 + 1 + 3
+    # metadata 4, answers 3, threshold 1, on the way 1, next steps 2, protocol: facts 4 and on the way 1,
+    # traceability 7: the trace's own hash, the trees (1 + 2 files), kilder and terskelverdier (1 + 2 files)
+    assert items == 4 + 3 + 1 + 1 + 2 + 4 + 1 + 7
     footnotes = [t for t in tokens if t.type == "footnote_open"]
     assert len(footnotes) == 3  # foa-30-1, foa-30-2a, foa-5-3 – each once, also where cited twice
     html = MarkdownIt("commonmark").use(footnote_plugin).render(to_markdown(data))
@@ -150,7 +154,7 @@ def test_markdown_snapshot(name: str) -> None:
 
 
 def test_every_trace_of_every_path_matches_the_shipped_schema() -> None:
-    schema = schema_document("anskaffelse.trace/1")
+    schema = schema_document(TRACE_SCHEMA)
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     checked = 0
@@ -171,7 +175,7 @@ def test_every_trace_of_every_path_matches_the_shipped_schema() -> None:
 
 
 def _count_mermaid(text: str) -> tuple[int, int]:
-    body = [line.strip() for line in text.splitlines()[1:] if not line.strip().startswith(("classDef", "click"))]
+    body = [line.strip() for line in text.splitlines()[1:] if not line.strip().startswith(("classDef", "click", "%%"))]
     edges = [line for line in body if "-->" in line or "-.->" in line]
     nodes = [line for line in body if line not in edges]
     return len(nodes), len(edges)
@@ -179,8 +183,9 @@ def _count_mermaid(text: str) -> tuple[int, int]:
 
 @pytest.mark.parametrize(("root", "tree"), [(SKETCH, "reserverte-kontrakter"), (KINDS, "hoved"), (KINDS, "under")])
 def test_mermaid_has_one_node_per_tree_node_and_one_edge_per_choice_rule_and_return(root: Path, tree: str) -> None:
-    the_tree = engine_for(root).catalogue.trees[tree]
-    text = to_mermaid(the_tree)
+    catalogue = engine_for(root).catalogue
+    the_tree = catalogue.trees[tree]
+    text = to_mermaid(the_tree, catalogue, "https://eksempel.no/trær/")
     assert text.startswith("flowchart TD\n")
     ends = sum(1 for n in the_tree.nodes.values() if isinstance(n, Call) for _, t in n.returns if t == "end")
     jumps = [n for n in the_tree.nodes.values() if isinstance(n, (Call, Goto))]
@@ -197,9 +202,12 @@ def test_mermaid_has_one_node_per_tree_node_and_one_edge_per_choice_rule_and_ret
     )
     assert _count_mermaid(text) == (len(the_tree.nodes) + ends + len(other_trees), expected_edges + len(jumps))
     for other in other_trees:  # a call or goto links to a node for the other tree, which links to its file
-        assert f'click t_{other.replace("-", "_")} href "{other}.yaml"' in text
+        assert f'click {node_id(other, "t_")} href "https://eksempel.no/tr%C3%A6r/{other}.yaml"' not in text
+        assert f'click {node_id(other, "t_")} href "https://eksempel.no/trær/{other}.yaml"' in text
+    assert ("click" in text) == bool(other_trees)
+    assert "click" not in to_mermaid(the_tree, catalogue)  # links only with a base address
     ids = set(re.findall(r"\bn_[A-Za-z0-9_]+", text))
-    assert {f"n_{node_id.replace('-', '_')}" for node_id in the_tree.nodes} <= ids
+    assert {node_id(n) for n in the_tree.nodes} <= ids
     verdicts = [n.verdict for n in the_tree.nodes.values() if isinstance(n, Outcome)]
     assert text.count(":::") == len(verdicts)
     assert all(isinstance(n, (Question, Branch, Call, Goto, Outcome)) for n in the_tree.nodes.values())

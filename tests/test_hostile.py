@@ -533,10 +533,10 @@ CASES: list[Case] = [
     # --- answers and traces ----------------------------------------------------------
     Case(
         "trace-wrong-schema",
-        answers(trace_json(schema="anskaffelse.trace/2"), name="svar.json"),
+        answers(trace_json(schema="anskaffelse.trace/9"), name="svar.json"),
         EXIT_TREE,
-        "svar.json: schema: ukjent trace-versjon «anskaffelse.trace/2»; denne versjonen av anskaffelse leser "
-        "anskaffelse.trace/1",
+        "svar.json: schema: ukjent trace-versjon «anskaffelse.trace/9»; denne versjonen av anskaffelse leser "
+        "anskaffelse.trace/1, anskaffelse.trace/2",
     ),
     Case(
         "trace-from-another-tree",

@@ -85,11 +85,23 @@ def test_jsonschema_is_loaded_only_by_a_command_that_reads_a_trace(args: list[st
     assert "jsonschema" not in loaded_by(args)
 
 
-def test_reading_a_trace_loads_jsonschema_to_check_it(tmp_path: Path) -> None:
+def test_reading_a_broken_trace_loads_jsonschema_for_the_messages(tmp_path: Path) -> None:
     saved = tmp_path / "t.json"
     modules, _ = probe([*WALK, "--trace", str(saved)])
     assert "jsonschema" not in {name.split(".")[0] for name in modules}  # writing one does not check it
-    assert "jsonschema" in loaded_by(["export", str(saved)])
+    # A valid trace passes the fast check (schemacheck, tested against jsonschema in test_record.py) …
+    assert "jsonschema" not in loaded_by(["export", str(saved)])
+    broken = json.loads(saved.read_text(encoding="utf-8"))
+    broken["complete"] = "ja"
+    saved.write_text(json.dumps(broken), encoding="utf-8")
+    # … and one it rejects is checked by jsonschema, whose errors become the messages.
+    code = (
+        "import sys\nfrom anskaffelse.errors import TraceError\nfrom anskaffelse.trace import read_trace\n"
+        "try:\n    read_trace(sys.argv[1])\nexcept TraceError as e:\n    print(e.message)\n"
+        "print('jsonschema' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(saved)], capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines() == [f"{saved}: complete: forventet true eller false, fant «ja»", "True"]
 
 
 def test_a_non_interactive_json_walk_loads_neither_prompts_nor_rich() -> None:

@@ -162,8 +162,9 @@ BROKEN: list[tuple[str, Callable[[str], str], str]] = [
     ),
     (
         "unknown-version",
-        edited(lambda d: d.update(schema="anskaffelse.trace/2")),
-        "schema: ukjent trace-versjon «anskaffelse.trace/2»; denne versjonen av anskaffelse leser anskaffelse.trace/1",
+        edited(lambda d: d.update(schema="anskaffelse.trace/3")),
+        "schema: ukjent trace-versjon «anskaffelse.trace/3»; denne versjonen av anskaffelse leser "
+        "anskaffelse.trace/1, anskaffelse.trace/2",
     ),
     ("truncated", lambda text: text[: len(text) // 2], "ugyldig JSON"),
 ]
@@ -254,7 +255,7 @@ def test_every_problem_is_listed_the_first_as_the_message() -> None:
     with pytest.raises(TraceError) as caught:
         parse_trace(json.dumps(data).encode("utf-8"), "t.json")
     everything = [caught.value.message, *caught.value.details]
-    assert everything[0] == "t.json: tool_version mangler"
+    assert everything[0] == "t.json: content_sha256 mangler"  # version 2 requires the hash
     assert "t.json: steps[0]: forventet et objekt ({…}), fant tallet 1" in everything
     assert "t.json: steps[1].origin: «x» er ikke en gyldig verdi (asked, file, fact)" in everything
     assert "t.json: complete: forventet true eller false, fant «ja»" in everything

@@ -231,6 +231,13 @@ def pending_updates(results: Iterable[CaseResult]) -> list[tuple[Path, str, str]
     return [(r.path, *texts) for r in results if (texts := updated_text(r)) is not None]
 
 
+def _confirm(count: int) -> bool:
+    """Asked in a terminal before files are changed; without one, nothing is changed (use --yes)."""
+    import sys
+
+    return sys.stdin.isatty() and input(f"Oppdatere {count} saker? [j/N] ") in ("j", "J")
+
+
 def write_updates(results: Sequence[CaseResult], show: Callable[[str], None], ask: Callable[[int], bool] | None) -> int:
     """--update: show the change to every expected outcome that differs, ask (unless `ask` is None:
     --yes), and write them; returns the exit code."""
@@ -246,7 +253,7 @@ def write_updates(results: Sequence[CaseResult], show: Callable[[str], None], as
 
 
 def run_command(
-    paths: list[Path], root: Path, show: Callable[[str], None], paint: Paint, *, confirm: Confirm | None, update: bool
+    paths: list[Path], root: Path, show: Callable[[str], None], paint: Paint, *, update: bool, yes: bool
 ) -> int:
     """`anskaffelse test`: the cases named (or the catalogue's own) on the catalogue in `root`; the exit code."""
     from .catalog import open_catalogue
@@ -255,7 +262,7 @@ def run_command(
     results = [run_case(catalogue, path) for path in case_files(paths, root)]
     show("\n".join(case_report(results, unreached(catalogue, results) if not paths else [], paint)))
     if update:
-        return write_updates(results, show, confirm)
+        return write_updates(results, show, None if yes else _confirm)
     return ExitCode.INVALID if any(not r.ok for r in results) else ExitCode.OK
 
 

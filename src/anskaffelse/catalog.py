@@ -73,8 +73,10 @@ def load_catalogue(root: str | os.PathLike[str], findings: Findings) -> Catalogu
     for special in (SOURCES_FILE, THRESHOLDS_FILE):
         if base / special not in files:
             r.add(Location(display_path(base / special)), f"katalogen mangler {special}")
+    digests: list[tuple[str, str]] = []
     for path in files:
         y, sha = read_document(path, r)
+        digests.append((display_path(path), sha))
         if y is not None and path.name == SOURCES_FILE:
             sources = build_sources(y, r)
         elif y is not None and path.name == THRESHOLDS_FILE:
@@ -84,7 +86,7 @@ def load_catalogue(root: str | os.PathLike[str], findings: Findings) -> Catalogu
                 r.add(tree.loc, f"tre-id «{tree.id}» finnes allerede i {trees[tree.id].loc.file}")
             else:
                 trees[tree.id] = tree
-    return Catalogue(trees, sources, thresholds, shown_root, tuple(str(p) for p in files))
+    return Catalogue(trees, sources, thresholds, shown_root, tuple(str(p) for p in files), tuple(digests))
 
 
 def check(root: Path) -> tuple[Catalogue, list[Finding]]:

@@ -92,6 +92,7 @@ def show(
     paths: o.PathsOpt = False,
     format_: o.ShowFormatOpt = None,
     output: o.OutputOpt = None,
+    link_base: o.LinkBaseOpt = None,
     force: o.ForceOpt = False,
     mermaid: o.OldMermaidOpt = False,
     markdown: o.OldMarkdownOpt = False,
@@ -104,26 +105,22 @@ def show(
     Eksempel:
       anskaffelse show ideell-status
       anskaffelse show veiviser --format markdown -o kart.md
+      anskaffelse show veiviser -o kart.dot
       anskaffelse show direkte-anskaffelse --paths \\
           --format markdown -o veier.md
     """
+    from .diagram import as_text
     from .engine import Engine
-    from .export import as_text
+    from .render import drawing
     from .runner import assessment_day
 
-    chosen, note = o.show_format(format_, output, mermaid=mermaid, markdown=markdown)
-    if note:
-        say(note)
-    from .render import drawing
-
+    chosen = o.show_format(format_, output, mermaid=mermaid, markdown=markdown)
     engine = Engine(_catalogue(trees), assessment_day(dato))
     engine.tree(tree)
-    if chosen == "tekst" and output is None:
+    if chosen == "tekst":
         console().print(drawing(engine, tree, paths=paths))
-    elif chosen == "tekst":
-        raise UsageError("--format tekst vises på skjermen; velg --format markdown eller mermaid for en fil")
     else:
-        emit(as_text(engine, tree, chosen, paths=paths), output, force=force)
+        emit(as_text(engine, tree, chosen, paths=paths, link_base=link_base), output, force=force)
     return ExitCode.OK
 
 
@@ -182,10 +179,7 @@ def run(
 
 @app.command(short_help="Lag markdown-rapporten fra en lagret trace.")
 def export(
-    trace_file: o.TraceFileArg,
-    output: o.OutputOpt = None,
-    format_: o.ExportFormatOpt = None,
-    force: o.ForceOpt = False,
+    trace_file: o.TraceFileArg, output: o.OutputOpt = None, format_: o.ExportFormatOpt = None, force: o.ForceOpt = False
 ) -> int:
     """Lag markdown-rapporten fra en lagret trace.
 
@@ -202,33 +196,50 @@ def export(
     return ExitCode.OK
 
 
-@app.command(short_help="Kjør en lagret trace på dagens trær.")
-def replay(
-    trace_file: o.TraceFileArg,
-    dato: o.DatoOpt = None,
-    trees: o.TreesOpt = None,
-) -> int:
-    """Kjør svarene i en lagret trace på dagens trær og si hva som er endret (avslutter med 3 ved endring).
+@app.command(short_help="Kjør lagrede traces (en fil, flere, eller en mappe) på dagens trær.")
+def replay(trace_files: o.TraceFilesArg, dato: o.DatoOpt = None, trees: o.TreesOpt = None) -> int:
+    """Kjør lagrede traces på dagens trær og si hva som er endret (3 ved endring); flere filer eller en mappe
+    gir en tabell, der en ugyldig trace gir 1 om ingenting er endret.
 
     \b
     Eksempel:
       anskaffelse replay vurdering-2024.json
       anskaffelse replay vurdering-2024.json --dato 2024-06-01
+      anskaffelse replay arkiv/
     """
+    from .archive import archive_table, exit_code, replay_archive
     from .render import replay_view
     from .replay import replay_trace
 
-    result = replay_trace(trace_file, _catalogue(trees), dato, o.program())
+    if len(trace_files) > 1 or trace_files[0].is_dir():
+        rows = replay_archive(trace_files, _catalogue(trees), dato)
+        out(archive_table(rows), nl=False)
+        return exit_code(rows)
+    result = replay_trace(trace_files[0], _catalogue(trees), dato, o.program())
     console().print(replay_view(result))
     return ExitCode.CHANGED if result.changes else ExitCode.OK
 
 
+@app.command(short_help="Sjekk at en trace er uendret og laget med de installerte trærne.")
+def verify(trace_file: o.TraceFileArg, trees: o.TreesOpt = None) -> int:
+    """Sjekk at en trace er uendret siden den ble laget, og katalogen den nevner, fil for fil (0 alt stemmer,
+    1 tracen er endret eller ugyldig, 3 katalogen er en annen); viser også hvordan det sjekkes for hånd.
+
+    \b
+    Eksempel:
+      anskaffelse verify vurdering.json
+    """
+    from .catalog import trees_dir
+    from .record import verify, verify_report
+
+    result = verify(trace_file, trees_dir(trees))
+    out("\n".join(verify_report(result)))
+    return result.exit_code
+
+
 @app.command("test", short_help="Kjør sakene (svarfiler med expect:) og sjekk utfallene.")
 def test_cases(
-    paths: o.CasesArg = None,
-    update: o.UpdateOpt = False,
-    yes: o.YesOpt = False,
-    trees: o.TreesOpt = None,
+    paths: o.CasesArg = None, update: o.UpdateOpt = False, yes: o.YesOpt = False, trees: o.TreesOpt = None
 ) -> int:
     """Kjør sakene (svarfiler med expect:) og vis forventet og faktisk utfall; 1 hvis en sak feiler.
 
@@ -245,17 +256,13 @@ def test_cases(
     from .catalog import trees_dir
     from .listing import paint
 
-    confirm = lambda n: sys.stdin.isatty() and input(f"Oppdatere {n} saker? [j/N] ") in ("j", "J")  # noqa: E731
-    return run_command(
-        list(paths or []), trees_dir(trees), out, paint(), confirm=None if yes else confirm, update=update
-    )
+    return run_command(list(paths or []), trees_dir(trees), out, paint(), update=update, yes=yes)
 
 
 @app.command(short_help="Finn CPV-koder og hva forskriften gjør av dem.")
 def cpv(query: o.CpvQueryArg, as_json: o.JsonListOpt = False, limit: o.LimitOpt = 20) -> int:
-    """Søk på en CPV-kode (55510000, 5551, 55510000-4) eller ord (kantine, rusbehandling), og se hva
-    FOA gjør av hver: bygg og anlegg (vedlegg 1), særlig tjeneste (vedlegg 2), helse- og
-    sosialtjeneste (vedlegg 3, og om § 30-2 kan gjelde), annen tjeneste eller vare.
+    """Søk på en CPV-kode (55510000, 5551, 55510000-4) eller ord (kantine), og se hva FOA gjør av hver:
+    bygg og anlegg (vedlegg 1), særlig (vedlegg 2), helse og sosial (vedlegg 3, og § 30-2?), annen tjeneste, vare.
 
     \b
     Eksempel:
@@ -292,17 +299,10 @@ def terskler(dato: o.DatoOpt = None, trees: o.TreesOpt = None) -> int:
       anskaffelse terskler
       anskaffelse terskler --dato 2024-01-01
     """
-    from .catalog import catalogue_threshold_warnings
-    from .render import thresholds_table, warnings_view
+    from .render import print_thresholds
     from .runner import assessment_day
 
-    catalogue = _catalogue(trees)
-    day = assessment_day(dato)
-    screen = console()
-    screen.print(thresholds_table(catalogue.thresholds, day, catalogue, screen.width))
-    warnings = catalogue_threshold_warnings(list(catalogue.thresholds.values()), day)
-    if warnings:
-        screen.print(warnings_view(warnings))
+    print_thresholds(console(), _catalogue(trees), assessment_day(dato))
     return ExitCode.OK
 
 

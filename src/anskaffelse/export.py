@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from decimal import Decimal
 
 from . import __version__
 from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
-from .errors import UsageError
-from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
-from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition, md, md_block
+from .model import Catalogue, Outcome, Value
+from .record import CHANGED, INTACT, MARK_CHANGED, UNSEALED, catalogue_files, content_hash, integrity, seal
+from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, md, md_block
 from .trace import TRACE_SCHEMA, Trace, TraceFile, TraceOutcome, TraceSource
 from .values import format_amount
 
@@ -45,12 +46,14 @@ def build_trace(engine: Engine, state: State, start_tree: str, created: dt.datet
     outcome = engine.outcome(state)
     # Each conclusion on the way once (a tree called twice, say hvilke-regler, concludes the same).
     passed = [(t, catalogue.trees[t].nodes[n]) for t, n in dict.fromkeys(state.passed)]
-    return {
+    trace: Trace = {
         "schema": TRACE_SCHEMA,
+        "content_sha256": "",  # set by seal, last; here so that it stands near the top of the file
         "tool_version": __version__,
         "created": created.isoformat(timespec="seconds"),
         "date_of_assessment": engine.day.isoformat(),
         "tree": {"id": root.id, "title": root.title, "version": root.version, "sha256": combined, "files": files},
+        "catalogue_files": catalogue_files(catalogue),
         "steps": [
             {
                 "tree": s.tree,
@@ -83,6 +86,7 @@ def build_trace(engine: Engine, state: State, start_tree: str, created: dt.datet
         "passed": [_outcome(catalogue, tree_id, node) for tree_id, node in passed if isinstance(node, Outcome)],
         "complete": complete,
     }
+    return seal(trace)
 
 
 def threshold_caveats(trace: Trace) -> tuple[str | None, dict[str, list[str]]]:
@@ -155,6 +159,9 @@ def to_markdown(trace: Trace) -> str:
     notes = _Notes()
     tree = trace["tree"]
     out: list[str] = [f"# Vurdering: {md(tree.get('title', tree['id']))}", ""]
+    state = integrity(trace)
+    if state == CHANGED:
+        out += [f"**{MARK_CHANGED}:** {CHANGED_NOTE}", ""]
     if not trace.get("complete"):
         out += ["**Ufullstendig:** veiviseren ble avbrutt før et resultat.", ""]
     out += [
@@ -197,13 +204,30 @@ def to_markdown(trace: Trace) -> str:
     outcome = trace["outcome"]
     if outcome:
         out += _outcome_section(outcome, notes)
-    out += ["", "## Sporbarhet", "", f"- Sjekksum for trærne (sha256): `{tree['sha256']}`"]
+    out += ["", "## Sporbarhet", "", _seal_line(trace, state), f"- Sjekksum for trærne (sha256): `{tree['sha256']}`"]
     out += [f"  - {md(f['id'])} {md(f['version'])}: `{f['sha256']}`" for f in tree.get("files", [])]
+    if "catalogue_files" in trace:
+        out += ["- Kilder og terskelverdier (sha256):"]
+        out += [f"  - {md(os.path.basename(f['file']))}: `{f['sha256']}`" for f in trace["catalogue_files"]]
     if outcome:  # last, so it can be copied as one block into the protocol
         out += _protocol_section(trace, outcome, notes)
     out += ["", f"*{md(DISCLAIMER)}*", ""]
     out += notes.lines()
     return "\n".join(out).rstrip() + "\n"
+
+
+CHANGED_NOTE = (
+    "Tracen stemmer ikke med kontrollsummen den ble lagret med: innholdet er endret etter at den ble laget. "
+    "Rapporten gjengir den endrede tracen og er ikke dokumentasjon for vurderingen (se `anskaffelse verify`)."
+)
+
+
+def _seal_line(trace: Trace, state: str) -> str:
+    """The trace's own hash in «Sporbarhet»: intact, changed (with what the content gives), or none."""
+    if state == UNSEALED:
+        return "- Kontrollsum for tracen: ingen kontrollsum (en trace i versjon 1)"
+    line = f"- Kontrollsum for tracen (sha256 av kanonisk JSON): `{trace.get('content_sha256')}`"
+    return line + (" – uendret" if state == INTACT else f" – {MARK_CHANGED}; innholdet gir `{content_hash(trace)}`")
 
 
 def _thresholds_section(trace: Trace, notes: _Notes) -> list[str]:
@@ -282,76 +306,3 @@ def _protocol_section(trace: Trace, outcome: TraceOutcome, notes: _Notes) -> lis
         f"(beslutningstre {md(tree['id'])}, versjon {md(tree['version'])}).",
     ]
     return out
-
-
-# --- mermaid ------------------------------------------------------------------
-
-_MERMAID_CLASS = {
-    "tillatt": "fill:#d4edda,stroke:#2e7d32",
-    "ikke_tillatt": "fill:#f8d7da,stroke:#c62828",
-    "vurder": "fill:#fff3cd,stroke:#b8860b",
-    "utenfor_regelverket": "fill:#dbe9f6,stroke:#1f5fa8",
-}
-
-
-def _mm(text: str) -> str:
-    """Text safe inside a quoted Mermaid label."""
-    return " ".join(text.split()).replace('"', "#quot;")
-
-
-def _mid(node_id: str) -> str:
-    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", node_id)
-
-
-def to_mermaid(tree: Tree) -> str:
-    """A Mermaid flowchart: one node per tree node, one edge per choice, rule and return, and a
-    dotted link from each call or goto to a node standing for the other tree (with a link to its file)."""
-    lines = ["flowchart TD"]
-    edges: list[str] = []
-    others: dict[str, str] = {}  # tree id → mermaid id of the node standing for it
-    for node in tree.nodes.values():
-        nid = _mid(node.id)
-        if isinstance(node, Question):
-            lines.append(f'  {nid}{{"{_mm(node.text)}"}}')
-            if node.choices:
-                edges += [f'  {nid} -->|"{_mm(c.label)}"| {_mid(c.next)}' for c in node.choices]
-            elif node.next:
-                edges.append(f'  {nid} -->|"{node.input}"| {_mid(node.next)}')
-        elif isinstance(node, Branch):
-            lines.append(f'  {nid}{{{{"{_mm(node.id)}"}}}}')
-            for rule in node.rules:
-                label = "ellers" if rule.when is None else describe_condition(rule.when, None)  # type: ignore[arg-type]
-                edges.append(f'  {nid} -->|"{_mm(label)}"| {_mid(rule.next)}')
-        elif isinstance(node, Call):
-            lines.append(f'  {nid}[["kaller {_mm(node.tree)}"]]')
-            edges.append(f"  {nid} -.-> {others.setdefault(node.tree, 't_' + _mid(node.tree)[2:])}")
-            for outcome_id, target in node.returns:
-                if target == END:
-                    lines.append(f'  {nid}_{_mid(outcome_id)}(["slutt: {_mm(outcome_id)}"])')
-                    edges.append(f'  {nid} -->|"{_mm(outcome_id)}"| {nid}_{_mid(outcome_id)}')
-                else:
-                    edges.append(f'  {nid} -->|"{_mm(outcome_id)}"| {_mid(target)}')
-        elif isinstance(node, Goto):
-            lines.append(f'  {nid}[["fortsetter i {_mm(node.tree)}"]]')
-            edges.append(f"  {nid} -.-> {others.setdefault(node.tree, 't_' + _mid(node.tree)[2:])}")
-        elif isinstance(node, Outcome):
-            lines.append(f'  {nid}(["{_mm(node.title)}"]):::{node.verdict}')
-    for other, mid in others.items():
-        lines.append(f'  {mid}[/"treet {_mm(other)}"/]')
-    lines += edges
-    lines += [f'  click {mid} href "{other}.yaml" "Åpne treet {_mm(other)}"' for other, mid in others.items()]
-    lines += [f"  classDef {verdict} {style}" for verdict, style in _MERMAID_CLASS.items()]
-    return "\n".join(lines) + "\n"
-
-
-def as_text(engine: Engine, tree_id: str, chosen: str, *, paths: bool) -> str:
-    """`show` as text for a file: the paths as a markdown list, or the tree as Mermaid (in markdown:
-    in a ```mermaid block)."""
-    if paths:
-        if chosen != "markdown":
-            raise UsageError("--paths skrives som tekst på skjermen eller som --format markdown")
-        from .paths import enumerate_paths, paths_markdown
-
-        return paths_markdown(engine, enumerate_paths(engine, tree_id))
-    text = to_mermaid(engine.tree(tree_id))
-    return f"```mermaid\n{text}```\n" if chosen == "markdown" else text

@@ -357,6 +357,7 @@ class Catalogue:
     thresholds: dict[str, Threshold]
     root: str = ""
     files: tuple[str, ...] = ()
+    digests: tuple[tuple[str, str], ...] = ()  # (file as shown, sha256 of the bytes read) for every file read
 
 
 # --- a walk, as recorded ------------------------------------------------------

@@ -73,6 +73,14 @@ PathsArg = Annotated[
     ),
 ]
 TraceFileArg = Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False)]
+TraceFilesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Lagrede traces (JSON), eller mapper med traces (alle *.json i dem).",
+        metavar="TRACE.json|MAPPE...",
+        readable=False,
+    ),
+]
 
 # run
 TreeArg = Annotated[
@@ -118,9 +126,13 @@ ShowFormatOpt = Annotated[
     str | None,
     _option(
         "--format",
-        help="tekst (standard), mermaid, eller markdown (Mermaid-blokk; med --paths: en liste).",
+        help="tekst (standard), mermaid, markdown (Mermaid-blokk; med --paths: en liste) eller dot (Graphviz).",
         metavar="FORMAT",
     ),
+]
+LinkBaseOpt = Annotated[
+    str | None,
+    _option("--link-base", help="Lenk trærne i kartet til URL/TRE.yaml (uten: ingen lenker).", metavar="URL"),
 ]
 OldMermaidOpt = Annotated[bool, typer.Option("--mermaid", hidden=True)]
 OldMarkdownOpt = Annotated[bool, typer.Option("--markdown", hidden=True)]
@@ -153,11 +165,12 @@ SchemaArg = Annotated[
 ]
 SCHEMA_NAMES = ["tree", "sources", "thresholds"]
 
-SHOW_FORMATS = ("tekst", "mermaid", "markdown")
+SHOW_FORMATS = ("tekst", "mermaid", "markdown", "dot")
+SHOW_SUFFIXES = {".md": "markdown", ".mmd": "mermaid", ".dot": "dot", ".gv": "dot"}
 
 
-def show_format(chosen: str | None, output: Path | None, *, mermaid: bool, markdown: bool) -> tuple[str, str | None]:
-    """--format, or what the file name says, or the old switches; and a note when the old ones were used."""
+def show_format(chosen: str | None, output: Path | None, *, mermaid: bool, markdown: bool) -> str:
+    """--format, or what the file name says, or the old switches (with a note on stderr when they were used)."""
     note = None
     if mermaid or markdown:
         old = " ".join(f for f, on in (("--mermaid", mermaid), ("--markdown", markdown)) if on)
@@ -165,11 +178,17 @@ def show_format(chosen: str | None, output: Path | None, *, mermaid: bool, markd
         note = f"⚠ «{old}» er den gamle skrivemåten og forsvinner i neste versjon; bruk «{new}»"
         chosen = chosen or ("markdown" if markdown else "mermaid")
     if chosen is None and output is not None:
-        chosen = {".md": "markdown", ".mmd": "mermaid"}.get(output.suffix.lower())
+        chosen = SHOW_SUFFIXES.get(output.suffix.lower())
     chosen = chosen or "tekst"
     if chosen not in SHOW_FORMATS:
         raise UsageError(f"--format: ukjent format «{chosen}»; velg {', '.join(SHOW_FORMATS)}")
-    return chosen, note
+    if chosen == "tekst" and output is not None:
+        raise UsageError("--format tekst vises på skjermen; velg --format markdown, mermaid eller dot for en fil")
+    if note:
+        from .streams import say
+
+        say(note)
+    return chosen
 
 
 def resume_command(ctx: typer.Context, tree_id: str, saved: Path) -> list[str]:

@@ -400,3 +400,13 @@ def show_report(console: Console, data: Trace, *, reviewed: bool) -> None:
     from .export import caveat_lines
 
     console.print(report(data, caveat_lines(data), console.width, answers=not reviewed), crop=False)
+
+
+def print_thresholds(console: Console, catalogue: Catalogue, day: dt.date) -> None:
+    """`terskler`: the thresholds in force on `day`, and what may be out of date."""
+    from .catalog import catalogue_threshold_warnings
+
+    console.print(thresholds_table(catalogue.thresholds, day, catalogue, console.width))
+    warnings = catalogue_threshold_warnings(list(catalogue.thresholds.values()), day)
+    if warnings:
+        console.print(warnings_view(warnings))

@@ -36,12 +36,22 @@ def replay_trace(path: str | os.PathLike[str], catalogue: Catalogue, dato: str |
             f"{os.fspath(path)}: tracen er ufullstendig (gjennomgangen ble avbrutt), så det er ikke noe resultat å "
             f"sammenligne med; fullfør den med: {again}"
         )
-    engine = Engine(catalogue, assessment_day(dato))
+    return replay_saved(old, Engine(catalogue, assessment_day(dato)), question_keys(catalogue))
+
+
+def question_keys(catalogue: Catalogue) -> set[str]:
+    """The answer keys of a catalogue's questions (for `compare`)."""
+    return {q.key for t in catalogue.trees.values() for q in t.questions()}
+
+
+def replay_saved(old: Trace, engine: Engine, keys: set[str]) -> Replayed:
+    """A complete saved walk run again with `engine` (one engine and one set of `keys` serve a whole
+    archive). AnswerError when the saved tree is no longer in the catalogue."""
+    tree_id = old["tree"]["id"]
     engine.tree(tree_id)
     answers = {s["key"]: str(s["answer"]) for s in old["steps"] if s["origin"] != "fact"}
     state, stopped = rewalk(engine, tree_id, answers)
     new = build_trace(engine, state, tree_id, dt.datetime.now(dt.UTC), complete=not stopped)
-    keys = {q.key for t in catalogue.trees.values() for q in t.questions()}
     changes, notes = compare(old, new, stopped, keys)
     return Replayed(str(old["date_of_assessment"]), engine.day, changes, notes)
 
