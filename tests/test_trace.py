@@ -75,7 +75,7 @@ BROKEN: list[tuple[str, Callable[[str], str], str]] = [
     (
         "origin-maybe",
         edited(lambda d: d["steps"][0].update(origin="maybe")),
-        "steps[0].origin: «maybe» er ikke en gyldig verdi (asked, file, fact)",
+        "steps[0].origin: «maybe» er ikke en gyldig verdi (asked, file, fact, computed)",
     ),
     (
         "amount-abc",
@@ -257,7 +257,7 @@ def test_every_problem_is_listed_the_first_as_the_message() -> None:
     everything = [caught.value.message, *caught.value.details]
     assert everything[0] == "t.json: content_sha256 mangler"  # version 2 requires the hash
     assert "t.json: steps[0]: forventet et objekt ({…}), fant tallet 1" in everything
-    assert "t.json: steps[1].origin: «x» er ikke en gyldig verdi (asked, file, fact)" in everything
+    assert "t.json: steps[1].origin: «x» er ikke en gyldig verdi (asked, file, fact, computed)" in everything
     assert "t.json: complete: forventet true eller false, fant «ja»" in everything
 
 

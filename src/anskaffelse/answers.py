@@ -130,6 +130,8 @@ def _from_trace(trace: Trace, shown: str) -> Answers:
     # there stays «asked». A finished trace reused as answers is a file like any other.
     resumed = trace["complete"] is False
     for step in trace["steps"]:
+        if step["origin"] == "computed":  # worked out again from the answers it rests on
+            continue
         values[step["key"]] = str(step["answer"])
         if resumed and step["origin"] == "asked":
             origins[step["key"]] = "asked"

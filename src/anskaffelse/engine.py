@@ -241,7 +241,8 @@ class Engine:
         value, shown = compute(node, environment(self.catalogue, state.facts, self.day, self._types))
         if value is None:
             return self._move(state, state.tree, node.next)
-        step = Step(state.tree, node.id, node.fact, node.label or node.fact, value, shown, "fact", False, node.sources)
+        label = node.label or node.fact
+        step = Step(state.tree, node.id, node.fact, label, value, shown, "computed", False, node.sources)
         facts = dict(state.facts)
         facts[node.fact] = value
         moved = self._move(state, state.tree, node.next)

@@ -118,7 +118,7 @@ END = "end"  # in `returns`: end the walk with the called tree's own outcome
 
 InputKind = Literal["amount", "number", "date", "text", "yesno", "cpv", "choice"]
 Value = str | Decimal | dt.date
-Origin = Literal["asked", "file", "fact"]  # how a step's answer came: typed, from a file, or known earlier
+Origin = Literal["asked", "file", "fact", "computed"]  # typed, from a file, known earlier, or computed
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -112,7 +112,7 @@ class PlainAsker:
 
     def _where(self, engine: Engine, state: State) -> str:
         left = questions_left_in_walk(engine, state, self.memo) - 1
-        asked = sum(1 for s in state.steps if s.origin != "fact")
+        asked = sum(1 for s in state.steps if s.origin not in ("fact", "computed"))
         more = f"inntil {left} til" if left > 0 else "siste"
         return f"{engine.tree(state.tree).title} – spørsmål {asked + 1} ({more})"
 
@@ -142,7 +142,7 @@ class PlainAsker:
         return typed, None
 
     def review(self, engine: Engine, state: State) -> str | None:
-        steps = [s for s in state.steps if s.origin != "fact"]
+        steps = [s for s in state.steps if s.origin not in ("fact", "computed")]
         self.write("")
         self.write("Dine svar:")
         for number, step in enumerate(steps, 1):

@@ -47,7 +47,7 @@ class QuestionaryAsker:
         self.told_keys = False  # how to get help, go back and stop: said once, before the first question
 
     def review(self, engine: Engine, state: State) -> str | None:
-        steps = [s for s in state.steps if s.origin != "fact"]
+        steps = [s for s in state.steps if s.origin not in ("fact", "computed")]
         self.console.print(answers_view([step_row(s) for s in state.steps], self.console.width))
         see, change = "\x00see", "\x00change"
         try:
@@ -87,7 +87,7 @@ class QuestionaryAsker:
         tree = engine.tree(state.tree)
         help_shown = False
         left = questions_left_in_walk(engine, state, self.memo) - 1
-        asked = sum(1 for s in state.steps if s.origin != "fact")  # a reused answer is not asked again
+        asked = sum(1 for s in state.steps if s.origin not in ("fact", "computed"))  # a reused answer is not asked again
         where = f"{tree.title} · spørsmål {asked + 1}"
         where += f" (inntil {left} til)" if left > 0 else " (siste)"
         show = True

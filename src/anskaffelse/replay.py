@@ -49,7 +49,7 @@ def replay_saved(old: Trace, engine: Engine, keys: set[str]) -> Replayed:
     archive). AnswerError when the saved tree is no longer in the catalogue."""
     tree_id = old["tree"]["id"]
     engine.tree(tree_id)
-    answers = {s["key"]: str(s["answer"]) for s in old["steps"] if s["origin"] != "fact"}
+    answers = {s["key"]: str(s["answer"]) for s in old["steps"] if s["origin"] not in ("fact", "computed")}
     state, stopped = rewalk(engine, tree_id, answers)
     new = build_trace(engine, state, tree_id, dt.datetime.now(dt.UTC), complete=not stopped)
     changes, notes = compare(old, new, stopped, keys)

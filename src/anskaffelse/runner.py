@@ -191,11 +191,11 @@ def save_partial(walk_: Walk, state: State | None, trace: Path | None) -> Saved:
 
 
 def _answers_given(state: State) -> bool:
-    return any(s.origin != "fact" for s in state.steps)
+    return any(s.origin not in ("fact", "computed") for s in state.steps)
 
 
 def _all_steps(state: State) -> list[Any]:
-    return [s for s in state.steps if s.origin != "fact"]
+    return [s for s in state.steps if s.origin not in ("fact", "computed")]
 
 
 def stopped(walk_: Walk, stop: Interrupted, trace: Path | None, resume: Callable[[Path], str]) -> list[str]:

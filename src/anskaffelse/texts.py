@@ -23,6 +23,7 @@ ORIGIN_LABELS = {
     "asked": "besvart i veiviseren",
     "file": "oppgitt på forhånd",
     "fact": "kjent fra et tidligere svar",
+    "computed": "beregnet",
 }
 
 
