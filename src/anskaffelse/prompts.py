@@ -87,7 +87,7 @@ class QuestionaryAsker:
         tree = engine.tree(state.tree)
         help_shown = False
         left = questions_left_in_walk(engine, state, self.memo) - 1
-        asked = sum(1 for s in state.steps if s.origin not in ("fact", "computed"))  # a reused answer is not asked again
+        asked = sum(1 for s in state.steps if s.origin not in ("fact", "computed"))  # reused: not asked again
         where = f"{tree.title} · spørsmål {asked + 1}"
         where += f" (inntil {left} til)" if left > 0 else " (siste)"
         show = True
