@@ -605,7 +605,7 @@ CASES: list[Case] = [
         "amount-below-one-ore",
         amount("0,001"),
         EXIT_USAGE,
-        "ugyldig svar på «kontraktsverdi»: beløpet må være større enn 0 kr",
+        "ugyldig svar på «kontraktsverdi»: beløpet har brøkdeler av en øre",
     ),
     Case(
         "amount-absurd",

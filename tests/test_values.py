@@ -78,3 +78,26 @@ def test_yes_no_and_text() -> None:
 def test_amounts_are_shown_with_norwegian_grouping() -> None:
     assert format_amount(Decimal(7_800_000)) == "7 800 000 kr"
     assert format_amount(Decimal("1234.5")) == "1 234,50 kr"
+
+
+@pytest.mark.parametrize(
+    ("raw", "kroner"),
+    [
+        ("ca 3 millioner", 3_000_000),
+        ("3 millioner", 3_000_000),
+        ("3 mill.", 3_000_000),
+        ("kr 3 000 000,-", 3_000_000),
+        ("3' 000 000", 3_000_000),
+        ("ca. 2,5 mill", 2_500_000),
+        ("Ca 400 000 kr", 400_000),
+        ("cirka 1,3 mill", 1_300_000),
+    ],
+)
+def test_amounts_as_buyers_write_them(raw: str, kroner: int) -> None:
+    assert parse_amount(raw) == kroner
+
+
+@pytest.mark.parametrize("raw", ["7 799 999,995", "0,001", "1,234 kr"])
+def test_a_fraction_of_an_ore_is_refused_not_rounded_across_a_threshold(raw: str) -> None:
+    with pytest.raises(ValueProblem, match="brøkdeler av en øre"):
+        parse_amount(raw)

@@ -18,6 +18,7 @@ _MULTIPLIERS = (
 )
 _NOISE = re.compile(r"(ekskl\.?|eks\.?|mva\.?|nok|kroner|kr\.?|,-|\.-)")
 _NUMBER = re.compile(r"^[0-9][0-9.,]*$")
+_ABOUT = re.compile(r"^(ca\.?|cirka|omtrent|om lag)\s*")
 
 
 class ValueProblem(ValueError):
@@ -41,7 +42,8 @@ def parse_amount(raw: object) -> Decimal:
         raise ValueProblem("skriv inn et beløp, f.eks. 2 500 000 eller 2,5 mill")
     if text.startswith("-") or text.startswith("−"):
         raise ValueProblem("beløpet kan ikke være negativt")
-    text = _NOISE.sub(" ", text)
+    text = _ABOUT.sub("", text)  # «ca 3 millioner»: an estimate is what is asked for anyway
+    text = _NOISE.sub(" ", text).strip().rstrip(".")  # «3 mill.»
     text = re.sub(r"[\s_']+", "", text)
     multiplier = Decimal(1)
     for words, factor in _MULTIPLIERS:
@@ -83,7 +85,8 @@ def _checked_amount(amount: Decimal) -> Decimal:
         raise ValueProblem("beløpet kan ikke være negativt")
     if amount > MAX_AMOUNT:
         raise ValueProblem("beløpet er urimelig stort (over 1 000 milliarder kr); sjekk antall nuller")
-    amount = amount.quantize(Decimal("0.01"))  # to whole øre first: 0,001 kr is 0 kr, not an amount
+    if amount != amount.quantize(Decimal("0.01")):  # 7 799 999,995 must not round up across a threshold
+        raise ValueProblem("beløpet har brøkdeler av en øre; skriv høyst to desimaler, f.eks. 7 799 999,99")
     if amount == 0:
         raise ValueProblem("beløpet må være større enn 0 kr")
     return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
