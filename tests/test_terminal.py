@@ -356,3 +356,25 @@ def test_a_buyer_finds_the_cpv_code_by_words_and_the_kind_of_service_is_not_aske
     steps = {s["key"]: s for s in data["steps"]}
     assert steps["cpv"]["answer"] == "55510000" and "særlig tjeneste" in steps["cpv"]["answer_label"]
     assert steps["tjenestetype"]["answer"] == "saerlige" and steps["tjenestetype"]["origin"] == "fact"
+
+
+def test_a_reading_app_is_asked_whether_it_is_teaching_or_software(tmp_path: Path) -> None:
+    trace = tmp_path / "t.json"
+    child = spawn("run", "hvilke-regler", "--trace", str(trace), "--dato", "2026-06-01")
+    child.expect("Hvem er oppdragsgiver")
+    child.send(ENTER)
+    child.expect("Hvilken CPV-kode")
+    child.expect("Svar:")
+    child.send("leseapp" + ENTER)
+    child.expect("undervisning gitt som en tjeneste, eller programvare")
+    child.send(DOWN + ENTER)  # programvare, en lisens eller en IT-tjeneste
+    child.expect("Velg koden")
+    child.expect("48190000 Undervisningsprogramvare")
+    child.send(ENTER)
+    child.expect("Kjenner dere den samlede verdien")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    steps = {s["key"]: s for s in json.loads(trace.read_text(encoding="utf-8"))["steps"]}
+    assert steps["cpv"]["answer"] == "48190000"
+    assert steps["tjenestetype"]["answer"] == "annet"  # software is not vedlegg 3: del II, not del I, at 2 mill

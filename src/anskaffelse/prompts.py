@@ -133,6 +133,7 @@ class QuestionaryAsker:
         if not matches:
             self.console.print(Text(f"⚠ Fant ingen CPV-kode for «{words[:60]}» – prøv andre ord.", style="yellow"))
             return None
+        matches = self._teaching_or_software(matches)
         choices = [
             questionary.Choice(_wrapped(f"{m.code} {m.name} – {m.classification.explanation}"), value=m.code)
             for m in matches
@@ -150,6 +151,30 @@ class QuestionaryAsker:
         except (KeyboardInterrupt, EOFError):
             raise Interrupted() from None
         return None if picked in (again, None) else str(picked)
+
+    def _teaching_or_software(self, matches: list[Any]) -> list[Any]:
+        """When the words fit both teaching given as a service (CPV 80…, vedlegg 3) and software, a
+        licence or an IT service (48…, 72…, not vedlegg 3), ask which it is: it decides the rules."""
+        teaching = [m for m in matches if m.code.startswith("80")]
+        software = [m for m in matches if m.code.startswith(("48", "72"))]
+        if not teaching or not software:
+            return matches
+        asked = _eof_stops(
+            questionary.select(
+                "Kjøper dere undervisning gitt som en tjeneste, eller programvare, en lisens eller en IT-tjeneste?",
+                choices=[
+                    questionary.Choice("Undervisning gitt som en tjeneste (FOA vedlegg 3)", value="teaching"),
+                    questionary.Choice(
+                        "Programvare, en lisens eller en IT-tjeneste (ikke vedlegg 3)", value="software"
+                    ),
+                    questionary.Choice("Vet ikke", value="both"),
+                ],
+                qmark="→",
+                instruction="(piltaster og Enter)",
+                **self.prompt_kwargs,
+            )
+        ).unsafe_ask()
+        return {"teaching": teaching, "software": software}.get(str(asked), matches)
 
     @staticmethod
     def _hint(question: Question, default: str | None, can_go_back: bool) -> str:
