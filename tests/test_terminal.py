@@ -337,13 +337,19 @@ def test_ctrl_c_before_any_answer_leaves_no_file_behind(tmp_path: Path) -> None:
     assert set(Path(tempfile.gettempdir()).glob("anskaffelse-avbrutt-*.json")) == before
 
 
-def test_a_buyer_finds_the_cpv_code_by_words_and_the_kind_of_service_is_not_asked(tmp_path: Path) -> None:
-    trace = tmp_path / "t.json"
+def at_cpv_prompt(trace: Path) -> pexpect.spawn:
+    """`run hvilke-regler` at the CPV question, its prompt live."""
     child = spawn("run", "hvilke-regler", "--trace", str(trace), "--dato", "2026-06-01")
     child.expect("Hvem er oppdragsgiver")
     child.send(ENTER)
     child.expect("Hvilken CPV-kode")
     child.expect("Svar:")
+    return child
+
+
+def test_a_buyer_finds_the_cpv_code_by_words_and_the_kind_of_service_is_not_asked(tmp_path: Path) -> None:
+    trace = tmp_path / "t.json"
+    child = at_cpv_prompt(trace)
     child.send("kantine" + ENTER)
     child.expect("Velg koden")
     child.expect("55510000 Kantinevirksomhet")
@@ -360,11 +366,7 @@ def test_a_buyer_finds_the_cpv_code_by_words_and_the_kind_of_service_is_not_aske
 
 def test_a_reading_app_is_asked_whether_it_is_teaching_or_software(tmp_path: Path) -> None:
     trace = tmp_path / "t.json"
-    child = spawn("run", "hvilke-regler", "--trace", str(trace), "--dato", "2026-06-01")
-    child.expect("Hvem er oppdragsgiver")
-    child.send(ENTER)
-    child.expect("Hvilken CPV-kode")
-    child.expect("Svar:")
+    child = at_cpv_prompt(trace)
     child.send("leseapp" + ENTER)
     child.expect("undervisning gitt som en tjeneste, eller programvare")
     child.send(DOWN + ENTER)  # programvare, en lisens eller en IT-tjeneste
