@@ -173,3 +173,15 @@ def test_help_typed_over_several_lines_is_shown_as_paragraphs() -> None:
         "Dere kan ikke dele opp et behov i flere små kontrakter.\n\n"
         "Eksempler:\n- kurs for ansatte\n- 2. linje\n1) en liste\nTekst etter listen fortsetter her."
     )
+
+
+def test_both_askers_can_instruct_every_kind_of_free_answer() -> None:
+    """A new input kind must get its instruction in the menus and in plain mode (a missing one was exit 70)."""
+    from typing import get_args
+
+    from anskaffelse import plainprompts, prompts
+    from anskaffelse.model import InputKind
+
+    free = set(get_args(InputKind)) - {"choice"}
+    assert free <= set(prompts._INSTRUCTIONS), free - set(prompts._INSTRUCTIONS)
+    assert free <= set(plainprompts._INSTRUCTIONS), free - set(plainprompts._INSTRUCTIONS)

@@ -29,6 +29,8 @@ _INSTRUCTIONS = {
     "date": "dato, ÅÅÅÅ-MM-DD",
     "text": "fritekst",
     "yesno": "ja eller nei",
+    "number": "et tall, f.eks. 12",
+    "cpv": "en CPV-kode med åtte sifre (finn den med «anskaffelse cpv ORD»), eller vet_ikke",
 }
 
 
