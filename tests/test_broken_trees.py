@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -326,3 +327,25 @@ def test_ten_thousand_warnings_and_no_error_are_valid_and_say_how_many_were_not_
     assert code == 0, out[-2000:]
     assert "9 900 advarsler til i filen vises ikke (over 100)" in out
     assert "0 feil, 10 000 advarsler" in out
+
+
+def test_an_outcome_that_ends_the_walk_does_not_make_a_callers_fact_uncertain(tmp_path: Path) -> None:
+    """A called tree's outcome whose return is `end` need not answer what the caller tests later."""
+    root = tmp_path / "c"
+    shutil.copytree(BUNDLED, root)
+    tree = (root / "hvilke-regler.yaml").read_text(encoding="utf-8")
+    tree = tree.replace("        next: hr_cpv\n", "        next: hr_stopp\n", 1)
+    tree += "  hr_stopp:\n    question: Stopp?\n    help: En prøve som avslutter før tjenestetypen er kjent.\n"
+    tree += "    choices:\n      ja: {label: Ja, next: hr_slutt}\n      nei: {label: Nei, next: hr_cpv}\n"
+    tree += "  hr_slutt:\n    outcome: {verdict: vurder, title: Slutt, text: T, sources: [loa-4]}\n"
+    (root / "hvilke-regler.yaml").write_text(tree, encoding="utf-8")
+    for name in ("direkte-anskaffelse.yaml", "reserverte-kontrakter.yaml", "veiviser.yaml"):
+        text = (root / name).read_text(encoding="utf-8")
+        (root / name).write_text(
+            text.replace(
+                "call: hvilke-regler\n    returns:\n", "call: hvilke-regler\n    returns:\n      hr_slutt: end\n"
+            ),
+            encoding="utf-8",
+        )
+    _, findings = check(root)
+    assert [str(f) for f in findings if not f.warning] == []

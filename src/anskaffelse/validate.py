@@ -31,8 +31,7 @@ from .model import (
 )
 
 _AMOUNT_OPS = ("gt", "gte", "lt", "lte")
-# Drawing a tree (`show`) and counting the questions left recurse along a route; no real tree comes near.
-MAX_ROUTE = 200
+MAX_ROUTE = 200  # `show` and counting the questions left recurse along a route; no real tree comes near
 
 
 def validate(catalogue: Catalogue, findings: Findings) -> None:
@@ -245,7 +244,7 @@ class _Flow:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.bits: dict[str, int] = {}
-        self.certain: dict[str, int] = {}  # facts each called tree always asks: worked out once per tree
+        self.certain: dict[str, dict[str, int]] = {}  # per called tree: the facts known at each outcome
         self.succ: dict[str, dict[str, tuple[str, ...]]] = {}
         self.orders: dict[str, list[str] | None] = {}
 
@@ -286,23 +285,24 @@ class _Flow:
                 if node.fact:
                     after |= self.bit(node.fact)
             elif isinstance(node, Call) and node.tree in trees:
-                after |= self.certain_in(trees[node.tree])
+                after |= self.certain_in(trees[node.tree], node)
             for target in succ[node_id]:
                 before = known.get(target)
                 known[target] = after if before is None else before & after
         return known
 
-    def certain_in(self, tree: Tree) -> int:
-        """Facts a called tree answers on every path to every one of its outcomes."""
+    def certain_in(self, tree: Tree, call: Call) -> int:
+        """Facts a called tree answers on every path to every outcome the call goes on from (not one
+        whose return is `end`: the walk ends there)."""
         if tree.id not in self.certain:
-            self.certain[tree.id] = 0  # a call cycle is reported elsewhere
-            known = self.known(tree)
-            result: int | None = None
-            for node_id, facts in known.items():
-                if isinstance(tree.nodes[node_id], Outcome):
-                    result = facts if result is None else result & facts
-            self.certain[tree.id] = result or 0
-        return self.certain[tree.id]
+            self.certain[tree.id] = {}  # a call cycle is reported elsewhere
+            outcomes = self.known(tree).items()
+            self.certain[tree.id] = {n: f for n, f in outcomes if isinstance(tree.nodes[n], Outcome)}
+        result: int | None = None
+        for outcome_id, facts in self.certain[tree.id].items():
+            if call.target_for(outcome_id) not in (None, END):
+                result = facts if result is None else result & facts
+        return result or 0
 
 
 def _check_facts_known(tree: Tree, flow: _Flow) -> Iterator[Finding]:
