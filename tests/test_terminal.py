@@ -354,7 +354,7 @@ def test_a_buyer_finds_the_cpv_code_by_words_and_the_kind_of_service_is_not_aske
     child.expect("Velg koden")
     child.expect("55510000 Kantinevirksomhet")
     child.send(ENTER)
-    child.expect("Kjenner dere den samlede verdien")  # «Hva skal dere kjøpe?» is settled by the code
+    child.expect("Omfatter kontrakten også en annen")  # «Hva skal dere kjøpe?» is settled by the code
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
@@ -373,7 +373,7 @@ def test_a_reading_app_is_asked_whether_it_is_teaching_or_software(tmp_path: Pat
     child.expect("Velg koden")
     child.expect("48190000 Undervisningsprogramvare")
     child.send(ENTER)
-    child.expect("Kjenner dere den samlede verdien")
+    child.expect("Omfatter kontrakten også en annen")
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
