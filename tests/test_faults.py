@@ -1,0 +1,66 @@
+"""The second round of hostile testing (issue 15): nothing lost, nothing injected, no surprise exit codes.
+
+Every case runs the installed console script in a subprocess, bounded in memory and CPU time by the
+corpus launcher of test_hostile (a run that would hang is killed by SIGXCPU and fails its test).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SKETCH
+from test_hostile import EXIT_TREE, Result, run_cli
+
+OUTCOME = "  slutt:\n    outcome:\n      verdict: vurder\n      title: T\n      text: T\n      sources: [loa-4]\n"
+
+
+def catalogue(where: Path, trees: dict[str, str]) -> Path:
+    """A catalogue at where/c: the sketch's sources and thresholds, and these trees (id → nodes)."""
+    root = where / "c"
+    root.mkdir()
+    for name in ("kilder.yaml", "terskelverdier.yaml"):
+        shutil.copy(SKETCH / name, root / name)
+    for tree_id, nodes in trees.items():
+        head = f'id: {tree_id}\ntitle: Tre {tree_id}\nversion: "1"\nvalid_from: 2026-01-01\nstart: a\nnodes:\n'
+        (root / f"{tree_id}.yaml").write_text(head + nodes + OUTCOME, encoding="utf-8")
+    return root
+
+
+def clean(result: Result) -> Result:
+    text = result.out + result.err
+    assert "Traceback" not in text and "Intern feil" not in text and "RecursionError" not in text, result.err
+    return result
+
+
+# --- deep call chains (item 15) -------------------------------------------------------------
+
+
+def call_chain(where: Path, length: int) -> None:
+    last = "  a:\n    question: Siste?\n    help: h\n    input: yesno\n    next: slutt\n"
+    trees = {f"t{i}": f"  a:\n    call: t{i + 1}\n    returns: {{slutt: slutt}}\n" for i in range(length - 1)}
+    catalogue(where, {**trees, f"t{length - 1}": last})
+
+
+CHAIN_COMMANDS = [
+    ["validate", "--trees", "c"],
+    ["list", "--trees", "c"],
+    ["show", "t0", "--trees", "c"],
+    ["show", "t0", "--paths", "--trees", "c"],
+    ["run", "t0", "--trees", "c", "--set", "siste=ja"],
+]
+
+
+@pytest.mark.parametrize("argv", CHAIN_COMMANDS, ids=lambda a: " ".join(a[:2]).strip())
+def test_two_thousand_trees_calling_each_other_give_a_finding_not_a_recursion_error(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    call_chain(tmp_path, 2000)
+    result = clean(run_cli(argv, tmp_path))
+    assert result.code == EXIT_TREE, result.err
+    shown = result.out + result.err
+    assert "c/t0.yaml:5:8: " in shown
+    assert re.search(r"den lengste veien fra start i «t0» går gjennom \d+ noder; grensen er 200", shown)
