@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SKETCH
-from test_hostile import EXIT_TREE, Result, run_cli
+from test_hostile import EXIT_TREE, EXIT_USAGE, Result, run_cli
 
 OUTCOME = "  slutt:\n    outcome:\n      verdict: vurder\n      title: T\n      text: T\n      sources: [loa-4]\n"
 
@@ -64,3 +64,29 @@ def test_two_thousand_trees_calling_each_other_give_a_finding_not_a_recursion_er
     shown = result.out + result.err
     assert "c/t0.yaml:5:8: " in shown
     assert re.search(r"den lengste veien fra start i «t0» går gjennom \d+ noder; grensen er 200", shown)
+
+
+# --- long names (item 8) --------------------------------------------------------------------
+
+LONG = "a" * 300
+ONE = ("--set", "utbytteforbud=ja")
+LONG_NAMES = [
+    ("markdown", ["run", "ideell-status", "--trees", str(SKETCH), *ONE, "--markdown", f"{LONG}.md"]),
+    ("trace", ["run", "ideell-status", "--trees", str(SKETCH), *ONE, "--trace", f"ut/{LONG}.json"]),
+    ("trees", ["list", "--trees", LONG]),
+    ("trees-of-run", ["run", "--trees", LONG]),
+    ("validate", ["validate", f"{LONG}.yaml"]),
+    ("answers", ["run", "--trees", str(SKETCH), "--answers", f"{LONG}.yaml"]),
+    ("export", ["export", f"{LONG}.json"]),
+    ("export-output", ["export", f"{LONG}.json", "-o", f"{LONG}.md"]),
+    ("show-output", ["show", "ideell-status", "--trees", str(SKETCH), "-o", f"{LONG}.md"]),
+    ("test", ["test", f"{LONG}.yaml"]),
+]
+
+
+@pytest.mark.parametrize("argv", [a for _, a in LONG_NAMES], ids=[n for n, _ in LONG_NAMES])
+def test_a_name_over_255_bytes_is_exit_2_with_a_sentence(tmp_path: Path, argv: list[str]) -> None:
+    result = clean(run_cli(argv, tmp_path))
+    assert result.code == EXIT_USAGE, result.err
+    assert "navnet er for langt (et navn i stien har 30" in result.err and "byte; høyst 255)" in result.err
+    assert result.out == ""

@@ -11,14 +11,36 @@ import typer
 
 from .errors import UsageError
 
+NAME_MAX, PATH_MAX = 255, 4096  # bytes: one part of a path, and the whole path (Linux)
+
+
+def _name_fits(value: Any) -> Any:
+    """A path given on the command line whose name the system cannot hold is a usage error (exit 2)
+    with a sentence, found before anything is read or asked, not an internal error later."""
+    for path in value if isinstance(value, list | tuple) else [value]:
+        if path is None:
+            continue
+        text = str(path)
+        longest = max((len(part.encode("utf-8", "surrogateescape")) for part in Path(text).parts), default=0)
+        whole = len(text.encode("utf-8", "surrogateescape"))
+        if longest > NAME_MAX or whole > PATH_MAX:
+            shown = text if len(text) <= 60 else f"{text[:30]}…{text[-20:]}"
+            limit = f"et navn i stien har {longest} byte; høyst {NAME_MAX}" if longest > NAME_MAX else None
+            raise UsageError(f"{shown}: navnet er for langt ({limit or f'stien har {whole} byte; høyst {PATH_MAX}'})")
+    return value
+
 
 def _option(*names: str, help: str, metavar: str | None = None, **more: Any) -> Any:
     return typer.Option(*names, help=help, show_default=False, metavar=metavar, **more)
 
 
+def _path_option(*names: str, help: str, metavar: str | None = None, **more: Any) -> Any:
+    return _option(*names, help=help, metavar=metavar, callback=_name_fits, **more)
+
+
 TreesOpt = Annotated[
     Path | None,
-    _option(
+    _path_option(
         "--trees",
         help="Mappe med trær (standard: katalogen som følger med, eller $ANSKAFFELSE_TREES).",
         metavar="MAPPE",
@@ -27,7 +49,7 @@ TreesOpt = Annotated[
 ]
 DatoOpt = Annotated[str | None, _option("--dato", help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).", metavar="DATO")]
 OutputOpt = Annotated[
-    Path | None, _option("-o", "--output", help="Fil å skrive til; - er stdout (standard).", metavar="FIL")
+    Path | None, _path_option("-o", "--output", help="Fil å skrive til; - er stdout (standard).", metavar="FIL")
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil.")]
 VERSION_HELP = "Vis versjonen og avslutt."
@@ -39,9 +61,12 @@ PathsArg = Annotated[
         show_default=False,
         readable=False,
         metavar="[STI]...",
+        callback=_name_fits,
     ),
 ]
-TraceFileArg = Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False)]
+TraceFileArg = Annotated[
+    Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False, callback=_name_fits)
+]
 
 # run
 TreeArg = Annotated[
@@ -49,7 +74,7 @@ TreeArg = Annotated[
 ]
 AnswersOpt = Annotated[
     list[Path] | None,
-    _option(
+    _path_option(
         "--answers",
         help="Svarfil (YAML/JSON) eller en lagret trace; kan gjentas (senere filer overstyrer).",
         metavar="FIL",
@@ -59,9 +84,10 @@ AnswersOpt = Annotated[
 SetOpt = Annotated[list[str] | None, _option("--set", help="Ett svar (kan gjentas).", metavar="ID=VERDI")]
 NonInteractiveOpt = Annotated[bool, typer.Option("--non-interactive", help="Aldri spør; et manglende svar er en feil.")]
 TraceOpt = Annotated[
-    Path | None, _option("--trace", help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).", metavar="FIL")
+    Path | None,
+    _path_option("--trace", help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).", metavar="FIL"),
 ]
-MarkdownOpt = Annotated[Path | None, _option("--markdown", help="Lagre rapporten som markdown.", metavar="FIL")]
+MarkdownOpt = Annotated[Path | None, _path_option("--markdown", help="Lagre rapporten som markdown.", metavar="FIL")]
 RunForceOpt = Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil, også en svarfil.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv tracen som JSON på stdout i stedet for rapporten.")]
 NoReviewOpt = Annotated[bool, typer.Option("--no-review", help="Hopp over oversikten over svarene før resultatet.")]
@@ -85,7 +111,10 @@ ExportFormatOpt = Annotated[str | None, _option("--format", help="markdown (stan
 CasesArg = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Saksfiler eller mapper med saker (standard: katalogens cases/).", show_default=False, metavar="[STI]..."
+        help="Saksfiler eller mapper med saker (standard: katalogens cases/).",
+        show_default=False,
+        metavar="[STI]...",
+        callback=_name_fits,
     ),
 ]
 UpdateOpt = Annotated[
