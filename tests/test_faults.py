@@ -6,14 +6,17 @@ corpus launcher of test_hostile (a run that would hang is killed by SIGXCPU and 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import SKETCH
-from test_hostile import EXIT_TREE, EXIT_USAGE, Result, run_cli
+from conftest import PATIENCE, SKETCH
+from test_hostile import CLI, ENV, EXIT_TREE, EXIT_USAGE, Result, run_cli
 
 OUTCOME = "  slutt:\n    outcome:\n      verdict: vurder\n      title: T\n      text: T\n      sources: [loa-4]\n"
 
@@ -90,3 +93,61 @@ def test_a_name_over_255_bytes_is_exit_2_with_a_sentence(tmp_path: Path, argv: l
     assert result.code == EXIT_USAGE, result.err
     assert "navnet er for langt (et navn i stien har 30" in result.err and "byte; høyst 255)" in result.err
     assert result.out == ""
+
+
+# --- closed stdin, broken stdout (items 13 and 14) --------------------------------------------
+
+RUN_ONE = ["run", "ideell-status", "--trees", str(SKETCH), "--no-review"]
+
+
+def run_with(argv: list[str], cwd: Path, redirect: str, **streams: Any) -> Result:
+    """The CLI started by a shell with one stream redirected as a person would (`<&-`, `>&-`)."""
+    done = subprocess.run(
+        ["sh", "-c", f'exec "$@" {redirect}', "sh", CLI, *argv],
+        cwd=cwd,
+        env=ENV,
+        timeout=PATIENCE,
+        **({"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "stdin": subprocess.DEVNULL} | streams),
+    )
+    out = done.stdout.decode("utf-8", "replace") if done.stdout else ""
+    return Result(done.returncode, out, done.stderr.decode("utf-8", "replace"))
+
+
+def test_a_closed_stdin_works_with_answers(tmp_path: Path) -> None:
+    (tmp_path / "svar.yaml").write_text("answers:\n  utbytteforbud: ja\n", encoding="utf-8")
+    with_file = clean(run_with([*RUN_ONE, "--answers", "svar.yaml"], tmp_path, "<&-"))
+    assert with_file.code == 0, with_file.err
+    assert "Leverandøren er ideell" in with_file.out
+    with_set = clean(run_with([*RUN_ONE, "--set", "utbytteforbud=ja", "--json"], tmp_path, "<&-"))
+    assert with_set.code == 0 and json.loads(with_set.out)["complete"] is True
+
+
+def test_a_closed_stdin_without_answers_gives_the_no_terminal_message(tmp_path: Path) -> None:
+    result = clean(run_with(RUN_ONE, tmp_path, "<&-"))
+    assert result.code == EXIT_USAGE
+    assert "Interaktiv økt krever en terminal — bruk --answers FIL" in result.err
+
+
+OUTPUTS = [
+    ["list", "--trees", str(SKETCH)],
+    ["validate", str(SKETCH)],
+    ["show", "ideell-status", "--trees", str(SKETCH)],
+    ["terskler", "--trees", str(SKETCH)],
+    [*RUN_ONE, "--set", "utbytteforbud=ja"],
+    [*RUN_ONE, "--set", "utbytteforbud=ja", "--json"],
+]
+
+
+@pytest.mark.parametrize("argv", OUTPUTS, ids=lambda a: " ".join(a[:2]))
+def test_stdout_on_a_full_disk_is_exit_74_with_a_sentence(tmp_path: Path, argv: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        result = clean(run_with(argv, tmp_path, "", stdout=full))
+    assert result.code == 74, result.err
+    assert "kan ikke skrive til standard output (No space left on device)" in result.err
+
+
+@pytest.mark.parametrize("argv", OUTPUTS, ids=lambda a: " ".join(a[:2]))
+def test_a_closed_stdout_is_exit_74_with_a_sentence(tmp_path: Path, argv: list[str]) -> None:
+    result = clean(run_with(argv, tmp_path, ">&-"))
+    assert result.code == 74, result.err
+    assert "kan ikke skrive til standard output: den er lukket" in result.err

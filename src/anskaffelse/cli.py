@@ -17,7 +17,7 @@ import typer
 from . import __version__, norsk
 from . import options as o
 from .errors import AnskaffelseError, ExitCode, Interrupted, UsageError
-from .streams import console, emit, out, say
+from .streams import console, emit, interactive, out, say
 
 if TYPE_CHECKING:
     pass
@@ -172,7 +172,7 @@ def run(
 
     options = runner.RunOptions.parsed(ctx.params)
     walk = runner.prepare(options, say)
-    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    terminal = interactive()
     asker = None
     if terminal and not non_interactive:
         from .prompts import QuestionaryAsker
@@ -274,7 +274,9 @@ def test_cases(
     out("\n".join(case_report(results, unreached, paint())))
     if update:
         ask = (
-            (lambda n: sys.stdin.isatty() and input(f"Oppdatere {n} saker? [j/N] ") in ("j", "J")) if not yes else None
+            (lambda n: interactive(stdout=False) and input(f"Oppdatere {n} saker? [j/N] ") in ("j", "J"))
+            if not yes
+            else None
         )
         return cases.update(results, out, ask)
     return ExitCode.INVALID if any(not r.ok for r in results) else ExitCode.OK

@@ -72,6 +72,21 @@ class GuardedOutput(io.TextIOBase):
             raise OutputError(f"kan ikke skrive til standard output ({exc.strerror or exc})") from None
 
 
+def interactive(*, stdout: bool = True) -> bool:
+    """A person at a terminal: stdin (and stdout) is a terminal. A closed stdin (`<&-`) is none."""
+    stdin = sys.stdin
+    if stdin is None or not _isatty(stdin):
+        return False
+    return not stdout or (sys.stdout is not None and _isatty(sys.stdout))
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (OSError, ValueError):  # closed
+        return False
+
+
 def quiet_after_broken_pipe(stdout: Any) -> int:
     """The reader stopped reading (`| head`): the rest of the output goes nowhere, and the exit code
     is the shell's for SIGPIPE. (Python would otherwise complain when it flushes stdout at exit.)"""
