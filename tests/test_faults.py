@@ -151,3 +151,48 @@ def test_a_closed_stdout_is_exit_74_with_a_sentence(tmp_path: Path, argv: list[s
     result = clean(run_with(argv, tmp_path, ">&-"))
     assert result.code == 74, result.err
     assert "kan ikke skrive til standard output: den er lukket" in result.err
+
+
+# --- many choices: show --paths (item 17) and capped messages (item 18) ------------------------
+
+
+def many_choices(where: Path, count: int, *, distinct: bool) -> None:
+    """A tree whose one question has `count` choices, each to its own outcome or all to one."""
+    lines = ["  a:", "    question: Hvilken?", "    help: h", "    choices:"]
+    own = range(count - 1) if distinct else range(0)  # the last choice goes to the catalogue's `slutt`
+    lines += [f"      c{i}: {{label: Valg {i}, next: {f'o{i}' if i in own else 'slutt'}}}" for i in range(count)]
+    lines += [f"  o{i}: {{outcome: {{verdict: vurder, title: T{i}, text: T, sources: [loa-4]}}}}" for i in own]
+    catalogue(where, {"mange": "\n".join(lines) + "\n"})
+
+
+@pytest.mark.parametrize("argv", [["--format", "markdown"], []], ids=["markdown", "screen"])
+def test_show_paths_of_ten_thousand_choices_is_linear(tmp_path: Path, argv: list[str]) -> None:
+    many_choices(tmp_path, 10_000, distinct=True)
+    result = clean(run_cli(["show", "mange", "--paths", "--trees", "c", *argv], tmp_path))
+    assert result.code == 0, result.err
+    assert "10000 veier" in result.out or "Veier: 10000" in result.out, result.out[:300]
+    assert "a = Valg 9999 → " in result.out and "mange/o9998" in result.out
+
+
+@pytest.fixture(scope="module")
+def hundred_thousand(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = tmp_path_factory.mktemp("mange")
+    many_choices(where, 100_000, distinct=False)
+    return where
+
+
+def test_show_paths_of_a_hundred_thousand_choices_is_refused_at_once_with_a_count(hundred_thousand: Path) -> None:
+    result = clean(run_cli(["show", "mange", "--paths", "--trees", "c", "--format", "markdown"], hundred_thousand))
+    assert result.code == EXIT_USAGE, result.err
+    assert "treet «mange» har for mange veier til å listes: over 50 000 svar må prøves" in result.err
+    assert "(spørsmålet «a» alene har 100 000 mulige svar)" in result.err
+
+
+@pytest.mark.parametrize("extra", [[], ["--set", "a=finnes-ikke"]], ids=["missing", "invalid"])
+def test_the_answer_message_for_a_hundred_thousand_choices_stays_small(
+    hundred_thousand: Path, extra: list[str]
+) -> None:
+    result = clean(run_cli(["run", "mange", "--trees", "c", *extra], hundred_thousand))
+    assert result.code == EXIT_USAGE, result.err
+    assert "gyldige svar: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 … og 99 990 til" in result.err
+    assert len(result.err) < 2000, len(result.err)

@@ -18,6 +18,7 @@ from .engine import Engine
 from .errors import AnskaffelseError, ExitCode, UsageError
 from .export import build_trace
 from .model import Catalogue, Findings, Location, display_path
+from .phrases import capped
 from .runner import DEFAULT_TREE, assessment_day
 from .session import walk
 from .yamlfile import Y, YamlProblem, YMap, YScalar, YSeq, parse, read_bytes
@@ -148,14 +149,14 @@ def _compare(expect: Expectation, got: str, ids: list[str], cited: set[str]) -> 
         failures.append(f"utfall: forventet «{expect.outcome}», fikk «{got}»")
     missing = [p for p in expect.passed if p not in ids]
     if missing:
-        failures.append(f"vurderinger underveis: forventet {', '.join(missing)}, fikk {', '.join(ids[:-1]) or '–'}")
+        failures.append(f"vurderinger underveis: forventet {capped(missing)}, fikk {capped(ids[:-1], empty='–')}")
     if expect.part is not None and expect.part not in ids:
         failures.append(
             f"del: forventet «{expect.part}», fikk {', '.join(i for i in ids if i.startswith('del')) or '–'}"
         )
     uncited = [s for s in expect.sources if s not in cited]
     if uncited:
-        failures.append(f"kilder: forventet at {', '.join(uncited)} siteres; det gjør de ikke")
+        failures.append(f"kilder: forventet at {capped(uncited)} siteres; det gjør de ikke")
     return failures
 
 

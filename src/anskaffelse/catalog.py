@@ -12,6 +12,7 @@ from pathlib import Path
 from .errors import CatalogueError
 from .loader import load_catalogue
 from .model import Catalogue, Finding, Findings, Threshold, errors_only
+from .phrases import capped_lines
 from .validate import validate
 from .values import format_amount
 
@@ -71,7 +72,7 @@ def raise_errors(root: str, findings: list[Finding]) -> None:
     if errors:
         raise CatalogueError(
             f"trærne i {root} har {len(errors)} feil; rett dem (se «anskaffelse validate»):",
-            details=[str(f) for f in errors],
+            details=capped_lines([str(f) for f in errors]),
         )
 
 

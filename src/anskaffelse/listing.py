@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import check
 from .model import Catalogue, Finding, display_path, errors_only, tally
+from .phrases import capped
 
 if TYPE_CHECKING:  # `list` and `validate` need nothing of the case runner
     from .cases import CaseResult
@@ -102,7 +103,7 @@ def case_report(results: Sequence[CaseResult], unreached: Sequence[str], paint: 
                 lines.append(f"  veien: {' → '.join(result.walked)}")
         if result.unused:
             where = display_path(result.path)
-            lines.append(paint(f"advarsel: {where}: svar som aldri ble brukt: {', '.join(result.unused)}", fg="yellow"))
+            lines.append(paint(f"advarsel: {where}: svar som aldri ble brukt: {capped(result.unused)}", fg="yellow"))
     if unreached:
         lines += ["", f"Utfall ingen sak når ({len(unreached)}):", *(f"  {o}" for o in unreached)]
     failed = sum(not r.ok for r in results)

@@ -351,18 +351,33 @@ def drawing(engine: Engine, tree_id: str, *, paths: bool) -> RenderableType:
     return tree_view(engine.tree(tree_id), engine.catalogue)
 
 
-def paths_table(engine: Engine, paths: list[WalkedPath]) -> Table:
-    from .paths import path_answers
+TABLE_ROWS = 500  # more paths than this are listed one a line: a rich table measures every cell (slow)
 
+
+def paths_table(engine: Engine, paths: list[WalkedPath]) -> RenderableType:
+    from .paths import answer_keys, path_answers
+
+    if len(paths) > TABLE_ROWS:
+        questions = answer_keys(engine)
+        lines = [Text(f"{len(paths)} veier (vurderingsdato {engine.day})", style="italic")]
+        for n, path in enumerate(paths, 1):
+            answers = "; ".join(path_answers(engine, path, questions)) or "(ingen spørsmål)"
+            line = f"{n}. {answers} → {path.outcome_tree}/{path.outcome} ({VERDICT_LABELS[path.verdict]})"
+            lines.append(Text(line))
+        return Group(*lines)
     table = Table(title=f"{len(paths)} veier (vurderingsdato {engine.day})", title_justify="left", show_lines=True)
     table.add_column("nr", justify="right", no_wrap=True)
     table.add_column("svar", min_width=30, ratio=3)
     table.add_column("utfall", ratio=1)
     table.add_column("konklusjon", no_wrap=True)
+    questions = answer_keys(engine)
     for n, path in enumerate(paths, 1):
         outcome = f"{path.outcome_tree}/{path.outcome}"
         table.add_row(
-            str(n), escape("\n".join(path_answers(engine, path))), escape(outcome), VERDICT_LABELS[path.verdict]
+            str(n),
+            escape("\n".join(path_answers(engine, path, questions))),
+            escape(outcome),
+            VERDICT_LABELS[path.verdict],
         )
     return table
 

@@ -9,6 +9,7 @@ from .answers import Answers
 from .engine import Engine, State
 from .errors import AnswerError, Interrupted
 from .model import Question
+from .phrases import capped
 
 NO_TERMINAL = "Interaktiv økt krever en terminal — bruk --answers FIL"
 
@@ -60,7 +61,7 @@ def missing_answer(engine: Engine, question: Question, *, terminal: bool) -> Ans
     """The error for a question with no answer and no way to ask it."""
     details = [f"spørsmål: {question.text}", f"i treet: {question.loc}"]
     if question.choices:
-        details.append("gyldige svar: " + ", ".join(c.id for c in question.choices))
+        details.append("gyldige svar: " + capped(c.id for c in question.choices))
     else:
         details.append(f"svaret skal være {INPUT_KINDS.get(question.input, question.input)}")
     lead = (

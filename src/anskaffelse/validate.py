@@ -28,6 +28,7 @@ from .model import (
     Tree,
     suggest,
 )
+from .phrases import capped
 
 _AMOUNT_OPS = ("gt", "gte", "lt", "lte")
 # Drawing a tree (`show`) and counting the questions left recurse along a route; no real tree comes near.
@@ -137,7 +138,7 @@ def _check_jump(node: Call | Goto, tree: Tree, catalogue: Catalogue, hint: _Hint
     mapped = {key for key, _ in node.returns}
     for key in sorted(mapped - outcomes):
         yield Finding(
-            node.loc, f"«{node.id}»: treet «{target.id}» har ikke utfallet «{key}» (har: {', '.join(sorted(outcomes))})"
+            node.loc, f"«{node.id}»: treet «{target.id}» har ikke utfallet «{key}» (har: {capped(sorted(outcomes))})"
         )
     for key in sorted(outcomes - mapped):
         yield Finding(
@@ -182,7 +183,7 @@ def _check_condition(
         return
     for value in values:
         if value not in allowed:
-            yield Finding(cond.loc, f"«{cond.fact}» har ikke valget «{value}» (har: {', '.join(sorted(allowed))})")
+            yield Finding(cond.loc, f"«{cond.fact}» har ikke valget «{value}» (har: {capped(sorted(allowed))})")
 
 
 def _check_reachability(tree: Tree, succ: dict[str, tuple[str, ...]]) -> Iterator[Finding]:
@@ -220,7 +221,8 @@ def _check_cycles(tree: Tree, succ: dict[str, tuple[str, ...]]) -> Iterator[Find
             if state.get(child) == 1:
                 loop = path[path.index(child) :] + [child]
                 yield Finding(
-                    tree.nodes[node_id].loc, f"sløyfe i treet: {' → '.join(loop)}; en vei må alltid ende i et utfall"
+                    tree.nodes[node_id].loc,
+                    f"sløyfe i treet: {capped(loop, 20, ' → ')}; en vei må alltid ende i et utfall",
                 )
             elif child not in state:
                 state[child] = 1
@@ -304,7 +306,7 @@ def _check_tree_cycles(catalogue: Catalogue) -> Iterator[Finding]:
                 stack.pop()
             elif state.get(jump.tree) == 1:
                 loop = path[path.index(jump.tree) :] + [jump.tree]
-                yield Finding(jump.loc, f"trærne kaller hverandre i ring: {' → '.join(loop)}")
+                yield Finding(jump.loc, f"trærne kaller hverandre i ring: {capped(loop, 20, ' → ')}")
             elif jump.tree not in state:
                 state[jump.tree] = 1
                 path.append(jump.tree)
