@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
+from anskaffelse.export import to_markdown
+from anskaffelse.phrases import visible
 from conftest import PATIENCE, SKETCH
-from test_hostile import CLI, ENV, EXIT_TREE, EXIT_USAGE, Result, run_cli
+from test_hostile import CLI, ENV, EXIT_TREE, EXIT_USAGE, Result, copy_catalogue, run_cli, sketch_trace
 
 OUTCOME = "  slutt:\n    outcome:\n      verdict: vurder\n      title: T\n      text: T\n      sources: [loa-4]\n"
 
@@ -196,3 +198,66 @@ def test_the_answer_message_for_a_hundred_thousand_choices_stays_small(
     assert result.code == EXIT_USAGE, result.err
     assert "gyldige svar: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 … og 99 990 til" in result.err
     assert len(result.err) < 2000, len(result.err)
+
+
+# --- nothing from a file reaches markdown or the terminal raw (items 9 and 11) ---------------------
+
+ESC = "\x1b[2J"
+RLO = "\u202e"
+
+
+def test_every_trace_field_is_escaped_in_markdown_even_past_the_reader() -> None:
+    data = sketch_trace()
+    data["date_of_assessment"] = f"2026-11-27\n# Innskudd <script>{ESC}"
+    data["tree"]["sha256"] = "abc` <b>fet</b> `"
+    data["steps"][0]["origin"] = "<img src=x>"
+    assert data["outcome"] is not None and data["thresholds"]
+    data["outcome"]["verdict"] = f"**stjerne** {ESC}"
+    data["thresholds"][0]["from"] = "<i>2024-01-01</i>"
+    data["thresholds"][0]["source"]["url"] = 'https://lovdata.no/x"><script>'
+    text = to_markdown(data)
+    for raw in ("<script", "<b>", "<img", "<i>", "**stjerne"):
+        assert re.search(rf"(?<!\\){re.escape(raw)}", text) is None, raw  # only escaped: \<img
+    assert "\x1b" not in text and "\n# Innskudd" not in text and "`abc`" not in text
+    assert "\\u001b\\[2J" in text  # shown, escaped, where it was
+
+
+@pytest.mark.parametrize("command", ["export", "replay"])
+def test_an_escape_sequence_in_a_trace_never_reaches_the_terminal(tmp_path: Path, command: str) -> None:
+    data = sketch_trace()
+    data["steps"][0]["question"] = f"Hva{ESC}{RLO}?"
+    (tmp_path / "t.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = clean(run_cli([command, "t.json", *(["--trees", str(SKETCH)] if command == "replay" else [])], tmp_path))
+    assert result.code == EXIT_TREE
+    assert "\x1b" not in result.out + result.err and RLO not in result.out + result.err
+    assert "steps[0].question: teksten har kontrolltegnet U+001B" in result.err
+
+
+def test_a_file_name_with_an_escape_is_shown_escaped_in_an_error_message(tmp_path: Path) -> None:
+    result = clean(run_cli(["export", f"{ESC}x.json"], tmp_path))
+    assert result.code == EXIT_USAGE
+    assert "\\u001b[2Jx.json: filen finnes ikke" in result.err and "\x1b" not in result.err
+
+
+def test_a_file_name_with_an_escape_is_shown_escaped_by_validate_and_list(tmp_path: Path) -> None:
+    root = copy_catalogue(SKETCH, tmp_path)
+    (root / f"{ESC}{RLO}x.yaml").write_text((root / "ideell-status.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for argv in (["validate", "--trees", "c"], ["list", "--trees", "c"]):
+        result = clean(run_cli(argv, tmp_path))
+        assert result.code == EXIT_TREE
+        shown = result.out + result.err
+        assert "c/\\u001b[2J\\u202ex.yaml:1:1: " in shown
+        assert "\x1b" not in shown and RLO not in shown
+
+
+def test_a_bidi_override_in_an_answer_is_shown_escaped(tmp_path: Path) -> None:
+    argv = ["run", "reserverte-kontrakter", "--trees", str(SKETCH), "--set", f"tjenestetype={RLO}lesiao_sosial{ESC}"]
+    result = clean(run_cli(argv, tmp_path))
+    assert result.code == EXIT_USAGE
+    assert "«\\u202elesiao_sosial\\u001b[2J» er ikke et av valgene" in result.err
+    assert RLO not in result.err and "\x1b" not in result.err
+
+
+def test_visible_escapes_controls_and_bidi_and_keeps_newlines_tabs_and_letters() -> None:
+    assert visible("a\tb\nc\x07\x1b\x7f\x85\u202a\u2069æøå") == "a\tb\nc\\u0007\\u001b\\u007f\\u0085\\u202a\\u2069æøå"
+    assert json.loads(visible(json.dumps({"a": "x\u202e\x85"}, ensure_ascii=False))) == {"a": "x\u202e\x85"}

@@ -10,7 +10,7 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -18,9 +18,6 @@ from . import __version__, norsk
 from . import options as o
 from .errors import AnskaffelseError, ExitCode, Interrupted, UsageError
 from .streams import console, emit, interactive, out, say
-
-if TYPE_CHECKING:
-    pass
 
 norsk.install()
 
@@ -78,7 +75,7 @@ def list_trees(trees: o.TreesOpt = None) -> int:
     """
     from .listing import paint, tree_listing
 
-    out(tree_listing(_catalogue(trees), shutil.get_terminal_size((100, 24)).columns, paint()))
+    out(tree_listing(_catalogue(trees), shutil.get_terminal_size((100, 24)).columns, paint()), painted=True)
     return ExitCode.OK
 
 
@@ -98,7 +95,7 @@ def validate(
     from .listing import paint, validation_report
 
     lines, errors = validation_report(list(paths or [trees_dir(trees)]), paint())
-    out("\n".join(lines))
+    out("\n".join(lines), painted=True)
     return ExitCode.INVALID if errors else ExitCode.OK
 
 
@@ -271,7 +268,7 @@ def test_cases(
     catalogue = open_catalogue(root)
     results = [cases.run_case(catalogue, path) for path in cases.case_files(list(paths or []), root)]
     unreached = cases.unreached(catalogue, results) if not paths else []
-    out("\n".join(case_report(results, unreached, paint())))
+    out("\n".join(case_report(results, unreached, paint())), painted=True)
     if update:
         ask = (
             (lambda n: interactive(stdout=False) and input(f"Oppdatere {n} saker? [j/N] ") in ("j", "J"))

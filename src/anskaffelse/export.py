@@ -12,7 +12,7 @@ from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
 from .errors import UsageError
 from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
-from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition, md, md_block
+from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition, md, md_block, md_code, md_url
 from .trace import TRACE_SCHEMA, Trace, TraceFile, TraceOutcome, TraceSource
 from .values import format_amount
 
@@ -145,7 +145,7 @@ class _Notes:
         out = []
         for source_id, source in self.sources.items():
             title = f" – {md(source['title'].rstrip('.'))}" if source.get("title") else ""
-            url = f" <{source['url']}>" if source.get("url") else ""
+            url = f" {md_url(source['url'])}" if source.get("url") else ""
             out.append(f"[^{_note_id(source_id)}]: {md(source['citation'])}{title}.{url}")
         return out
 
@@ -158,7 +158,7 @@ def to_markdown(trace: Trace) -> str:
     if not trace.get("complete"):
         out += ["**Ufullstendig:** veiviseren ble avbrutt før et resultat.", ""]
     out += [
-        f"- Vurderingsdato: {trace['date_of_assessment']}",
+        f"- Vurderingsdato: {md(trace['date_of_assessment'])}",
         f"- Laget: {md(trace['created'])}",
         f"- Verktøy: anskaffelse {md(trace['tool_version'])}",
         f"- Beslutningstre: {md(tree['id'])}, versjon {md(tree['version'])} (sjekksummer under «Sporbarhet»)",
@@ -172,7 +172,7 @@ def to_markdown(trace: Trace) -> str:
             reused.setdefault(step["key"], []).append(step["tree"])
     given = [s for s in trace["steps"] if s["origin"] != "fact"]
     for n, step in enumerate(given, 1):
-        origin = ORIGIN_LABELS.get(step["origin"], step["origin"])
+        origin = md(ORIGIN_LABELS.get(step["origin"], step["origin"]))
         line = f"{n}. {md(step['question'])} — **{md(step['answer_label'])}** ({origin})"
         out.append(line + (f"; {notes.cite(step['sources'])}" if step["sources"] else ""))
         for tree_id in dict.fromkeys(reused.pop(step["key"], [])):
@@ -197,8 +197,8 @@ def to_markdown(trace: Trace) -> str:
     outcome = trace["outcome"]
     if outcome:
         out += _outcome_section(outcome, notes)
-    out += ["", "## Sporbarhet", "", f"- Sjekksum for trærne (sha256): `{tree['sha256']}`"]
-    out += [f"  - {md(f['id'])} {md(f['version'])}: `{f['sha256']}`" for f in tree.get("files", [])]
+    out += ["", "## Sporbarhet", "", f"- Sjekksum for trærne (sha256): {md_code(tree['sha256'])}"]
+    out += [f"  - {md(f['id'])} {md(f['version'])}: {md_code(f['sha256'])}" for f in tree.get("files", [])]
     if outcome:  # last, so it can be copied as one block into the protocol
         out += _protocol_section(trace, outcome, notes)
     out += ["", f"*{md(DISCLAIMER)}*", ""]
@@ -212,7 +212,7 @@ def _thresholds_section(trace: Trace, notes: _Notes) -> list[str]:
     for u in trace["thresholds"]:
         amount = format_amount(Decimal(str(u["amount"])))
         out.append(
-            f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {u['from']}; {notes.cite([u['source']])}"
+            f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {md(u['from'])}; {notes.cite([u['source']])}"
         )
         out += [f"  - **Merk:** {md(w)}" for w in own[u["id"]]]
     if common:
@@ -221,7 +221,7 @@ def _thresholds_section(trace: Trace, notes: _Notes) -> list[str]:
 
 
 def _outcome_section(outcome: TraceOutcome, notes: _Notes) -> list[str]:
-    verdict = VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"])
+    verdict = md(VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"]))
     out = [
         "",
         "## Resultat",
@@ -278,7 +278,7 @@ def _protocol_section(trace: Trace, outcome: TraceOutcome, notes: _Notes) -> lis
         out += ["", "**Dokumentasjon som skal foreligge i saken:**", ""] + [f"- {md(s)}" for s in documents]
     out += [
         "",
-        f"Vurderingen er gjort {trace['date_of_assessment']} med verktøyet anskaffelse {md(trace['tool_version'])} "
+        f"Vurderingen er gjort {md(trace['date_of_assessment'])} med verktøyet anskaffelse {md(trace['tool_version'])} "
         f"(beslutningstre {md(tree['id'])}, versjon {md(tree['version'])}).",
     ]
     return out

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import check
 from .model import Catalogue, Finding, display_path, errors_only, tally
-from .phrases import capped
+from .phrases import capped, visible
 
 if TYPE_CHECKING:  # `list` and `validate` need nothing of the case runner
     from .cases import CaseResult
@@ -20,12 +20,13 @@ Paint = Callable[..., str]
 
 
 def paint() -> Paint:
-    """typer.style on a colour terminal (NO_COLOR not set), else text as it is."""
+    """typer.style on a colour terminal (NO_COLOR not set), else text as it is; data in the text is
+    made visible() either way (the lines below that are not painted are made so where they are built)."""
     if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
-        return lambda text, **_: text
+        return lambda text, **_: visible(text)
     import typer
 
-    return typer.style
+    return lambda text, **style: typer.style(visible(text), **style)
 
 
 def tree_listing(catalogue: Catalogue, width: int, paint: Paint) -> str:
@@ -40,14 +41,14 @@ def tree_listing(catalogue: Catalogue, width: int, paint: Paint) -> str:
     lines = [f"Trær i {catalogue.root} ({len(rows)}):", ""]
     if width - indent - 1 < 24:  # too narrow for a title column: each tree on two lines
         for tree_id, version, valid, name in rows:
-            lines.append(paint(tree_id, bold=True) + f" · versjon {version} · fra {valid}")
-            lines += ["    " + part for part in textwrap.wrap(name, max(20, width - 5))]
+            lines.append(paint(tree_id, bold=True) + visible(f" · versjon {version} · fra {valid}"))
+            lines += ["    " + visible(part) for part in textwrap.wrap(name, max(20, width - 5))]
         return "\n".join(lines)
     for number, row in enumerate([header, *rows]):
         left = "  " + "".join(cell.ljust(w + 2) for cell, w in zip(row, widths, strict=False))
         wrapped = textwrap.wrap(row[3], width - indent - 1) or [""]
         text = "\n".join([left + wrapped[0]] + [" " * indent + more for more in wrapped[1:]])
-        lines.append(paint(text, bold=True) if number == 0 else text)
+        lines.append(paint(text, bold=True) if number == 0 else visible(text))
     return "\n".join(lines)
 
 
@@ -71,7 +72,7 @@ def validation_report(targets: Sequence[Path], paint: Paint) -> tuple[list[str],
         total_errors += tally(errors)
         for finding in findings:
             level = paint("advarsel: ", fg="yellow") if finding.warning else paint("feil: ", fg="red")
-            lines.append(paint(f"{finding.loc}: ", bold=True) + level + finding.message)
+            lines.append(paint(f"{finding.loc}: ", bold=True) + level + visible(finding.message))
         trees_here = [t for t in catalogue.trees.values() if not only or t.loc.file == only]
         sources = len(catalogue.sources) if not only or Path(only).name == "kilder.yaml" else 0
         counts = [
@@ -94,18 +95,18 @@ def case_report(results: Sequence[CaseResult], unreached: Sequence[str], paint: 
     lines = [paint("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)).rstrip(), bold=True)]
     for row in rows:
         mark = paint(row[3], fg="green" if row[3] == "OK" else "red", bold=True)
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + mark)
+        lines.append(visible("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False))) + "  " + mark)
     for result in results:
         if not result.ok:
             lines += ["", paint(f"FEIL {display_path(result.path)}", fg="red", bold=True)]
-            lines += [f"  {failure}" for failure in result.failures]
+            lines += [visible(f"  {failure}") for failure in result.failures]
             if result.walked:
-                lines.append(f"  veien: {' → '.join(result.walked)}")
+                lines.append(visible(f"  veien: {' → '.join(result.walked)}"))
         if result.unused:
             where = display_path(result.path)
             lines.append(paint(f"advarsel: {where}: svar som aldri ble brukt: {capped(result.unused)}", fg="yellow"))
     if unreached:
-        lines += ["", f"Utfall ingen sak når ({len(unreached)}):", *(f"  {o}" for o in unreached)]
+        lines += ["", f"Utfall ingen sak når ({len(unreached)}):", *(visible(f"  {o}") for o in unreached)]
     failed = sum(not r.ok for r in results)
     summary = f"{count(len(results), 'sak', 'saker')}: {len(results) - failed} OK, {failed} FEIL"
     lines += ["", paint(summary, fg="red" if failed else "green", bold=True)]

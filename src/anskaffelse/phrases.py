@@ -32,3 +32,16 @@ def capped_lines(lines: list[str], limit: int = 100) -> list[str]:
     if len(lines) <= limit:
         return lines
     return [*lines[:limit], f"… og {number(len(lines) - limit)} til"]
+
+
+# C0 and C1 controls (but tab and newline), DEL, and the bidi overrides and isolates that can make
+# text read differently from what it is («Trojan Source»).
+_HIDDEN = [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_SHOWN_AS = {code: f"\\u{code:04x}" for code in _HIDDEN}
+
+
+def visible(text: str) -> str:
+    """Text from any data (trees, file names, answers, traces) made safe for a terminal: control
+    characters and bidi overrides are shown escaped, as `\\u001b`, never passed through raw (an ESC[2J
+    would clear the screen). The escape is JSON's own, so a JSON text stays the same JSON."""
+    return text.translate(_SHOWN_AS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
@@ -12,11 +12,13 @@ from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree as RichTree
 
 from .model import Branch, Call, Catalogue, Goto, Outcome, Question, Step, Threshold, Tree
+from .phrases import visible
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition
 from .trace import ThresholdUsed, Trace, TraceOutcome, TraceSource
 from .values import format_amount
@@ -36,6 +38,14 @@ VERDICT_STYLES = {
 
 
 class _Console(Console):
+    """The one place rich output becomes text: what data put in it is made visible() there, while
+    rich's own escape sequences (styles, links) stay."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(visible(segment.text), segment.style) for segment in buffer
+        )
+
     def on_broken_pipe(self) -> None:
         """The reader stopped reading: say so as Python does, for the CLI to end as it does then
         (rich itself would exit with 1, which here means an invalid tree)."""

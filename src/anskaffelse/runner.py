@@ -16,6 +16,7 @@ from .engine import Engine, State
 from .errors import Interrupted, UsageError
 from .export import build_trace, to_markdown
 from .files import check_writable, remove_partial, same_file, write_partial, write_text
+from .phrases import visible
 from .session import Asker, unknown_keys, walk
 from .trace import Trace
 from .values import ValueProblem, parse_date
@@ -178,7 +179,7 @@ def save_partial(walk_: Walk, state: State | None, trace: Path | None) -> Saved:
         lines = [f"tree: {walk_.tree_id}", "answers:"]
         lines += [f"  {s.key}: {json.dumps(str(s.answer), ensure_ascii=False)}" for s in _all_steps(state)]
         message = f"Svarene kunne ikke lagres ({reason}). Lagre dette som en svarfil og fortsett med --answers:"
-        return Saved(None, message, "\n".join(lines) + "\n")
+        return Saved(None, message, visible("\n".join(lines) + "\n"))
     return Saved(path, f"Svarene så langt er lagret i {path}")
 
 

@@ -110,9 +110,12 @@ def say(message: str) -> None:
     console(stderr=True).print(message, style=style, markup=False, soft_wrap=True)
 
 
-def out(text: str, *, nl: bool = True) -> None:
-    """Plain text on standard output."""
-    sys.stdout.write(text + ("\n" if nl else ""))
+def out(text: str, *, nl: bool = True, painted: bool = False) -> None:
+    """Plain text on standard output, with control characters and bidi overrides shown escaped
+    (`painted`: the text has colours of its own, and its data was made visible() when it was built)."""
+    from .phrases import visible
+
+    sys.stdout.write((text if painted else visible(text)) + ("\n" if nl else ""))
 
 
 def emit(text: str, output: Path | None, *, force: bool) -> None:
