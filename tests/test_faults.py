@@ -6,6 +6,7 @@ corpus launcher of test_hostile (a run that would hang is killed by SIGXCPU and 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -13,6 +14,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pexpect
 import pytest
 
 from anskaffelse.export import to_markdown
@@ -261,3 +263,88 @@ def test_a_bidi_override_in_an_answer_is_shown_escaped(tmp_path: Path) -> None:
 def test_visible_escapes_controls_and_bidi_and_keeps_newlines_tabs_and_letters() -> None:
     assert visible("a\tb\nc\x07\x1b\x7f\x85\u202a\u2069æøå") == "a\tb\nc\\u0007\\u001b\\u007f\\u0085\\u202a\\u2069æøå"
     assert json.loads(visible(json.dumps({"a": "x\u202e\x85"}, ensure_ascii=False))) == {"a": "x\u202e\x85"}
+
+
+# --- Ctrl-C after going back keeps every answer, as suggestions (item 1) ------------------------
+
+ENTER, DOWN = "\r", "\x1b[B"
+
+
+def spawn(*argv: str) -> pexpect.spawn:
+    env = {**ENV, "COLUMNS": "100", "LINES": "40", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    child = pexpect.spawn(CLI, list(argv), env=env, encoding="utf-8", timeout=PATIENCE, dimensions=(40, 100))
+    child.logfile_read = io.StringIO()
+    return child
+
+
+def finished(child: pexpect.spawn, code: int) -> str:
+    child.expect(pexpect.EOF)
+    child.close()
+    assert isinstance(child.logfile_read, io.StringIO)
+    seen = child.logfile_read.getvalue()
+    assert "Traceback" not in seen and "Intern feil" not in seen, seen[-2000:]
+    assert child.exitstatus == code, seen[-2000:]
+    return seen
+
+
+def test_ctrl_c_after_changing_an_answer_keeps_every_answer_and_a_resume_offers_them(tmp_path: Path) -> None:
+    trace = tmp_path / "t.json"
+    walk = ("run", "reserverte-kontrakter", "--trees", str(SKETCH), "--trace", str(trace))
+    child = spawn(*walk)
+    child.expect("Hva slags tjeneste skal dere kjøpe")
+    child.expect("Svar:")
+    child.send(ENTER)  # helse_sosial
+    child.expect("Anslått samlet verdi")
+    child.expect("Svar:")
+    child.send("9 mill" + ENTER)
+    child.expect("Forbyr vedtektene utbytte")
+    child.expect("Svar:")
+    child.send(DOWN + ENTER)  # nei: the second choice, so that a default shows
+    child.expect("Alt besvart")
+    child.send(DOWN + ENTER)  # Endre et svar
+    child.expect("Hvilket svar vil du endre")
+    child.send(ENTER)  # question 1
+    child.expect("Hva slags tjeneste skal dere kjøpe")
+    child.expect("Svar:")
+    child.sendcontrol("c")
+    child.expect(r"Svarene så langt er lagret i \S+ \(3 av dem etter spørsmålet du gikk tilbake til, som forslag\)")
+    finished(child, 130)
+    data = json.loads(trace.read_text(encoding="utf-8"))
+    assert data["complete"] is False
+    assert [(s["key"], s["answer"]) for s in data["steps"]] == [
+        ("tjenestetype", "helse_sosial"),
+        ("kontraktsverdi", 9000000),
+        ("utbytteforbud", "nei"),
+    ]
+    assert data["path"] == ["reserverte-kontrakter/tjenestetype"]  # where the walk stood
+
+    child = spawn(*walk, "--answers", str(trace))
+    child.expect("Hva slags tjeneste skal dere kjøpe")  # asked again, not applied silently
+    child.expect("Svar:")
+    child.send(ENTER)
+    child.expect(re.escape("Enter = behold «9 000 000 kr»"))
+    child.expect("Svar:")
+    child.send(ENTER)
+    child.expect("Forbyr vedtektene utbytte")
+    child.expect("Svar:")
+    child.send(ENTER)  # «nei» is preselected
+    child.expect("Alt besvart")
+    child.send(ENTER)
+    child.expect("Konkurransen kan ikke reserveres for ideelle")
+    finished(child, 0)
+    done = json.loads(trace.read_text(encoding="utf-8"))
+    assert done["complete"] is True
+    assert [(s["key"], s["answer"], s["origin"]) for s in done["steps"]] == [
+        ("tjenestetype", "helse_sosial", "asked"),
+        ("kontraktsverdi", 9000000, "asked"),
+        ("utbytteforbud", "nei", "asked"),
+    ]
+
+
+def test_suggestions_in_a_partial_trace_are_never_applied_without_a_terminal(tmp_path: Path) -> None:
+    data = sketch_trace()
+    data.update(complete=False, outcome=None, path=["reserverte-kontrakter/tjenestetype"])
+    (tmp_path / "t.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = clean(run_cli(["run", "--trees", str(SKETCH), "--answers", "t.json"], tmp_path))
+    assert result.code == EXIT_USAGE
+    assert "første ubesvarte spørsmål: «tjenestetype»" in result.err

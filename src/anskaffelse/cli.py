@@ -179,7 +179,7 @@ def run(
         data = runner.execute(walk, options, asker, terminal=terminal)
     except Interrupted as stop:
         say("Avbrutt")
-        saved = runner.save_partial(walk, runner.interrupted(stop), trace)
+        saved = runner.save_partial(walk, stop, trace)
         say(saved.message)
         if saved.fallback:
             sys.stderr.write(saved.fallback)

@@ -11,7 +11,7 @@ from . import __version__
 from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
 from .errors import UsageError
-from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Tree, Value
+from .model import END, Branch, Call, Catalogue, Goto, Outcome, Question, Step, Tree, Value
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition, md, md_block, md_code, md_url
 from .trace import TRACE_SCHEMA, Trace, TraceFile, TraceOutcome, TraceSource
 from .values import format_amount
@@ -32,8 +32,11 @@ def _source(catalogue: Catalogue, source_id: str) -> TraceSource:
     return {"id": source.id, "citation": source.citation, "title": source.title, "url": source.url}
 
 
-def build_trace(engine: Engine, state: State, start_tree: str, created: dt.datetime, *, complete: bool) -> Trace:
-    """The trace JSON of design.md for a walk (complete or interrupted)."""
+def build_trace(
+    engine: Engine, state: State, start_tree: str, created: dt.datetime, *, complete: bool, more: tuple[Step, ...] = ()
+) -> Trace:
+    """The trace JSON of design.md for a walk (complete or interrupted). `more`: an interrupted
+    walk's answers beyond where it stood (its `path`), saved after its own steps as suggestions."""
     catalogue = engine.catalogue
     used_ids = list(dict.fromkeys([start_tree] + [t for t, _ in state.visited]))
     files: list[TraceFile] = [
@@ -63,7 +66,7 @@ def build_trace(engine: Engine, state: State, start_tree: str, created: dt.datet
                 "help_shown": s.help_shown,
                 "sources": [_source(catalogue, i) for i in s.sources],
             }
-            for s in state.steps
+            for s in (*state.steps, *more)
         ],
         "outcome": None if outcome is None else _outcome(catalogue, state.tree, outcome),
         "thresholds": [

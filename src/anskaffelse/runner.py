@@ -16,6 +16,7 @@ from .engine import Engine, State
 from .errors import Interrupted, UsageError
 from .export import build_trace, to_markdown
 from .files import check_writable, remove_partial, same_file, write_partial, write_text
+from .model import Step
 from .phrases import visible
 from .session import Asker, unknown_keys, walk
 from .trace import Trace
@@ -164,12 +165,20 @@ class Saved:
     fallback: str = ""  # the answers as an answers file, when they could not be written
 
 
-def save_partial(walk_: Walk, state: State | None, trace: Path | None) -> Saved:
+def save_partial(walk_: Walk, stop: Interrupted, trace: Path | None) -> Saved:
     """Nothing typed is lost: every answer given, also those after a question the person went back
-    to, goes to --trace or to the user's state folder; if that fails, it is returned as text."""
-    if state is None or not _answers_given(state):
+    to, goes to --trace or to the user's state folder; if that fails, it is returned as text.
+
+    The answers after the question the person went back to are saved after the walk's own steps,
+    beyond its `path`: a resumed walk offers them as the default at their question (suggestions)."""
+    state = interrupted(stop)
+    if state is None:
         return Saved(None, "Ingen svar er gitt ennå, så ingenting er lagret.")
-    data = build_trace(walk_.engine, state, walk_.tree_id, walk_.created, complete=False)
+    here = {s.key for s in state.steps}
+    more = tuple(s for s in stop.given if isinstance(s, Step) and s.origin != "fact" and s.key not in here)
+    if not _answers_given(state) and not more:
+        return Saved(None, "Ingen svar er gitt ennå, så ingenting er lagret.")
+    data = build_trace(walk_.engine, state, walk_.tree_id, walk_.created, complete=False, more=more)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     try:
         to_trace = trace is not None and str(trace) != "-"
@@ -178,9 +187,13 @@ def save_partial(walk_: Walk, state: State | None, trace: Path | None) -> Saved:
         reason = problem.message if isinstance(problem, UsageError) else (problem.strerror or str(problem))
         lines = [f"tree: {walk_.tree_id}", "answers:"]
         lines += [f"  {s.key}: {json.dumps(str(s.answer), ensure_ascii=False)}" for s in _all_steps(state)]
+        if more:  # suggestions: the person went back before them, so they are not answers until they say so
+            lines.append("  # svar gitt før du gikk tilbake; fjern # foran dem du vil beholde:")
+            lines += [f"  # {s.key}: {json.dumps(str(s.answer), ensure_ascii=False)}" for s in more]
         message = f"Svarene kunne ikke lagres ({reason}). Lagre dette som en svarfil og fortsett med --answers:"
         return Saved(None, message, visible("\n".join(lines) + "\n"))
-    return Saved(path, f"Svarene så langt er lagret i {path}")
+    later = f" ({len(more)} av dem etter spørsmålet du gikk tilbake til, som forslag)" if more else ""
+    return Saved(path, f"Svarene så langt er lagret i {path}{later}")
 
 
 def _answers_given(state: State) -> bool:
