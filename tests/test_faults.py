@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -348,3 +350,97 @@ def test_suggestions_in_a_partial_trace_are_never_applied_without_a_terminal(tmp
     result = clean(run_cli(["run", "--trees", str(SKETCH), "--answers", "t.json"], tmp_path))
     assert result.code == EXIT_USAGE
     assert "første ubesvarte spørsmål: «tjenestetype»" in result.err
+
+
+# --- Ctrl-C when nothing can be written (item 3) ---------------------------------------------------
+
+
+def test_ctrl_c_when_the_state_folder_cannot_be_written_prints_a_pasteable_answers_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "fil"
+    blocker.write_text("en vanlig fil\n", encoding="utf-8")
+    env = {**ENV, "ANSKAFFELSE_STATE_DIR": str(blocker / "tilstand"), "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}
+    argv = ["run", "reserverte-kontrakter", "--trees", str(SKETCH)]
+    child = pexpect.spawn(CLI, argv, env=env, encoding="utf-8", timeout=PATIENCE, dimensions=(40, 100))
+    child.logfile_read = io.StringIO()
+    child.expect("Hva slags tjeneste skal dere kjøpe")
+    child.expect("Svar:")
+    child.send(ENTER)
+    child.expect("Anslått samlet verdi")
+    child.expect("Svar:")
+    child.send("9 mill" + ENTER)
+    child.expect("Forbyr vedtektene utbytte")
+    child.expect("Svar:")
+    child.sendcontrol("c")
+    child.expect("Svarene kunne ikke lagres")
+    child.expect("Lagre dette som en svarfil og fortsett med --answers:")
+    child.expect("tree: reserverte-kontrakter")
+    seen = finished(child, 130)
+    pasted = seen[seen.index("tree: reserverte-kontrakter") :].replace("\r\n", "\n")
+    (tmp_path / "svar.yaml").write_text(pasted, encoding="utf-8")
+    resumed = clean(run_cli([*argv, "--answers", "svar.yaml", "--set", "utbytteforbud=ja", "--json"], tmp_path))
+    assert resumed.code == 0, resumed.err
+    assert [s["answer"] for s in json.loads(resumed.out)["steps"]] == ["helse_sosial", 9000000, "ja"]
+    assert not (blocker / "tilstand").exists()
+
+
+def test_a_partial_save_that_fails_midway_falls_back_and_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from anskaffelse import files, runner
+    from anskaffelse.errors import Interrupted
+    from anskaffelse.session import walk
+
+    monkeypatch.setenv(files.ENV_STATE, str(tmp_path))
+    options = runner.RunOptions(tree="reserverte-kontrakter", trees=SKETCH, sets=("tjenestetype=helse_sosial",))
+    prepared = runner.prepare(options, lambda _: None)
+
+    class CtrlC:  # the person presses Ctrl-C at the first question asked
+        def ask(self, *_: object) -> None:
+            raise Interrupted()
+
+    with pytest.raises(Interrupted) as stop:
+        walk(prepared.engine, prepared.tree_id, prepared.preset, CtrlC())  # type: ignore[arg-type]
+
+    def full(*_: object, **__: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    saved = runner.save_partial(prepared, stop.value, None)
+    assert saved.path is None
+    assert "Svarene kunne ikke lagres (No space left on device)" in saved.message
+    assert saved.fallback == 'tree: reserverte-kontrakter\nanswers:\n  tjenestetype: "helse_sosial"\n'
+    assert list(tmp_path.iterdir()) == []  # no truncated partial file left behind
+
+
+def test_a_write_that_fails_after_the_last_question_keeps_the_answers_and_says_how_to_finish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from anskaffelse import files, runner
+    from anskaffelse.errors import UsageError
+
+    state = tmp_path / "tilstand"
+    monkeypatch.setenv(files.ENV_STATE, str(state))
+    sets = ("tjenestetype=helse_sosial", "kontraktsverdi=9000000", "utbytteforbud=ja")
+    report = tmp_path / "notat.md"
+    options = runner.RunOptions(tree="reserverte-kontrakter", trees=SKETCH, sets=sets, markdown=report)
+    prepared = runner.prepare(options, lambda _: None)  # the probe write passes
+    real_replace = os.replace
+
+    def full(src: str, dst: object) -> None:
+        if Path(str(dst)) == report:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", full)
+    with pytest.raises(UsageError) as failed:
+        runner.execute(prepared, options, None, terminal=False)
+    assert "kan ikke skrive filen (No space left on device)" in failed.value.message
+    saved = next(state.iterdir())
+    assert f"svarene er lagret i {saved}" in failed.value.details
+    finish = next(d for d in failed.value.details if d.startswith("fullfør med: "))
+    monkeypatch.undo()
+    argv = shlex.split(finish.removeprefix("fullfør med: "))
+    assert argv[argv.index("--answers") + 1] == str(saved) and argv[argv.index("--markdown") + 1] == str(report)
+    done = subprocess.run([CLI, *argv[argv.index("run") :]], env=ENV, capture_output=True, text=True, timeout=PATIENCE)
+    assert done.returncode == 0, done.stderr
+    assert report.read_text(encoding="utf-8").startswith("# Vurdering: Kan konkurransen reserveres?")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,9 @@ from .catalog import open_catalogue, trees_dir
 from .engine import Engine, State
 from .errors import Interrupted, UsageError
 from .export import build_trace, to_markdown
-from .files import check_writable, remove_partial, same_file, write_partial, write_text
+from .files import check_writable, remove_partial, same_file, state_folder, write_partial, write_text
 from .model import Step
+from .options import program
 from .phrases import visible
 from .session import Asker, unknown_keys, walk
 from .trace import Trace
@@ -129,13 +131,33 @@ def execute(walk_: Walk, options: RunOptions, asker: Asker | None, *, terminal: 
         engine, walk_.tree_id, preset, asker, terminal=terminal or options.non_interactive, review=options.review
     )
     data = build_trace(engine, state, walk_.tree_id, walk_.created, complete=True)
-    if options.trace and str(options.trace) != "-":
-        write_text(options.trace, json.dumps(data, ensure_ascii=False, indent=2) + "\n", force=True, private=True)
-    if options.markdown and str(options.markdown) != "-":
-        write_text(options.markdown, to_markdown(data), force=options.force)
+    try:
+        if options.trace and str(options.trace) != "-":
+            write_text(options.trace, json.dumps(data, ensure_ascii=False, indent=2) + "\n", force=True, private=True)
+        if options.markdown and str(options.markdown) != "-":
+            write_text(options.markdown, to_markdown(data), force=options.force)
+    except UsageError as failed:
+        raise _kept(walk_, options, data, failed) from None
     for path in options.answers:  # a walk resumed from an interrupted one is done with its saved answers
         remove_partial(path)
     return data
+
+
+def _kept(walk_: Walk, options: RunOptions, data: Trace, failed: UsageError) -> UsageError:
+    """A file could not be written after the last question: the answers are saved in the state
+    folder, and the error says where and gives the command that writes the files from them."""
+    try:
+        saved = write_partial(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:
+        failed.details.append(f"svarene kunne heller ikke lagres i {state_folder()} ({exc.strerror or exc})")
+        return failed
+    command = [*program(), "run", walk_.tree_id, *[x for a in (*options.answers, saved) for x in ("--answers", str(a))]]
+    command += ["--non-interactive", *(["--trees", str(options.trees)] if options.trees else [])]
+    for flag, value in (("--trace", options.trace), ("--markdown", options.markdown)):
+        command += [flag, str(value)] if value is not None else []
+    command += ["--force"] if options.force else []
+    failed.details += [f"svarene er lagret i {saved}", f"fullfør med: {shlex.join(command)}"]
+    return failed
 
 
 def result_text(data: Trace, options: RunOptions, *, as_json: bool) -> str | None:
