@@ -21,7 +21,7 @@ import pytest
 
 from anskaffelse.export import to_markdown
 from anskaffelse.phrases import visible
-from conftest import PATIENCE, SKETCH
+from conftest import PATIENCE, SKETCH, cli
 from test_hostile import CLI, ENV, EXIT_TREE, EXIT_USAGE, Result, copy_catalogue, run_cli, sketch_trace
 
 OUTCOME = "  slutt:\n    outcome:\n      verdict: vurder\n      title: T\n      text: T\n      sources: [loa-4]\n"
@@ -444,3 +444,15 @@ def test_a_write_that_fails_after_the_last_question_keeps_the_answers_and_says_h
     done = subprocess.run([CLI, *argv[argv.index("run") :]], env=ENV, capture_output=True, text=True, timeout=PATIENCE)
     assert done.returncode == 0, done.stderr
     assert report.read_text(encoding="utf-8").startswith("# Vurdering: Kan konkurransen reserveres?")
+
+
+# --- the verdict label on a narrow screen (item 22) --------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [20, 24, 28, 100])
+def test_the_verdict_label_is_never_cut_on_a_narrow_screen(width: int) -> None:
+    argv = ["run", "reserverte-kontrakter", "--trees", SKETCH, "--set", "tjenestetype=annet", "--no-review"]
+    code, out, err = cli(*argv, width=width)
+    assert code == 0, err
+    assert "Må vurderes nærmere" in out
+    assert all(len(line) <= width for line in out.splitlines() if "─" in line)  # the box fits the screen

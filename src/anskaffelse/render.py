@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markup import escape
 from rich.padding import Padding
 from rich.panel import Panel
@@ -152,10 +152,23 @@ def outcome_panel(outcome: TraceOutcome) -> Group:
             _bullets(outcome["document"]),
         ]
     verdict = VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"])
-    panel = Panel(
-        Group(*parts), title=Text(f" {verdict} ", style=f"bold reverse {style}"), border_style=style, title_align="left"
-    )
+    panel = _VerdictPanel(Group(*parts), Text(f" {verdict} ", style=f"bold reverse {style}"), style)
     return Group(panel, sources_view(outcome["sources"]), Text(""), Text(DISCLAIMER, style="italic dim"))
+
+
+class _VerdictPanel:
+    """The result in a box with the verdict in its top border; on a screen too narrow for the whole
+    label there (rich would cut «Må vurderes nærmere» short), the label stands above the box."""
+
+    def __init__(self, body: RenderableType, label: Text, style: str) -> None:
+        self.body, self.label, self.style = body, label, style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.label.cell_len + 6 <= options.max_width:
+            yield Panel(self.body, title=self.label, border_style=self.style, title_align="left")
+        else:
+            yield self.label
+            yield Panel(self.body, border_style=self.style)
 
 
 def thresholds_used(thresholds: list[ThresholdUsed], day: str) -> RenderableType:
