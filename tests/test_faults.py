@@ -456,3 +456,95 @@ def test_the_verdict_label_is_never_cut_on_a_narrow_screen(width: int) -> None:
     assert code == 0, err
     assert "Må vurderes nærmere" in out
     assert all(len(line) <= width for line in out.splitlines() if "─" in line)  # the box fits the screen
+
+
+# --- a latin-1 terminal (item 12) ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def latin1_locale(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """nb_NO.ISO-8859-1 compiled into a private folder (the system's locales are never touched)."""
+    where = tmp_path_factory.mktemp("locale")
+    made = (
+        subprocess.run(
+            ["localedef", "-i", "nb_NO", "-f", "ISO-8859-1", str(where / "nb_NO.ISO-8859-1")],
+            capture_output=True,
+            timeout=PATIENCE,
+            check=False,
+        )
+        if shutil.which("localedef")
+        else None
+    )
+    if made is None or not (where / "nb_NO.ISO-8859-1").exists():
+        pytest.skip("localedef cannot make nb_NO.ISO-8859-1 here")
+    return {"LOCPATH": str(where), "LC_ALL": "nb_NO.ISO-8859-1"}
+
+
+LATIN1_COMMANDS = [
+    ["run", "reserverte-kontrakter", "--trees", str(SKETCH), "--set", "tjenestetype=annet", "--no-review"],
+    ["show", "reserverte-kontrakter", "--trees", str(SKETCH)],
+    ["show", "reserverte-kontrakter", "--trees", str(SKETCH), "--mermaid"],  # a note with ⚠ on stderr
+    ["terskler", "--trees", str(SKETCH), "--dato", "2030-01-01"],
+    ["list", "--trees", str(SKETCH)],
+]
+
+
+@pytest.mark.parametrize("how", ["PYTHONIOENCODING", "locale"])
+@pytest.mark.parametrize("argv", LATIN1_COMMANDS, ids=lambda a: " ".join(a[:1] + a[4:5]))
+def test_a_latin1_terminal_gets_replacement_characters_not_exit_70(
+    how: str, argv: list[str], request: pytest.FixtureRequest
+) -> None:
+    extra = {"PYTHONIOENCODING": "latin-1"} if how == "PYTHONIOENCODING" else request.getfixturevalue("latin1_locale")
+    done = subprocess.run(
+        [CLI, *argv], env={**ENV, **extra}, stdin=subprocess.DEVNULL, capture_output=True, timeout=PATIENCE
+    )
+    out, err = done.stdout.decode("latin-1"), done.stderr.decode("latin-1")
+    assert done.returncode == 0, err
+    assert "Traceback" not in err and "Intern feil" not in err
+    assert out.strip() and ("ø" in out or "å" in out or "æ" in out)
+
+
+# --- huge exponents (item 16) ----------------------------------------------------------------------
+
+
+def trace_with_amount(amount: str) -> str:
+    text = json.dumps(sketch_trace(), ensure_ascii=False)
+    assert '"amount": 7800000' in text
+    return text.replace('"amount": 7800000', f'"amount": {amount}', 1)
+
+
+HUGE = [
+    ("export-number", ["export", "t.json"], "1e999999999", "tallet «1e999999999» er urimelig stort"),
+    ("export-text", ["export", "t.json"], '"1e999999999"', "«1e999999999» er ikke et beløp"),
+    ("replay-number", ["replay", "t.json", "--trees", str(SKETCH)], "1E+999999999", "er urimelig stort"),
+    ("export-digits", ["export", "t.json"], "9" * 16, "høyst 15 sifre før desimaltegnet"),
+    ("answers-trace", ["run", "--trees", str(SKETCH), "--answers", "t.json"], "1e999999999", "er urimelig stort"),
+]
+
+
+@pytest.mark.parametrize(("argv", "amount", "message"), [h[1:] for h in HUGE], ids=[h[0] for h in HUGE])
+def test_an_absurd_amount_in_a_trace_is_refused_at_once(
+    tmp_path: Path, argv: list[str], amount: str, message: str
+) -> None:
+    (tmp_path / "t.json").write_text(trace_with_amount(amount), encoding="utf-8")
+    result = clean(run_cli(argv, tmp_path))  # bounded by the launcher's CPU limit
+    assert result.code == EXIT_TREE, result.err
+    assert "t.json: thresholds[0].amount: " in result.err and message in result.err
+
+
+@pytest.mark.parametrize("value", ["1e999999999", "9" * 5000, "1.0e999999999", "99999999999999999999"])
+def test_an_absurd_amount_as_an_answer_is_refused_at_once(tmp_path: Path, value: str) -> None:
+    argv = ["run", "reserverte-kontrakter", "--trees", str(SKETCH), "--set", "tjenestetype=helse_sosial"]
+    result = clean(run_cli([*argv, "--set", f"kontraktsverdi={value}"], tmp_path))
+    assert result.code == EXIT_USAGE
+    assert "ugyldig svar på «kontraktsverdi»" in result.err
+
+
+def test_parse_amount_refuses_a_huge_exponent_without_expanding_it() -> None:
+    from decimal import Decimal
+
+    from anskaffelse.values import ValueProblem, parse_amount
+
+    for raw in (Decimal("1e999999999"), "1e999999999", 10**40, "9" * 4000):
+        with pytest.raises(ValueProblem):
+            parse_amount(raw)
