@@ -12,6 +12,7 @@ import os
 import re
 import shlex
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -548,3 +549,50 @@ def test_parse_amount_refuses_a_huge_exponent_without_expanding_it() -> None:
     for raw in (Decimal("1e999999999"), "1e999999999", 10**40, "9" * 4000):
         with pytest.raises(ValueProblem):
             parse_amount(raw)
+
+
+# --- never replace what is not a regular file; no setuid bits; UTF-32 (items 6, 7, 20) ---------------
+
+
+def test_a_fifo_and_a_device_node_are_written_into_never_renamed_over(tmp_path: Path) -> None:
+    fifo = tmp_path / "rør"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    argv = ["run", "ideell-status", "--trees", str(SKETCH), "--set", "utbytteforbud=ja", "--non-interactive"]
+    result = clean(run_cli([*argv, "--trace", str(fifo), "--force"], tmp_path))
+    received.append(reader.communicate(timeout=PATIENCE)[0])
+    assert result.code == 0, result.err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the FIFO
+    assert json.loads(received[0])["complete"] is True
+    if os.geteuid() != 0:
+        pytest.skip("mknod of a character device needs root")
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # like /dev/null, made in a temporary folder
+    result = clean(run_cli([*argv, "--markdown", str(null), "--force"], tmp_path))
+    assert result.code == 0, result.err
+    assert stat.S_ISCHR(null.stat().st_mode) and null.stat().st_rdev == os.makedev(1, 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null", "rør"]  # no temporary file left
+
+
+def test_a_replaced_report_never_gets_setuid_setgid_or_sticky_bits(tmp_path: Path) -> None:
+    from anskaffelse import files
+
+    old = tmp_path / "notat.md"
+    old.write_text("gammelt\n", encoding="utf-8")
+    old.chmod(0o6755 | stat.S_ISVTX)
+    files.write_text(old, "nytt\n", force=True)
+    mode = old.stat().st_mode
+    assert not mode & (stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX), oct(mode)
+    assert stat.S_IMODE(mode) == 0o755 and old.read_text(encoding="utf-8") == "nytt\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_a_utf32_tree_is_reported_as_utf32(tmp_path: Path, encoding: str) -> None:
+    root = copy_catalogue(SKETCH, tmp_path)
+    tree = root / "ideell-status.yaml"
+    text = tree.read_text(encoding="utf-8")
+    tree.write_bytes(("\ufeff" + text).encode(encoding) if not encoding.endswith("32") else text.encode(encoding))
+    result = clean(run_cli(["validate", "--trees", "c"], tmp_path))
+    assert result.code == EXIT_TREE
+    assert "c/ideell-status.yaml:1:1: feil: filen er lagret som UTF-32; lagre den som UTF-8" in result.out
