@@ -596,3 +596,50 @@ def test_a_utf32_tree_is_reported_as_utf32(tmp_path: Path, encoding: str) -> Non
     result = clean(run_cli(["validate", "--trees", "c"], tmp_path))
     assert result.code == EXIT_TREE
     assert "c/ideell-status.yaml:1:1: feil: filen er lagret som UTF-32; lagre den som UTF-8" in result.out
+
+
+# --- Ctrl-Z suspends, and `fg` brings the prompt back unanswered (item 19) --------------------------
+
+
+def shell() -> pexpect.spawn:
+    """An interactive bash with job control in a pseudo-terminal: where Ctrl-Z and `fg` mean something."""
+    env = {**ENV, "COLUMNS": "100", "LINES": "40", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "PS1": "$ "}
+    child = pexpect.spawn(
+        "bash", ["--norc", "--noprofile", "-i"], env=env, encoding="utf-8", timeout=PATIENCE, dimensions=(40, 100)
+    )
+    child.logfile_read = io.StringIO()
+    child.expect_exact("$ ")
+    return child
+
+
+@pytest.mark.parametrize("where", ["choice", "text"])
+def test_ctrl_z_suspends_and_fg_redraws_the_prompt_without_answering(tmp_path: Path, where: str) -> None:
+    if not shutil.which("bash"):
+        pytest.skip("needs bash for job control")
+    trace = tmp_path / "t.json"
+    child = shell()
+    child.sendline(shlex.join([CLI, "run", "reserverte-kontrakter", "--trees", str(SKETCH), "--trace", str(trace)]))
+    child.expect("Hva slags tjeneste skal dere kjøpe")
+    child.expect("Svar:")
+    if where == "text":
+        child.send(ENTER)
+        child.expect("Anslått samlet verdi")
+        child.expect("Svar:")
+    child.sendcontrol("z")
+    child.expect(r"\[1\]\+ +\S+ +\S*anskaffelse run")  # bash's job report («Stopped», «Venter»): suspended
+    child.expect_exact("$ ")
+    child.sendline("fg")
+    child.expect("Svar:")  # drawn again
+    child.sendcontrol("c")  # stop here: nothing was answered while suspended or on the way back
+    child.expect("Avbrutt")
+    child.expect_exact("$ ")
+    child.sendline("exit $?")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert isinstance(child.logfile_read, io.StringIO)
+    assert "Traceback" not in child.logfile_read.getvalue()
+    if where == "choice":
+        assert not trace.exists()  # no answer given: nothing saved
+    else:
+        data = json.loads(trace.read_text(encoding="utf-8"))
+        assert [s["key"] for s in data["steps"]] == ["tjenestetype"]
