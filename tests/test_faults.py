@@ -643,3 +643,11 @@ def test_ctrl_z_suspends_and_fg_redraws_the_prompt_without_answering(tmp_path: P
     else:
         data = json.loads(trace.read_text(encoding="utf-8"))
         assert [s["key"] for s in data["steps"]] == ["tjenestetype"]
+
+
+def test_readme_says_what_the_tool_promises_about_files_terminals_and_exit_codes() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Sikkerhet og robusthet") : readme.index("## Katalogen")]
+    for promise in ("**Filer.**", "**Terminalen.**", "**Avslutningskoder.**", "74", "141", "130", "`\\u001b`"):
+        assert promise in section, promise
+    assert "| 74 | standard output eller en fil kunne ikke skrives" in readme
