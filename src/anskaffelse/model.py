@@ -247,6 +247,11 @@ class Question:
     def choice(self, choice_id: str, *, any_case: bool = False) -> Choice | None:
         """The choice with this id (`any_case`: or with it in other letter case), looked up in an
         index, so that a question with 100 000 choices is not a quadratic walk."""
+        if len(self.choices) <= 16:  # the usual few: no index kept
+            found = next((c for c in self.choices if c.id == choice_id), None)
+            if found is None and any_case:
+                found = next((c for c in self.choices if c.id.lower() == choice_id.lower()), None)
+            return found
         exact, folded = _choice_index(self.choices)
         return exact.get(choice_id) or (folded.get(choice_id.lower()) if any_case else None)
 
