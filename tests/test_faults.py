@@ -651,3 +651,14 @@ def test_readme_says_what_the_tool_promises_about_files_terminals_and_exit_codes
     for promise in ("**Filer.**", "**Terminalen.**", "**Avslutningskoder.**", "74", "141", "130", "`\\u001b`"):
         assert promise in section, promise
     assert "| 74 | standard output eller en fil kunne ikke skrives" in readme
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 99, 100, 140])
+def test_show_paths_never_cuts_the_verdict_on_a_narrow_screen(width: int) -> None:
+    code, out, err = cli("show", "reserverte-kontrakter", "--trees", SKETCH, "--paths", width=width)
+    assert code == 0, err
+    assert max(len(line) for line in out.splitlines()) <= width
+    flat = " ".join(out.split())
+    for verdict in ("Må vurderes nærmere", "Tillatt", "Ikke tillatt"):
+        assert verdict in flat or verdict.replace(" ", " │ ") in flat, verdict
+    assert "┃" not in out or all(line.rstrip()[-1] in "┓┃┩│┤┘┐╇╋━─" for line in out.splitlines()[1:] if line.strip())

@@ -370,39 +370,47 @@ def drawing(engine: Engine, tree_id: str, *, paths: bool) -> RenderableType:
     if paths:
         from .paths import enumerate_paths
 
-        return paths_table(engine, enumerate_paths(engine, tree_id))
+        return _Paths(engine, enumerate_paths(engine, tree_id))
     return tree_view(engine.tree(tree_id), engine.catalogue)
 
 
 TABLE_ROWS = 500  # more paths than this are listed one a line: a rich table measures every cell (slow)
+TABLE_WIDTH = 100  # on a narrower screen too: rich would cut the table's last columns, the verdict among them
 
 
-def paths_table(engine: Engine, paths: list[WalkedPath]) -> RenderableType:
-    from .paths import answer_keys, path_answers
+class _Paths:
+    """Every path through a tree: a table on a wide screen, one a line on a narrow one or when there
+    are very many (nothing cut off, and linear in the output)."""
 
-    if len(paths) > TABLE_ROWS:
-        questions = answer_keys(engine)
-        lines = [Text(f"{len(paths)} veier (vurderingsdato {engine.day})", style="italic")]
+    def __init__(self, engine: Engine, paths: list[WalkedPath]) -> None:
+        self.engine, self.paths = engine, paths
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from .paths import answer_keys, path_answers
+
+        engine, paths, questions = self.engine, self.paths, answer_keys(self.engine)
+        title = f"{len(paths)} veier (vurderingsdato {engine.day})"
+        if len(paths) > TABLE_ROWS or options.max_width < TABLE_WIDTH:
+            yield Text(title, style="italic")
+            for n, path in enumerate(paths, 1):
+                answers = "; ".join(path_answers(engine, path, questions)) or "(ingen spørsmål)"
+                verdict = VERDICT_LABELS[path.verdict]
+                yield Text(f"{n}. {answers} → {path.outcome_tree}/{path.outcome} ({verdict})")
+            return
+        table = Table(title=title, title_justify="left", show_lines=True)
+        table.add_column("nr", justify="right", no_wrap=True)
+        table.add_column("svar", min_width=30, ratio=3)
+        table.add_column("utfall", ratio=1)
+        table.add_column("konklusjon", no_wrap=True)
         for n, path in enumerate(paths, 1):
-            answers = "; ".join(path_answers(engine, path, questions)) or "(ingen spørsmål)"
-            line = f"{n}. {answers} → {path.outcome_tree}/{path.outcome} ({VERDICT_LABELS[path.verdict]})"
-            lines.append(Text(line))
-        return Group(*lines)
-    table = Table(title=f"{len(paths)} veier (vurderingsdato {engine.day})", title_justify="left", show_lines=True)
-    table.add_column("nr", justify="right", no_wrap=True)
-    table.add_column("svar", min_width=30, ratio=3)
-    table.add_column("utfall", ratio=1)
-    table.add_column("konklusjon", no_wrap=True)
-    questions = answer_keys(engine)
-    for n, path in enumerate(paths, 1):
-        outcome = f"{path.outcome_tree}/{path.outcome}"
-        table.add_row(
-            str(n),
-            escape("\n".join(path_answers(engine, path, questions))),
-            escape(outcome),
-            VERDICT_LABELS[path.verdict],
-        )
-    return table
+            outcome = f"{path.outcome_tree}/{path.outcome}"
+            table.add_row(
+                str(n),
+                escape("\n".join(path_answers(engine, path, questions))),
+                escape(outcome),
+                VERDICT_LABELS[path.verdict],
+            )
+        yield table
 
 
 def error_view(error: AnskaffelseError, *, terminal: bool) -> RenderableType:
