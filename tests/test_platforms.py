@@ -47,11 +47,13 @@ def test_the_resume_command_is_quoted_for_the_shell_at_hand(monkeypatch: pytest.
 def test_the_windows_launcher_is_named_to_start_again(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, started: str
 ) -> None:
-    monkeypatch.setattr(options.shutil, "which", lambda _: None)
+    from anskaffelse import files
+
+    monkeypatch.setattr(files.shutil, "which", lambda _: None)
     monkeypatch.setattr(sys, "argv", [str(tmp_path / started)])
-    assert options.program() == [str((tmp_path / started).resolve())]
+    assert files.program() == [str((tmp_path / started).resolve())]
     monkeypatch.setattr(sys, "argv", [str(tmp_path / "__main__.py")])
-    assert options.program() == [sys.executable, "-m", "anskaffelse"]
+    assert files.program() == [sys.executable, "-m", "anskaffelse"]
 
 
 def test_a_pipe_closed_by_its_reader_on_windows_ends_quietly(monkeypatch: pytest.MonkeyPatch) -> None:

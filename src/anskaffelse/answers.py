@@ -26,10 +26,15 @@ class Answers:
     expect: str | None = None  # the outcome id a case file expects (checked by `run`)
     origins: dict[str, Origin] = field(default_factory=dict)  # key → «asked» for answers given before a Ctrl-C
     partial: bool = False  # read from the trace of an interrupted walk
+    # Answers an interrupted walk had beyond where it stood (the person had gone back): offered as
+    # the prompt's default when their question comes, never applied without asking.
+    suggested: dict[str, str] = field(default_factory=dict)
 
     def merged(self, other: Answers) -> Answers:
-        values = dict(self.values)
+        values = {k: v for k, v in self.values.items() if k not in other.suggested}
         values.update(other.values)
+        suggested = {k: v for k, v in self.suggested.items() if k not in other.values}
+        suggested.update(other.suggested)
         origins = {k: v for k, v in self.origins.items() if k not in other.values}
         origins.update(other.origins)
         return Answers(
@@ -40,6 +45,7 @@ class Answers:
             other.expect or self.expect,
             origins,
             other.partial or self.partial,
+            suggested,
         )
 
     def origin_of(self, key: str) -> Origin:
@@ -129,8 +135,15 @@ def _from_trace(trace: Trace, shown: str) -> Answers:
     # An interrupted walk's trace (complete: false) is the same walk going on: what was asked
     # there stays «asked». A finished trace reused as answers is a file like any other.
     resumed = trace["complete"] is False
+    # In an interrupted walk, `path` ends at the question that was open; a step whose node is not
+    # on the path before it was given before the person went back: a suggestion.
+    answered = set(trace["path"][:-1]) if resumed and "path" in trace else None
+    suggested: dict[str, str] = {}
     for step in trace["steps"]:
         if step["origin"] == "computed":  # worked out again from the answers it rests on
+            continue
+        if answered is not None and f"{step['tree']}/{step['node']}" not in answered:
+            suggested.setdefault(step["key"], str(step["answer"]))
             continue
         values[step["key"]] = str(step["answer"])
         if resumed and step["origin"] == "asked":
@@ -139,7 +152,7 @@ def _from_trace(trace: Trace, shown: str) -> Answers:
         day = parse_date(trace["date_of_assessment"]).isoformat()
     except ValueProblem as problem:
         raise TraceError(f"{shown}: date_of_assessment: {problem}") from None
-    return Answers(values, trace["tree"]["id"], shown, day, origins=origins, partial=resumed)
+    return Answers(values, trace["tree"]["id"], shown, day, origins=origins, partial=resumed, suggested=suggested)
 
 
 def parse_set_option(items: list[str]) -> Answers:

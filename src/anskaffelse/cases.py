@@ -19,6 +19,7 @@ from .errors import AnskaffelseError, ExitCode, UsageError
 from .export import build_trace
 from .listing import count
 from .model import Catalogue, Findings, Location, display_path
+from .phrases import capped, visible
 from .runner import DEFAULT_TREE, assessment_day
 from .session import walk
 from .yamlfile import Y, YamlProblem, YMap, YScalar, YSeq, parse, read_bytes
@@ -175,14 +176,14 @@ def _compare(expect: Expectation, got: str, ids: list[str], cited: set[str]) -> 
         failures.append(f"utfall: forventet «{expect.outcome}», fikk «{got}»")
     missing = [p for p in expect.passed if p not in ids]
     if missing:
-        failures.append(f"vurderinger underveis: forventet {', '.join(missing)}, fikk {', '.join(ids[:-1]) or '–'}")
+        failures.append(f"vurderinger underveis: forventet {capped(missing)}, fikk {capped(ids[:-1], empty='–')}")
     if expect.part is not None and expect.part not in ids:
         failures.append(
             f"del: forventet «{expect.part}», fikk {', '.join(i for i in ids if i.startswith('del')) or '–'}"
         )
     uncited = [s for s in expect.sources if s not in cited]
     if uncited:
-        failures.append(f"kilder: forventet at {', '.join(uncited)} siteres; det gjør de ikke")
+        failures.append(f"kilder: forventet at {capped(uncited)} siteres; det gjør de ikke")
     return failures
 
 
@@ -233,9 +234,9 @@ def pending_updates(results: Iterable[CaseResult]) -> list[tuple[Path, str, str]
 
 def _confirm(count: int) -> bool:
     """Asked in a terminal before files are changed; without one, nothing is changed (use --yes)."""
-    import sys
+    from .streams import interactive
 
-    return sys.stdin.isatty() and input(f"Oppdatere {count} saker? [j/N] ") in ("j", "J")
+    return interactive(stdout=False) and input(f"Oppdatere {count} saker? [j/N] ") in ("j", "J")
 
 
 def write_updates(results: Sequence[CaseResult], show: Callable[[str], None], ask: Callable[[int], bool] | None) -> int:
@@ -244,7 +245,7 @@ def write_updates(results: Sequence[CaseResult], show: Callable[[str], None], as
     from .files import write_text
 
     changes = pending_updates(results)
-    show("".join(diff(path, old, new) for path, old, new in changes) or "Ingen expect: å oppdatere.")
+    show(visible("".join(diff(path, old, new) for path, old, new in changes)) or "Ingen expect: å oppdatere.")
     if changes and ask is not None and not ask(len(changes)):
         raise UsageError("ingen filer er endret (bruk --yes for å oppdatere uten å spørre)")
     for path, _, new in changes:
@@ -275,18 +276,18 @@ def case_report(results: Sequence[CaseResult], unreached: Sequence[str], paint: 
     lines = [paint("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)).rstrip(), bold=True)]
     for row in rows:
         mark = paint(row[3], fg="green" if row[3] == "OK" else "red", bold=True)
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + mark)
+        lines.append(visible("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False))) + "  " + mark)
     for result in results:
         if not result.ok:
             lines += ["", paint(f"FEIL {display_path(result.path)}", fg="red", bold=True)]
-            lines += [f"  {failure}" for failure in result.failures]
+            lines += [visible(f"  {failure}") for failure in result.failures]
             if result.walked:
-                lines.append(f"  veien: {' → '.join(result.walked)}")
+                lines.append(visible(f"  veien: {' → '.join(result.walked)}"))
         if result.unused:
             where = display_path(result.path)
-            lines.append(paint(f"advarsel: {where}: svar som aldri ble brukt: {', '.join(result.unused)}", fg="yellow"))
+            lines.append(paint(f"advarsel: {where}: svar som aldri ble brukt: {capped(result.unused)}", fg="yellow"))
     if unreached:
-        lines += ["", f"Utfall ingen sak når ({len(unreached)}):", *(f"  {o}" for o in unreached)]
+        lines += ["", f"Utfall ingen sak når ({len(unreached)}):", *(visible(f"  {o}") for o in unreached)]
     failed = sum(not r.ok for r in results)
     summary = f"{count(len(results), 'sak', 'saker')}: {len(results) - failed} OK, {failed} FEIL"
     lines += ["", paint(summary, fg="red" if failed else "green", bold=True)]

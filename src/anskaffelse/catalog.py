@@ -14,6 +14,7 @@ from pathlib import Path
 from .errors import CatalogueError
 from .loader import SOURCES_FILE, THRESHOLDS_FILE, build_sources, build_thresholds, build_tree
 from .model import Catalogue, Finding, Findings, Location, Source, Threshold, Tree, display_path, errors_only
+from .phrases import capped_lines
 from .validate import validate
 from .values import format_amount
 from .yamlfile import Reader, Y, YamlProblem, parse, read_bytes
@@ -124,7 +125,7 @@ def raise_errors(root: str, findings: list[Finding]) -> None:
     if errors:
         raise CatalogueError(
             f"trærne i {root} har {len(errors)} feil; rett dem (se «anskaffelse validate»):",
-            details=[str(f) for f in errors],
+            details=capped_lines([str(f) for f in errors]),
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import typer
 from . import norsk
 from . import options as o
 from .errors import AnskaffelseError, ExitCode, Interrupted, UsageError
-from .streams import console, emit, out, say
+from .streams import console, emit, interactive, out, say
 
 norsk.install()
 
@@ -62,7 +63,7 @@ def list_trees(trees: o.TreesOpt = None) -> int:
     """
     from .listing import paint, tree_listing
 
-    out(tree_listing(_catalogue(trees), shutil.get_terminal_size((100, 24)).columns, paint()))
+    out(tree_listing(_catalogue(trees), shutil.get_terminal_size((100, 24)).columns, paint()), painted=True)
     return ExitCode.OK
 
 
@@ -82,7 +83,7 @@ def validate(
     from .listing import paint, validation_report
 
     lines, errors = validation_report(list(paths or [trees_dir(trees)]), paint())
-    out("\n".join(lines))
+    out("\n".join(lines), painted=True)
     return ExitCode.INVALID if errors else ExitCode.OK
 
 
@@ -111,8 +112,8 @@ def show(
     """
     from .diagram import as_text
     from .engine import Engine
-    from .render import drawing
     from .runner import assessment_day
+    from .treeview import drawing
 
     chosen = o.show_format(format_, output, mermaid=mermaid, markdown=markdown)
     engine = Engine(_catalogue(trees), assessment_day(dato))
@@ -157,10 +158,10 @@ def run(
     walk = runner.prepare(options, say)
     from .plainprompts import asker_for
 
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    asker = asker_for(plain, console) if interactive and not non_interactive else None
+    terminal = interactive()
+    asker = asker_for(plain, console) if terminal and not non_interactive else None
     try:
-        data = runner.execute(walk, options, asker, terminal=interactive)
+        data = runner.execute(walk, options, asker, terminal=terminal)
     except Interrupted as stop:
         resume = lambda saved: o.command_line(o.resume_command(ctx, walk.tree_id, saved))  # noqa: E731
         for line in runner.stopped(walk, stop, trace, resume):
@@ -208,6 +209,7 @@ def replay(trace_files: o.TraceFilesArg, dato: o.DatoOpt = None, trees: o.TreesO
       anskaffelse replay arkiv/
     """
     from .archive import archive_table, exit_code, replay_archive
+    from .files import program
     from .render import replay_view
     from .replay import replay_trace
 
@@ -215,7 +217,7 @@ def replay(trace_files: o.TraceFilesArg, dato: o.DatoOpt = None, trees: o.TreesO
         rows = replay_archive(trace_files, _catalogue(trees), dato)
         out(archive_table(rows), nl=False)
         return exit_code(rows)
-    result = replay_trace(trace_files[0], _catalogue(trees), dato, o.program())
+    result = replay_trace(trace_files[0], _catalogue(trees), dato, program())
     console().print(replay_view(result))
     return ExitCode.CHANGED if result.changes else ExitCode.OK
 
@@ -256,7 +258,7 @@ def test_cases(
     from .catalog import trees_dir
     from .listing import paint
 
-    return run_command(list(paths or []), trees_dir(trees), out, paint(), update=update, yes=yes)
+    return run_command(list(paths or []), trees_dir(trees), partial(out, painted=True), paint(), update=update, yes=yes)
 
 
 @app.command(short_help="Finn CPV-koder og hva forskriften gjør av dem.")

@@ -33,6 +33,7 @@ from .model import (
     Value,
     suggest,
 )
+from .phrases import capped
 from .values import (
     ValueProblem,
     format_amount,
@@ -87,7 +88,7 @@ class Engine:
         try:
             return self.catalogue.trees[tree_id]
         except KeyError:
-            known = ", ".join(sorted(self.catalogue.trees)) or "ingen"
+            known = capped(sorted(self.catalogue.trees), empty="ingen")
             guess = suggest(tree_id, self.catalogue.trees)
             raise AnswerError(f"ukjent tre «{tree_id}»{guess}; katalogen har: {known}") from None
 
@@ -115,7 +116,7 @@ class Engine:
         if missing:
             first = min(self.catalogue.thresholds[m].values[0].start for m in missing)
             raise UsageError(
-                f"vurderingsdatoen {self.day} er før terskelverdiene {', '.join(missing)} fikk sin første verdi "
+                f"vurderingsdatoen {self.day} er før terskelverdiene {capped(missing)} fikk sin første verdi "
                 f"({first}); velg en senere --dato"
             )
 
@@ -304,10 +305,10 @@ class Engine:
     @staticmethod
     def _choice_id(question: Question, raw: object) -> str:
         text = str(raw).strip() if raw is not None else ""
-        for choice in question.choices:
-            if text == choice.id or text.lower() == choice.id.lower():
-                return choice.id
-        allowed = ", ".join(c.id for c in question.choices)
+        choice = question.choice(text, any_case=True)
+        if choice is not None:
+            return choice.id
+        allowed = capped(c.id for c in question.choices)
         raise ValueProblem(f"«{text[:40]}» er ikke et av valgene; gyldige svar: {allowed}")
 
     def _choose(self, branch: Branch, state: State, used: list[ThresholdUse]) -> str:

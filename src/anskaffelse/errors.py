@@ -54,10 +54,12 @@ class UsageError(AnskaffelseError):
 
 
 class Interrupted(AnskaffelseError):
-    """The user pressed Ctrl-C or Ctrl-D at a prompt; carries the walk so far."""
+    """The user pressed Ctrl-C or Ctrl-D at a prompt; carries the walk so far, and every answer given
+    in it (`given`: also those after a question the person went back to)."""
 
     exit_code = ExitCode.INTERRUPTED
 
-    def __init__(self, message: str = "Avbrutt", *, state: object = None) -> None:
+    def __init__(self, message: str = "Avbrutt", *, state: object = None, given: tuple[object, ...] = ()) -> None:
         super().__init__(message)
         self.state = state
+        self.given = given

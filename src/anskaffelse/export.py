@@ -11,9 +11,9 @@ from decimal import Decimal
 from . import __version__
 from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
-from .model import Catalogue, Outcome, Value
+from .model import Catalogue, Outcome, Step, Value
 from .record import CHANGED, INTACT, MARK_CHANGED, UNSEALED, catalogue_files, content_hash, integrity, seal
-from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, md, md_block
+from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, md, md_block, md_code, md_url
 from .trace import TRACE_SCHEMA, Trace, TraceFile, TraceOutcome, TraceSource
 from .values import format_amount
 
@@ -33,8 +33,11 @@ def _source(catalogue: Catalogue, source_id: str) -> TraceSource:
     return {"id": source.id, "citation": source.citation, "title": source.title, "url": source.url}
 
 
-def build_trace(engine: Engine, state: State, start_tree: str, created: dt.datetime, *, complete: bool) -> Trace:
-    """The trace JSON of design.md for a walk (complete or interrupted)."""
+def build_trace(
+    engine: Engine, state: State, start_tree: str, created: dt.datetime, *, complete: bool, more: tuple[Step, ...] = ()
+) -> Trace:
+    """The trace JSON of design.md for a walk (complete or interrupted). `more`: an interrupted
+    walk's answers beyond where it stood (its `path`), saved after its own steps as suggestions."""
     catalogue = engine.catalogue
     used_ids = list(dict.fromkeys([start_tree] + [t for t, _ in state.visited]))
     files: list[TraceFile] = [
@@ -66,7 +69,7 @@ def build_trace(engine: Engine, state: State, start_tree: str, created: dt.datet
                 "help_shown": s.help_shown,
                 "sources": [_source(catalogue, i) for i in s.sources],
             }
-            for s in state.steps
+            for s in (*state.steps, *more)
         ],
         "outcome": None if outcome is None else _outcome(catalogue, state.tree, outcome),
         "thresholds": [
@@ -149,9 +152,21 @@ class _Notes:
         out = []
         for source_id, source in self.sources.items():
             title = f" – {md(source['title'].rstrip('.'))}" if source.get("title") else ""
-            url = f" <{source['url']}>" if source.get("url") else ""
+            url = f" {md_url(source['url'])}" if source.get("url") else ""
             out.append(f"[^{_note_id(source_id)}]: {md(source['citation'])}{title}.{url}")
         return out
+
+
+def _traceability_section(trace: Trace, state: str) -> list[str]:
+    """«Sporbarhet»: the trace's own checksum and every file of the catalogue it was made with."""
+    tree = trace["tree"]
+    out = ["", "## Sporbarhet", "", _seal_line(trace, state)]
+    out += [f"- Sjekksum for trærne (sha256): {md_code(tree['sha256'])}"]
+    out += [f"  - {md(f['id'])} {md(f['version'])}: {md_code(f['sha256'])}" for f in tree.get("files", [])]
+    if "catalogue_files" in trace:
+        out += ["- Kilder og terskelverdier (sha256):"]
+        out += [f"  - {md(os.path.basename(f['file']))}: {md_code(f['sha256'])}" for f in trace["catalogue_files"]]
+    return out
 
 
 def to_markdown(trace: Trace) -> str:
@@ -165,7 +180,7 @@ def to_markdown(trace: Trace) -> str:
     if not trace.get("complete"):
         out += ["**Ufullstendig:** veiviseren ble avbrutt før et resultat.", ""]
     out += [
-        f"- Vurderingsdato: {trace['date_of_assessment']}",
+        f"- Vurderingsdato: {md(trace['date_of_assessment'])}",
         f"- Laget: {md(trace['created'])}",
         f"- Verktøy: anskaffelse {md(trace['tool_version'])}",
         f"- Beslutningstre: {md(tree['id'])}, versjon {md(tree['version'])} (sjekksummer under «Sporbarhet»)",
@@ -179,7 +194,7 @@ def to_markdown(trace: Trace) -> str:
             reused.setdefault(step["key"], []).append(step["tree"])
     given = [s for s in trace["steps"] if s["origin"] != "fact"]
     for n, step in enumerate(given, 1):
-        origin = ORIGIN_LABELS.get(step["origin"], step["origin"])
+        origin = md(ORIGIN_LABELS.get(step["origin"], step["origin"]))
         line = f"{n}. {md(step['question'])} — **{md(step['answer_label'])}** ({origin})"
         out.append(line + (f"; {notes.cite(step['sources'])}" if step["sources"] else ""))
         for tree_id in dict.fromkeys(reused.pop(step["key"], [])):
@@ -204,11 +219,7 @@ def to_markdown(trace: Trace) -> str:
     outcome = trace["outcome"]
     if outcome:
         out += _outcome_section(outcome, notes)
-    out += ["", "## Sporbarhet", "", _seal_line(trace, state), f"- Sjekksum for trærne (sha256): `{tree['sha256']}`"]
-    out += [f"  - {md(f['id'])} {md(f['version'])}: `{f['sha256']}`" for f in tree.get("files", [])]
-    if "catalogue_files" in trace:
-        out += ["- Kilder og terskelverdier (sha256):"]
-        out += [f"  - {md(os.path.basename(f['file']))}: `{f['sha256']}`" for f in trace["catalogue_files"]]
+    out += _traceability_section(trace, state)
     if outcome:  # last, so it can be copied as one block into the protocol
         out += _protocol_section(trace, outcome, notes)
     out += ["", f"*{md(DISCLAIMER)}*", ""]
@@ -236,7 +247,7 @@ def _thresholds_section(trace: Trace, notes: _Notes) -> list[str]:
     for u in trace["thresholds"]:
         amount = format_amount(Decimal(str(u["amount"])))
         out.append(
-            f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {u['from']}; {notes.cite([u['source']])}"
+            f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {md(u['from'])}; {notes.cite([u['source']])}"
         )
         out += [f"  - **Merk:** {md(w)}" for w in own[u["id"]]]
     if common:
@@ -245,7 +256,7 @@ def _thresholds_section(trace: Trace, notes: _Notes) -> list[str]:
 
 
 def _outcome_section(outcome: TraceOutcome, notes: _Notes) -> list[str]:
-    verdict = VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"])
+    verdict = md(VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"]))
     out = [
         "",
         "## Resultat",
@@ -302,7 +313,7 @@ def _protocol_section(trace: Trace, outcome: TraceOutcome, notes: _Notes) -> lis
         out += ["", "**Dokumentasjon som skal foreligge i saken:**", ""] + [f"- {md(s)}" for s in documents]
     out += [
         "",
-        f"Vurderingen er gjort {trace['date_of_assessment']} med verktøyet anskaffelse {md(trace['tool_version'])} "
+        f"Vurderingen er gjort {md(trace['date_of_assessment'])} med verktøyet anskaffelse {md(trace['tool_version'])} "
         f"(beslutningstre {md(tree['id'])}, versjon {md(tree['version'])}).",
     ]
     return out

@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import stat
+import sys
 from pathlib import Path
 
 from .errors import UsageError
@@ -174,3 +176,12 @@ def remove_partial(path: Path) -> bool:
     except OSError:
         return False  # already gone, or not ours to remove
     return True
+
+
+def program() -> list[str]:
+    """How to start this program again: its name when it is on PATH, else the path it was started by."""
+    if shutil.which("anskaffelse"):
+        return ["anskaffelse"]
+    started = Path(sys.argv[0])
+    launcher = started.stem.lower() == "anskaffelse" and started.suffix.lower() in ("", ".exe")  # .exe: Windows
+    return [str(started.resolve())] if launcher else [sys.executable, "-m", "anskaffelse"]

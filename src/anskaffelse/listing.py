@@ -10,17 +10,19 @@ from pathlib import Path
 
 from .catalog import check
 from .model import Catalogue, Finding, display_path, errors_only, tally
+from .phrases import visible
 
 Paint = Callable[..., str]
 
 
 def paint() -> Paint:
-    """typer.style on a colour terminal (NO_COLOR not set), else text as it is."""
+    """typer.style on a colour terminal (NO_COLOR not set), else text as it is; data in the text is
+    made visible() either way (the lines below that are not painted are made so where they are built)."""
     if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
-        return lambda text, **_: text
+        return lambda text, **_: visible(text)
     import typer
 
-    return typer.style
+    return lambda text, **style: typer.style(visible(text), **style)
 
 
 def tree_listing(catalogue: Catalogue, width: int, paint: Paint) -> str:
@@ -35,14 +37,14 @@ def tree_listing(catalogue: Catalogue, width: int, paint: Paint) -> str:
     lines = [f"Trær i {catalogue.root} ({len(rows)}):", ""]
     if width - indent - 1 < 24:  # too narrow for a title column: each tree on two lines
         for tree_id, version, valid, name in rows:
-            lines.append(paint(tree_id, bold=True) + f" · versjon {version} · fra {valid}")
-            lines += ["    " + part for part in textwrap.wrap(name, max(20, width - 5))]
+            lines.append(paint(tree_id, bold=True) + visible(f" · versjon {version} · fra {valid}"))
+            lines += ["    " + visible(part) for part in textwrap.wrap(name, max(20, width - 5))]
         return "\n".join(lines)
     for number, row in enumerate([header, *rows]):
         left = "  " + "".join(cell.ljust(w + 2) for cell, w in zip(row, widths, strict=False))
         wrapped = textwrap.wrap(row[3], width - indent - 1) or [""]
         text = "\n".join([left + wrapped[0]] + [" " * indent + more for more in wrapped[1:]])
-        lines.append(paint(text, bold=True) if number == 0 else text)
+        lines.append(paint(text, bold=True) if number == 0 else visible(text))
     return "\n".join(lines)
 
 
@@ -66,7 +68,7 @@ def validation_report(targets: Sequence[Path], paint: Paint) -> tuple[list[str],
         total_errors += tally(errors)
         for finding in findings:
             level = paint("advarsel: ", fg="yellow") if finding.warning else paint("feil: ", fg="red")
-            lines.append(paint(f"{finding.loc}: ", bold=True) + level + finding.message)
+            lines.append(paint(f"{finding.loc}: ", bold=True) + level + visible(finding.message))
         trees_here = [t for t in catalogue.trees.values() if not only or t.loc.file == only]
         sources = len(catalogue.sources) if not only or Path(only).name == "kilder.yaml" else 0
         counts = [

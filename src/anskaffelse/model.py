@@ -203,6 +203,21 @@ Condition = Compare | AllOf | AnyOf | Not
 # --- nodes --------------------------------------------------------------------
 
 
+_CHOICE_INDEXES: dict[int, tuple[tuple[Choice, ...], dict[str, Choice], dict[str, Choice]]] = {}
+
+
+def _choice_index(choices: tuple[Choice, ...]) -> tuple[dict[str, Choice], dict[str, Choice]]:
+    """Each choice by id and by lower-case id, made once per question's tuple of choices."""
+    found = _CHOICE_INDEXES.get(id(choices))
+    if found is None or found[0] is not choices:
+        exact = {c.id: c for c in choices}
+        folded: dict[str, Choice] = {}
+        for c in choices:
+            folded.setdefault(c.id.lower(), c)
+        found = _CHOICE_INDEXES[id(choices)] = (choices, exact, folded)
+    return found[1], found[2]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Choice:
     id: str
@@ -230,11 +245,16 @@ class Question:
         """The answer key: the fact name where there is one, else the node id."""
         return self.fact or self.id
 
-    def choice(self, choice_id: str) -> Choice | None:
-        for choice in self.choices:
-            if choice.id == choice_id:
-                return choice
-        return None
+    def choice(self, choice_id: str, *, any_case: bool = False) -> Choice | None:
+        """The choice with this id (`any_case`: or with it in other letter case), looked up in an
+        index, so that a question with 100 000 choices is not a quadratic walk."""
+        if len(self.choices) <= 16:  # the usual few: no index kept
+            found = next((c for c in self.choices if c.id == choice_id), None)
+            if found is None and any_case:
+                found = next((c for c in self.choices if c.id.lower() == choice_id.lower()), None)
+            return found
+        exact, folded = _choice_index(self.choices)
+        return exact.get(choice_id) or (folded.get(choice_id.lower()) if any_case else None)
 
     def targets(self) -> tuple[str, ...]:
         if self.choices:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +10,24 @@ from typing import Annotated, Any
 import typer
 
 from .errors import UsageError
+
+NAME_MAX, PATH_MAX = 255, 4096  # bytes: one part of a path, and the whole path (Linux)
+
+
+def _name_fits(value: Any) -> Any:
+    """A path given on the command line whose name the system cannot hold is a usage error (exit 2)
+    with a sentence, found before anything is read or asked, not an internal error later."""
+    for path in value if isinstance(value, list | tuple) else [value]:
+        if path is None:
+            continue
+        text = str(path)
+        longest = max((len(part.encode("utf-8", "surrogateescape")) for part in Path(text).parts), default=0)
+        whole = len(text.encode("utf-8", "surrogateescape"))
+        if longest > NAME_MAX or whole > PATH_MAX:
+            shown = text if len(text) <= 60 else f"{text[:30]}…{text[-20:]}"
+            limit = f"et navn i stien har {longest} byte; høyst {NAME_MAX}" if longest > NAME_MAX else None
+            raise UsageError(f"{shown}: navnet er for langt ({limit or f'stien har {whole} byte; høyst {PATH_MAX}'})")
+    return value
 
 
 def _complete(name: str) -> Callable[..., list[Any]]:
@@ -29,9 +46,13 @@ def _option(*names: str, help: str, metavar: str | None = None, **more: Any) -> 
     return typer.Option(*names, help=help, show_default=False, metavar=metavar, **more)
 
 
+def _path_option(*names: str, help: str, metavar: str | None = None, **more: Any) -> Any:
+    return _option(*names, help=help, metavar=metavar, callback=_name_fits, **more)
+
+
 TreesOpt = Annotated[
     Path | None,
-    _option(
+    _path_option(
         "--trees",
         help="Mappe med trær (standard: katalogen som følger med, eller $ANSKAFFELSE_TREES).",
         metavar="MAPPE",
@@ -40,7 +61,7 @@ TreesOpt = Annotated[
 ]
 DatoOpt = Annotated[str | None, _option("--dato", help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).", metavar="DATO")]
 OutputOpt = Annotated[
-    Path | None, _option("-o", "--output", help="Fil å skrive til; - er stdout (standard).", metavar="FIL")
+    Path | None, _path_option("-o", "--output", help="Fil å skrive til; - er stdout (standard).", metavar="FIL")
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil.")]
 
@@ -70,15 +91,19 @@ PathsArg = Annotated[
         show_default=False,
         readable=False,
         metavar="[STI]...",
+        callback=_name_fits,
     ),
 ]
-TraceFileArg = Annotated[Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False)]
+TraceFileArg = Annotated[
+    Path, typer.Argument(help="En lagret trace (JSON).", metavar="TRACE.json", readable=False, callback=_name_fits)
+]
 TraceFilesArg = Annotated[
     list[Path],
     typer.Argument(
         help="Lagrede traces (JSON), eller mapper med traces (alle *.json i dem).",
         metavar="TRACE.json|MAPPE...",
         readable=False,
+        callback=_name_fits,
     ),
 ]
 
@@ -91,7 +116,7 @@ TreeArg = Annotated[
 ]
 AnswersOpt = Annotated[
     list[Path] | None,
-    _option(
+    _path_option(
         "--answers",
         help="Svarfil (YAML/JSON) eller en lagret trace; kan gjentas (senere filer overstyrer).",
         metavar="FIL",
@@ -104,9 +129,10 @@ SetOpt = Annotated[
 ]
 NonInteractiveOpt = Annotated[bool, typer.Option("--non-interactive", help="Aldri spør; et manglende svar er en feil.")]
 TraceOpt = Annotated[
-    Path | None, _option("--trace", help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).", metavar="FIL")
+    Path | None,
+    _path_option("--trace", help="Lagre tracen som JSON (også ved Ctrl-C, merket ufullstendig).", metavar="FIL"),
 ]
-MarkdownOpt = Annotated[Path | None, _option("--markdown", help="Lagre rapporten som markdown.", metavar="FIL")]
+MarkdownOpt = Annotated[Path | None, _path_option("--markdown", help="Lagre rapporten som markdown.", metavar="FIL")]
 RunForceOpt = Annotated[bool, typer.Option("--force", help="Skriv over en eksisterende fil, også en svarfil.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv tracen som JSON på stdout i stedet for rapporten.")]
 NoReviewOpt = Annotated[bool, typer.Option("--no-review", help="Hopp over oversikten over svarene før resultatet.")]
@@ -151,6 +177,7 @@ CasesArg = Annotated[
         show_default=False,
         metavar="[STI|TRE]...",
         autocompletion=_complete("case_targets"),
+        callback=_name_fits,
     ),
 ]
 UpdateOpt = Annotated[
@@ -185,9 +212,7 @@ def show_format(chosen: str | None, output: Path | None, *, mermaid: bool, markd
     if chosen == "tekst" and output is not None:
         raise UsageError("--format tekst vises på skjermen; velg --format markdown, mermaid eller dot for en fil")
     if note:
-        from .streams import say
-
-        say(note)
+        typer.secho(note, err=True, fg="yellow")
     return chosen
 
 
@@ -195,6 +220,8 @@ def resume_command(ctx: typer.Context, tree_id: str, saved: Path) -> list[str]:
     """The command that goes on where the walk stopped: every option given, as given, with the saved
     answers after any answer files (so that their other answers and `expect:` are kept)."""
     given = [str(a) for a in ctx.params.get("answers") or ()]
+    from .files import program
+
     args = [*program(), "run", tree_id, *[x for a in [*given, str(saved)] for x in ("--answers", a)]]
     for param in ctx.command.params:
         value = ctx.params.get(param.name or "")
@@ -207,15 +234,6 @@ def resume_command(ctx: typer.Context, tree_id: str, saved: Path) -> list[str]:
             for item in value if isinstance(value, list | tuple) else [value]:
                 args += [name, str(item)]
     return args
-
-
-def program() -> list[str]:
-    """How to start this program again: its name when it is on PATH, else the path it was started by."""
-    if shutil.which("anskaffelse"):
-        return ["anskaffelse"]
-    started = Path(sys.argv[0])
-    launcher = started.stem.lower() == "anskaffelse" and started.suffix.lower() in ("", ".exe")  # .exe: Windows
-    return [str(started.resolve())] if launcher else [sys.executable, "-m", "anskaffelse"]
 
 
 def command_line(args: list[str]) -> str:

@@ -9,9 +9,14 @@ from decimal import Decimal
 from .engine import Engine, State
 from .errors import AnswerError
 from .model import AllOf, AnyOf, Branch, Call, Compare, Compute, Condition, Goto, Not, Question, ThresholdRef
+from .phrases import number
 from .texts import VERDICT_LABELS, md
 
 MAX_PATHS = 100_000
+# Answers tried while listing the paths: the bundled `veiviser` needs about 8 000. More than this is
+# refused at once, with a count, rather than taking minutes and printing megabytes.
+MAX_TRIES = 500_000  # answers tried in all (veiviser needs about 400 000)
+MAX_CHOICES_TRIED = 50_000  # at one question: a list this long is no tree of ordinary size
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
     found: dict[tuple[tuple[str, str], ...], WalkedPath] = {}
     expanded: set[object] = set()
     todo: list[tuple[State, tuple[tuple[str, str], ...]]] = [(engine.start(tree_id), ())]
+    tries = 0
     while todo:
         state, answers = todo.pop()
         question = engine.question(state)
@@ -135,11 +141,23 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
             if state.visited not in found:
                 found[state.visited] = WalkedPath(answers, state.visited, state.tree, outcome.id, outcome.verdict)
                 if len(found) > MAX_PATHS:
-                    raise AnswerError(f"treet «{tree_id}» har over {MAX_PATHS} veier")
+                    raise AnswerError(f"treet «{tree_id}» har over {number(MAX_PATHS)} veier; de listes ikke")
             continue
-        for raw in reversed(candidates(question, probes, engine.day, compared)):
+        trying = candidates(question, probes, engine.day, compared)
+        tries += len(trying)
+        if tries > MAX_TRIES or len(trying) > MAX_CHOICES_TRIED:
+            raise AnswerError(_too_many(tree_id, question, len(trying)))
+        for raw in reversed(trying):
             todo.append((engine.answer(state, raw), (*answers, (question.key, raw))))
     return sorted(found.values(), key=lambda p: p.answers)
+
+
+def _too_many(tree_id: str, question: Question, here: int) -> str:
+    limit = MAX_CHOICES_TRIED if here > MAX_CHOICES_TRIED else MAX_TRIES
+    return (
+        f"treet «{tree_id}» har for mange veier til å listes: over {number(limit)} svar må prøves "
+        f"(spørsmålet «{question.key}» alene har {number(here)} mulige svar); --paths er for trær av vanlig størrelse"
+    )
 
 
 def questions_left_in_walk(engine: Engine, state: State, memo: dict[tuple[str, str], int]) -> int:
@@ -245,9 +263,14 @@ def _facts(cond: Condition) -> set[str]:
     return set()
 
 
-def path_answers(engine: Engine, path: WalkedPath) -> list[str]:
+def answer_keys(engine: Engine) -> dict[str, Question]:
+    """Every question of the catalogue by its answer key (made once per listing, not per path)."""
+    return {q.key: q for t in engine.catalogue.trees.values() for q in t.questions()}
+
+
+def path_answers(engine: Engine, path: WalkedPath, questions: dict[str, Question] | None = None) -> list[str]:
     """The answers of a path as a reader sees them: «key = label»."""
-    questions = {q.key: q for t in engine.catalogue.trees.values() for q in t.questions()}
+    questions = answer_keys(engine) if questions is None else questions
     shown = []
     for key, raw in path.answers:
         question = questions[key]
@@ -261,8 +284,9 @@ def paths_markdown(engine: Engine, paths: list[WalkedPath]) -> str:
         f"Veier: {len(paths)} (vurderingsdato {engine.day}; beløp prøvd like under, på og like over hver terskel)",
         "",
     ]
+    questions = answer_keys(engine)
     for n, path in enumerate(paths, 1):
-        answers = "; ".join(path_answers(engine, path)) or "(ingen spørsmål)"
+        answers = "; ".join(path_answers(engine, path, questions)) or "(ingen spørsmål)"
         outcome = f"{path.outcome_tree}/{path.outcome}"
         lines.append(f"{n}. {md(answers)} → **{md(outcome)}** ({VERDICT_LABELS[path.verdict]})")
     return "\n".join(lines) + "\n"

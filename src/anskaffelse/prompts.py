@@ -195,7 +195,7 @@ class QuestionaryAsker:
             if question.input == "choice":
                 answer = _eof_stops(self._select(question, default, can_go_back)).unsafe_ask()
             else:
-                answer = questionary.text("Svar:", qmark="→", **self.prompt_kwargs).unsafe_ask()
+                answer = _suspends(questionary.text("Svar:", qmark="→", **self.prompt_kwargs)).unsafe_ask()
         except (KeyboardInterrupt, EOFError):
             raise Interrupted() from None
         if answer is None:
@@ -233,6 +233,18 @@ def _eof_stops(prompt: questionary.Question) -> questionary.Question:
     @bindings.add("c-d", eager=True)
     def _stop(event: Any) -> None:
         event.app.exit(exception=EOFError())
+
+    return _suspends(prompt, bindings)
+
+
+def _suspends(prompt: questionary.Question, bindings: KeyBindings | None = None) -> questionary.Question:
+    """Ctrl-Z suspends the program as in any terminal program (the shell's `fg` brings it back, with
+    the prompt drawn again and nothing answered); questionary leaves the key unbound."""
+    bindings = bindings or KeyBindings()
+
+    @bindings.add("c-z", eager=True)
+    def _suspend(event: Any) -> None:
+        event.app.suspend_to_background()
 
     app = prompt.application
     app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings

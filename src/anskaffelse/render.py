@@ -4,27 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markup import escape
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree as RichTree
 
-from .model import Branch, Call, Catalogue, Goto, Outcome, Question, Step, Threshold, Tree
-from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, describe_condition
+from .model import Catalogue, Question, Step, Threshold
+from .phrases import visible
+from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS
 from .trace import ThresholdUsed, Trace, TraceOutcome, TraceSource
 from .values import format_amount
 
 if TYPE_CHECKING:
-    from .engine import Engine
     from .errors import AnskaffelseError
-    from .paths import WalkedPath
     from .replay import Replayed
 
 VERDICT_STYLES = {
@@ -36,6 +35,14 @@ VERDICT_STYLES = {
 
 
 class _Console(Console):
+    """The one place rich output becomes text: what data put in it is made visible() there, while
+    rich's own escape sequences (styles, links) stay."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(visible(segment.text), segment.style) for segment in buffer
+        )
+
     def on_broken_pipe(self) -> None:
         """The reader stopped reading: say so as Python does, for the CLI to end as it does then
         (rich itself would exit with 1, which here means an invalid tree)."""
@@ -142,10 +149,23 @@ def outcome_panel(outcome: TraceOutcome) -> Group:
             _bullets(outcome["document"]),
         ]
     verdict = VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"])
-    panel = Panel(
-        Group(*parts), title=Text(f" {verdict} ", style=f"bold reverse {style}"), border_style=style, title_align="left"
-    )
+    panel = _VerdictPanel(Group(*parts), Text(f" {verdict} ", style=f"bold reverse {style}"), style)
     return Group(panel, sources_view(outcome["sources"]), Text(""), Text(DISCLAIMER, style="italic dim"))
+
+
+class _VerdictPanel:
+    """The result in a box with the verdict in its top border; on a screen too narrow for the whole
+    label there (rich would cut «Må vurderes nærmere» short), the label stands above the box."""
+
+    def __init__(self, body: RenderableType, label: Text, style: str) -> None:
+        self.body, self.label, self.style = body, label, style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.label.cell_len + 6 <= options.max_width:
+            yield Panel(self.body, title=self.label, border_style=self.style, title_align="left")
+        else:
+            yield self.label
+            yield Panel(self.body, border_style=self.style)
 
 
 def thresholds_used(thresholds: list[ThresholdUsed], day: str) -> RenderableType:
@@ -237,70 +257,6 @@ def help_panel(question: Question, catalogue: Catalogue) -> Group:
     return Group(*shown)
 
 
-def tree_view(tree: Tree, catalogue: Catalogue) -> RichTree:
-    """The tree drawn from its start: questions, choices, branches, calls and outcomes."""
-    root = RichTree(Text(f"{tree.title} ({tree.id} {tree.version})", style="bold"))
-    _draw(tree, tree.start, root, set(), catalogue)
-    return root
-
-
-def _draw(tree: Tree, node_id: str, parent: RichTree, seen: set[str], catalogue: Catalogue) -> None:
-    node = tree.nodes.get(node_id)
-    if node is None:
-        parent.add(Text(f"?? ukjent node {node_id}", style="red"))
-        return
-    if node_id in seen:
-        parent.add(Text(f"↪ som over: {_mention(node)}", style="dim"))
-        return
-    seen.add(node_id)
-    if isinstance(node, Question):
-        branch = parent.add(Text.assemble(("? ", "cyan"), (node.text, "bold"), (f"  [{node.key}]", "dim")))
-        if node.choices:
-            for choice in node.choices:
-                sub = branch.add(Text.assemble(("→ ", "dim"), choice.label, (f" ({choice.id})", "dim")))
-                _draw(tree, choice.next, sub, seen, catalogue)
-        elif node.next:
-            sub = branch.add(Text(f"→ ({node.input})", style="dim"))
-            _draw(tree, node.next, sub, seen, catalogue)
-    elif isinstance(node, Branch):
-        fork = parent.add(Text(f"⑂ {node_id}", style="magenta"))
-        for rule in node.rules:
-            label = "ellers" if rule.when is None else describe_condition(rule.when, catalogue)
-            sub = fork.add(Text(f"hvis {label}" if rule.when else label, style="magenta"))
-            _draw(tree, rule.next, sub, seen, catalogue)
-    elif isinstance(node, Call):
-        called = parent.add(Text(f"⇒ kaller treet «{node.tree}»", style="blue"))
-        for outcome_id, target in node.returns:
-            sub = called.add(Text(f"når {outcome_id}", style="blue"))
-            if target == "end":
-                sub.add(Text("slutt: utfallet fra det kalte treet", style="dim"))
-            else:
-                _draw(tree, target, sub, seen, catalogue)
-    elif isinstance(node, Goto):
-        parent.add(Text(f"⇒ fortsetter i treet «{node.tree}»", style="blue"))
-    elif isinstance(node, Outcome):
-        style = VERDICT_STYLES.get(node.verdict, "white")
-        parent.add(
-            Text.assemble(
-                (f"■ {VERDICT_LABELS[node.verdict]}", f"bold {style}"), f": {node.title} ", (f"({node.id})", "dim")
-            )
-        )
-
-
-def _mention(node: object) -> str:
-    """A node drawn earlier, named as it was drawn there (its id is not always shown)."""
-    if isinstance(node, Question):
-        return f"«{node.text}»"
-    if isinstance(node, Call):
-        return f"kaller treet «{node.tree}»"
-    if isinstance(node, Goto):
-        return f"fortsetter i treet «{node.tree}»"
-    if isinstance(node, Outcome):
-        return f"utfallet «{node.title}»"
-    assert isinstance(node, Branch)
-    return f"forgreningen ⑂ {node.id}"
-
-
 def thresholds_table(
     thresholds: dict[str, Threshold], day: dt.date, catalogue: Catalogue, width: int = 100
 ) -> RenderableType:
@@ -339,31 +295,6 @@ def thresholds_table(
         name = Text(threshold.title)
         name.append(f"\n{threshold.id}", style="dim")
         table.add_row(name, amount, start, escape(citation))
-    return table
-
-
-def drawing(engine: Engine, tree_id: str, *, paths: bool) -> RenderableType:
-    """`show` on the screen: the tree drawn, or every path through it as a table."""
-    if paths:
-        from .paths import enumerate_paths
-
-        return paths_table(engine, enumerate_paths(engine, tree_id))
-    return tree_view(engine.tree(tree_id), engine.catalogue)
-
-
-def paths_table(engine: Engine, paths: list[WalkedPath]) -> Table:
-    from .paths import path_answers
-
-    table = Table(title=f"{len(paths)} veier (vurderingsdato {engine.day})", title_justify="left", show_lines=True)
-    table.add_column("nr", justify="right", no_wrap=True)
-    table.add_column("svar", min_width=30, ratio=3)
-    table.add_column("utfall", ratio=1)
-    table.add_column("konklusjon", no_wrap=True)
-    for n, path in enumerate(paths, 1):
-        outcome = f"{path.outcome_tree}/{path.outcome}"
-        table.add_row(
-            str(n), escape("\n".join(path_answers(engine, path))), escape(outcome), VERDICT_LABELS[path.verdict]
-        )
     return table
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,9 @@ from .catalog import open_catalogue, trees_dir
 from .engine import Engine, State
 from .errors import Interrupted, UsageError
 from .export import build_trace, to_markdown
-from .files import check_writable, remove_partial, same_file, write_partial, write_text
+from .files import check_writable, program, remove_partial, same_file, state_folder, write_partial, write_text
+from .model import Step
+from .phrases import visible
 from .session import Asker, unknown_keys, walk
 from .trace import Trace
 from .values import ValueProblem, parse_date
@@ -127,13 +130,33 @@ def execute(walk_: Walk, options: RunOptions, asker: Asker | None, *, terminal: 
         engine, walk_.tree_id, preset, asker, terminal=terminal or options.non_interactive, review=options.review
     )
     data = build_trace(engine, state, walk_.tree_id, walk_.created, complete=True)
-    if options.trace and str(options.trace) != "-":
-        write_text(options.trace, json.dumps(data, ensure_ascii=False, indent=2) + "\n", force=True, private=True)
-    if options.markdown and str(options.markdown) != "-":
-        write_text(options.markdown, to_markdown(data), force=options.force)
+    try:
+        if options.trace and str(options.trace) != "-":
+            write_text(options.trace, json.dumps(data, ensure_ascii=False, indent=2) + "\n", force=True, private=True)
+        if options.markdown and str(options.markdown) != "-":
+            write_text(options.markdown, to_markdown(data), force=options.force)
+    except UsageError as failed:
+        raise _kept(walk_, options, data, failed) from None
     for path in options.answers:  # a walk resumed from an interrupted one is done with its saved answers
         remove_partial(path)
     return data
+
+
+def _kept(walk_: Walk, options: RunOptions, data: Trace, failed: UsageError) -> UsageError:
+    """A file could not be written after the last question: the answers are saved in the state
+    folder, and the error says where and gives the command that writes the files from them."""
+    try:
+        saved = write_partial(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:
+        failed.details.append(f"svarene kunne heller ikke lagres i {state_folder()} ({exc.strerror or exc})")
+        return failed
+    command = [*program(), "run", walk_.tree_id, *[x for a in (*options.answers, saved) for x in ("--answers", str(a))]]
+    command += ["--non-interactive", *(["--trees", str(options.trees)] if options.trees else [])]
+    for flag, value in (("--trace", options.trace), ("--markdown", options.markdown)):
+        command += [flag, str(value)] if value is not None else []
+    command += ["--force"] if options.force else []
+    failed.details += [f"svarene er lagret i {saved}", f"fullfør med: {shlex.join(command)}"]
+    return failed
 
 
 def result_text(data: Trace, options: RunOptions, *, as_json: bool) -> str | None:
@@ -171,12 +194,20 @@ class Saved:
     fallback: str = ""  # the answers as an answers file, when they could not be written
 
 
-def save_partial(walk_: Walk, state: State | None, trace: Path | None) -> Saved:
+def save_partial(walk_: Walk, stop: Interrupted, trace: Path | None) -> Saved:
     """Nothing typed is lost: every answer given, also those after a question the person went back
-    to, goes to --trace or to the user's state folder; if that fails, it is returned as text."""
-    if state is None or not _answers_given(state):
+    to, goes to --trace or to the user's state folder; if that fails, it is returned as text.
+
+    The answers after the question the person went back to are saved after the walk's own steps,
+    beyond its `path`: a resumed walk offers them as the default at their question (suggestions)."""
+    state = interrupted(stop)
+    if state is None:
         return Saved(None, "Ingen svar er gitt ennå, så ingenting er lagret.")
-    data = build_trace(walk_.engine, state, walk_.tree_id, walk_.created, complete=False)
+    here = {s.key for s in state.steps}
+    more = tuple(s for s in stop.given if isinstance(s, Step) and s.origin != "fact" and s.key not in here)
+    if not _answers_given(state) and not more:
+        return Saved(None, "Ingen svar er gitt ennå, så ingenting er lagret.")
+    data = build_trace(walk_.engine, state, walk_.tree_id, walk_.created, complete=False, more=more)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     try:
         to_trace = trace is not None and str(trace) != "-"
@@ -185,9 +216,13 @@ def save_partial(walk_: Walk, state: State | None, trace: Path | None) -> Saved:
         reason = problem.message if isinstance(problem, UsageError) else (problem.strerror or str(problem))
         lines = [f"tree: {walk_.tree_id}", "answers:"]
         lines += [f"  {s.key}: {json.dumps(str(s.answer), ensure_ascii=False)}" for s in _all_steps(state)]
+        if more:  # suggestions: the person went back before them, so they are not answers until they say so
+            lines.append("  # svar gitt før du gikk tilbake; fjern # foran dem du vil beholde:")
+            lines += [f"  # {s.key}: {json.dumps(str(s.answer), ensure_ascii=False)}" for s in more]
         message = f"Svarene kunne ikke lagres ({reason}). Lagre dette som en svarfil og fortsett med --answers:"
-        return Saved(None, message, "\n".join(lines) + "\n")
-    return Saved(path, f"Svarene så langt er lagret i {path}")
+        return Saved(None, message, visible("\n".join(lines) + "\n"))
+    later = f" ({len(more)} av dem etter spørsmålet du gikk tilbake til, som forslag)" if more else ""
+    return Saved(path, f"Svarene så langt er lagret i {path}{later}")
 
 
 def _answers_given(state: State) -> bool:
@@ -201,7 +236,7 @@ def _all_steps(state: State) -> list[Any]:
 def stopped(walk_: Walk, stop: Interrupted, trace: Path | None, resume: Callable[[Path], str]) -> list[str]:
     """What to say when the person stopped: «Avbrutt», where the answers are (or the answers
     themselves, as an answers file to paste, when they could not be written) and how to go on."""
-    saved = save_partial(walk_, interrupted(stop), trace)
+    saved = save_partial(walk_, stop, trace)
     lines = ["Avbrutt", saved.message]
     if saved.fallback:
         lines.append(saved.fallback.rstrip("\n"))

@@ -8,7 +8,8 @@ from typing import Protocol
 from .answers import Answers
 from .engine import Engine, State
 from .errors import AnswerError, Interrupted
-from .model import Question
+from .model import Question, Step
+from .phrases import capped
 
 NO_TERMINAL = "Interaktiv økt krever en terminal — bruk --answers FIL"
 
@@ -60,7 +61,7 @@ def missing_answer(engine: Engine, question: Question, *, terminal: bool) -> Ans
     """The error for a question with no answer and no way to ask it."""
     details = [f"spørsmål: {question.text}", f"i treet: {question.loc}"]
     if question.choices:
-        details.append("gyldige svar: " + ", ".join(c.id for c in question.choices))
+        details.append("gyldige svar: " + capped(c.id for c in question.choices))
     else:
         details.append(f"svaret skal være {INPUT_KINDS.get(question.input, question.input)}")
     lead = (
@@ -83,7 +84,10 @@ def walk(
     """Walk `tree_id` to its outcome. Interrupted carries the last state when the person stops,
     wherever the Ctrl-C lands: at a prompt, or between two (while a question is drawn)."""
     state = engine.start(tree_id)
-    remembered: dict[str, str] = {}
+    # The answers given so far, by key: offered again when a question comes back (after going back),
+    # and saved on Ctrl-C. A resumed walk's suggestions start here: asked, never applied silently.
+    remembered: dict[str, str] = dict(preset.suggested)
+    given: dict[str, Step] = {}
     used_preset: set[str] = set()
     try:
         while True:
@@ -99,7 +103,7 @@ def walk(
             key = question.key
             if key in preset.values and key not in used_preset:
                 try:
-                    state = engine.answer(state, preset.values[key], preset.origin_of(key))
+                    state = _noted(engine.answer(state, preset.values[key], preset.origin_of(key)), given)
                     remembered.setdefault(key, preset.values[key])
                     continue
                 except AnswerError as error:
@@ -117,9 +121,17 @@ def walk(
             assert reply.raw is not None
             remembered[key] = reply.raw
             used_preset.add(key)  # an answer given at the prompt overrides the file
-            state = engine.answer(state, reply.raw, "asked", help_shown=reply.help_shown)
+            state = _noted(engine.answer(state, reply.raw, "asked", help_shown=reply.help_shown), given)
     except (Interrupted, KeyboardInterrupt, EOFError):
-        raise Interrupted(state=state) from None
+        raise Interrupted(state=state, given=tuple(given.values())) from None
+
+
+def _noted(state: State, given: dict[str, Step]) -> State:
+    """Keep the step just recorded (the last answer given for its key wins)."""
+    for step in state.steps[-1:]:
+        given.pop(step.key, None)  # in the order last given
+        given[step.key] = step
+    return state
 
 
 def _back(engine: Engine, state: State, used_preset: set[str]) -> State:

@@ -77,6 +77,21 @@ def _failed(exc: OSError) -> Exception:
     return OutputError(f"kan ikke skrive til standard output ({exc.strerror or exc})")
 
 
+def interactive(*, stdout: bool = True) -> bool:
+    """A person at a terminal: stdin (and stdout) is a terminal. A closed stdin (`<&-`) is none."""
+    stdin = sys.stdin
+    if stdin is None or not _isatty(stdin):
+        return False
+    return not stdout or (sys.stdout is not None and _isatty(sys.stdout))
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (OSError, ValueError):  # closed
+        return False
+
+
 def quiet_after_broken_pipe(stdout: Any) -> int:
     """The reader stopped reading (`| head`): the rest of the output goes nowhere, and the exit code
     is the shell's for SIGPIPE. (Python would otherwise complain when it flushes stdout at exit.)"""
@@ -100,9 +115,12 @@ def say(message: str) -> None:
     console(stderr=True).print(message, style=style, markup=False, soft_wrap=True)
 
 
-def out(text: str, *, nl: bool = True) -> None:
-    """Plain text on standard output."""
-    sys.stdout.write(text + ("\n" if nl else ""))
+def out(text: str, *, nl: bool = True, painted: bool = False) -> None:
+    """Plain text on standard output, with control characters and bidi overrides shown escaped
+    (`painted`: the text has colours of its own, and its data was made visible() when it was built)."""
+    from .phrases import visible
+
+    sys.stdout.write((text if painted else visible(text)) + ("\n" if nl else ""))
 
 
 def emit(text: str, output: Path | None, *, force: bool) -> None:

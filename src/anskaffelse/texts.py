@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from .model import AllOf, AnyOf, Catalogue, Compare, Not, ThresholdRef
+from .phrases import visible
 from .values import format_amount
 
 DISCLAIMER = (
@@ -32,14 +33,29 @@ _LEADING = re.compile(r"^(?:(#{1,6}(?=\s|$)|>|[+=-](?=[\s+=-]|$))|(\d{1,9})([.)]
 
 
 def md(text: object) -> str:
-    """Text from a tree or a user, escaped so it stays literal in CommonMark, on one line."""
-    flat = _INLINE.sub(r"\\\1", " ".join(str(text).split()))
+    """Text from a tree, a trace or a user, escaped so it stays literal in CommonMark, on one line
+    (control characters and bidi overrides shown as `\\u001b`)."""
+    flat = _INLINE.sub(r"\\\1", " ".join(visible(str(text)).split()))
     lead = _LEADING.match(flat)
     if lead and lead.group(1):
         return "\\" + flat  # would open a heading, quote or list
     if lead:
         return f"{lead.group(2)}\\{flat[len(lead.group(2)) :]}"  # "2024. " would open a list
     return flat
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_SAFE_URL = re.compile(r"https://[^\s<>\"'`\\]+", re.ASCII)
+
+
+def md_code(text: object) -> str:
+    """A checksum in backticks, when it is one; anything else escaped as text (it cannot break out)."""
+    return f"`{text}`" if isinstance(text, str) and _SHA256.fullmatch(text) else md(text)
+
+
+def md_url(text: object) -> str:
+    """An address as an autolink, when it is a plain https address; anything else escaped as text."""
+    return f"<{text}>" if isinstance(text, str) and _SAFE_URL.fullmatch(text) else md(text)
 
 
 def md_block(text: object) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 
 from .facts import check_compute, check_sets, fact_types
+from .flow import Flow, topological
 from .model import (
     END,
     MAX_FINDINGS,
@@ -29,6 +30,7 @@ from .model import (
     Tree,
     suggest,
 )
+from .phrases import capped
 
 _AMOUNT_OPS = ("gt", "gte", "lt", "lte")
 MAX_ROUTE = 200  # `show` and counting the questions left recurse along a route; no real tree comes near
@@ -38,7 +40,7 @@ def validate(catalogue: Catalogue, findings: Findings) -> None:
     """Add every problem of a loaded catalogue to `findings` (errors and warnings)."""
     hint = _Hints()
     facts = _fact_questions(catalogue)
-    flow = _Flow(catalogue)
+    flow = Flow(catalogue)
     for tree in catalogue.trees.values():
         findings.extend(_check_tree(tree, catalogue, facts, flow, hint))
     findings.extend(_check_answer_keys(catalogue, facts))
@@ -63,7 +65,7 @@ def _fact_questions(catalogue: Catalogue) -> dict[str, list[Question]]:
 
 
 def _check_tree(
-    tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]], flow: _Flow, hint: _Hints
+    tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]], flow: Flow, hint: _Hints
 ) -> Iterator[Finding]:
     nodes = tree.nodes
     if tree.start not in nodes and tree.start not in tree.broken:
@@ -76,12 +78,6 @@ def _check_tree(
     yield from _check_reachability(tree, succ)
     yield from _check_cycles(tree, succ)
     yield from _check_facts_known(tree, flow)
-
-
-def _successors(tree: Tree) -> dict[str, tuple[str, ...]]:
-    """Each node's targets within the tree, without repeats (unknown targets are reported elsewhere)."""
-    nodes = tree.nodes
-    return {node_id: tuple(dict.fromkeys(t for t in node.targets() if t in nodes)) for node_id, node in nodes.items()}
 
 
 class _Hints:
@@ -146,7 +142,7 @@ def _check_jump(node: Call | Goto, tree: Tree, catalogue: Catalogue, hint: _Hint
     mapped = {key for key, _ in node.returns}
     for key in sorted(mapped - outcomes):
         yield Finding(
-            node.loc, f"«{node.id}»: treet «{target.id}» har ikke utfallet «{key}» (har: {', '.join(sorted(outcomes))})"
+            node.loc, f"«{node.id}»: treet «{target.id}» har ikke utfallet «{key}» (har: {capped(sorted(outcomes))})"
         )
     for key in sorted(outcomes - mapped):
         yield Finding(
@@ -191,7 +187,7 @@ def _check_condition(
         return
     for value in values:
         if value not in allowed:
-            yield Finding(cond.loc, f"«{cond.fact}» har ikke valget «{value}» (har: {', '.join(sorted(allowed))})")
+            yield Finding(cond.loc, f"«{cond.fact}» har ikke valget «{value}» (har: {capped(sorted(allowed))})")
 
 
 def _check_reachability(tree: Tree, succ: dict[str, tuple[str, ...]]) -> Iterator[Finding]:
@@ -229,7 +225,8 @@ def _check_cycles(tree: Tree, succ: dict[str, tuple[str, ...]]) -> Iterator[Find
             if state.get(child) == 1:
                 loop = path[path.index(child) :] + [child]
                 yield Finding(
-                    tree.nodes[node_id].loc, f"sløyfe i treet: {' → '.join(loop)}; en vei må alltid ende i et utfall"
+                    tree.nodes[node_id].loc,
+                    f"sløyfe i treet: {capped(loop, 20, ' → ')}; en vei må alltid ende i et utfall",
                 )
             elif child not in state:
                 state[child] = 1
@@ -237,75 +234,7 @@ def _check_cycles(tree: Tree, succ: dict[str, tuple[str, ...]]) -> Iterator[Find
                 stack.append((child, iter(succ[child])))
 
 
-class _Flow:
-    """Which facts are known where, per catalogue: fact names are bits of an int, because the
-    dataflow unions and intersects a set at every node (copying a frozenset there was most of validate)."""
-
-    def __init__(self, catalogue: Catalogue) -> None:
-        self.catalogue = catalogue
-        self.bits: dict[str, int] = {}
-        self.certain: dict[str, dict[str, int]] = {}  # per called tree: the facts known at each outcome
-        self.succ: dict[str, dict[str, tuple[str, ...]]] = {}
-        self.orders: dict[str, list[str] | None] = {}
-
-    def bit(self, fact: str) -> int:
-        found = self.bits.get(fact)
-        if found is None:
-            found = self.bits[fact] = 1 << len(self.bits)
-        return found
-
-    def successors(self, tree: Tree) -> dict[str, tuple[str, ...]]:
-        found = self.succ.get(tree.id)
-        if found is None or self.catalogue.trees.get(tree.id) is not tree:
-            found = self.succ[tree.id] = _successors(tree)
-        return found
-
-    def order(self, tree: Tree) -> list[str] | None:
-        """The tree's nodes, each before its targets; None when they form a loop."""
-        if tree.id not in self.orders or self.catalogue.trees.get(tree.id) is not tree:
-            self.orders[tree.id] = _topological(self.successors(tree))
-        return self.orders[tree.id]
-
-    def known(self, tree: Tree) -> dict[str, int]:
-        """For each reachable node, the facts answered on every path from the start to it."""
-        if tree.start not in tree.nodes:
-            return {}
-        succ = self.successors(tree)
-        order = self.order(tree)
-        if order is None:
-            return {}
-        trees, nodes = self.catalogue.trees, tree.nodes
-        known: dict[str, int] = {tree.start: 0}
-        for node_id in order:
-            after = known.get(node_id)
-            if after is None:
-                continue
-            node = nodes[node_id]
-            if isinstance(node, Question):
-                if node.fact:
-                    after |= self.bit(node.fact)
-            elif isinstance(node, Call) and node.tree in trees:
-                after |= self.certain_in(trees[node.tree], node)
-            for target in succ[node_id]:
-                before = known.get(target)
-                known[target] = after if before is None else before & after
-        return known
-
-    def certain_in(self, tree: Tree, call: Call) -> int:
-        """Facts a called tree answers on every path to every outcome the call goes on from (not one
-        whose return is `end`: the walk ends there)."""
-        if tree.id not in self.certain:
-            self.certain[tree.id] = {}  # a call cycle is reported elsewhere
-            outcomes = self.known(tree).items()
-            self.certain[tree.id] = {n: f for n, f in outcomes if isinstance(tree.nodes[n], Outcome)}
-        result: int | None = None
-        for outcome_id, facts in self.certain[tree.id].items():
-            if call.target_for(outcome_id) not in (None, END):
-                result = facts if result is None else result & facts
-        return result or 0
-
-
-def _check_facts_known(tree: Tree, flow: _Flow) -> Iterator[Finding]:
+def _check_facts_known(tree: Tree, flow: Flow) -> Iterator[Finding]:
     """A branch may test only facts asked on every path from start to it (a called tree counts)."""
     for node_id, here in flow.known(tree).items():
         node = tree.nodes[node_id]
@@ -318,24 +247,6 @@ def _check_facts_known(tree: Tree, flow: _Flow) -> Iterator[Finding]:
                     f"forgreningen «{node_id}» tester faktum «{fact}», "
                     f"som ikke er besvart på alle veier hit i «{tree.id}»",
                 )
-
-
-def _topological(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
-    """The graph's nodes (every target is a key too), each before its targets; None for a loop."""
-    indegree = dict.fromkeys(graph, 0)
-    for targets in graph.values():
-        for target in targets:
-            indegree[target] += 1
-    ready = [n for n, d in indegree.items() if d == 0]
-    order: list[str] = []
-    while ready:
-        node_id = ready.pop()
-        order.append(node_id)
-        for target in graph[node_id]:
-            indegree[target] -= 1
-            if indegree[target] == 0:
-                ready.append(target)
-    return order if len(order) == len(graph) else None
 
 
 def _facts_of(cond: Condition) -> set[str]:
@@ -399,14 +310,14 @@ def _check_tree_cycles(catalogue: Catalogue) -> Iterator[Finding]:
                 stack.pop()
             elif state.get(jump.tree) == 1:
                 loop = path[path.index(jump.tree) :] + [jump.tree]
-                yield Finding(jump.loc, f"trærne kaller hverandre i ring: {' → '.join(loop)}")
+                yield Finding(jump.loc, f"trærne kaller hverandre i ring: {capped(loop, 20, ' → ')}")
             elif jump.tree not in state:
                 state[jump.tree] = 1
                 path.append(jump.tree)
                 stack.append(iter(edges[jump.tree]))
 
 
-def _check_route_length(catalogue: Catalogue, flow: _Flow) -> Iterator[Finding]:
+def _check_route_length(catalogue: Catalogue, flow: Flow) -> Iterator[Finding]:
     """The longest route from each tree's start, into called trees too, must stay under MAX_ROUTE nodes.
 
     A call or goto counts as a way into the other tree's start. Each tree is measured once, along
@@ -422,7 +333,7 @@ def _check_route_length(catalogue: Catalogue, flow: _Flow) -> Iterator[Finding]:
             if isinstance(n, (Call, Goto)) and n.tree in trees and trees[n.tree].start in trees[n.tree].nodes
         }
         calls[tree.id] = called
-    callers_first = _topological(calls)
+    callers_first = topological(calls)
     if callers_first is None:
         return
     longest: dict[str, int] = {}

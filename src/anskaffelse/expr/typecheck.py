@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from anskaffelse.phrases import capped
+
 from .errors import ExprError, _suggest
 from .syntax import (
     And,
@@ -224,7 +226,7 @@ class _Checker:
             return
         allowed = self.facts[subject.name].choices
         if value not in allowed:
-            listed = ", ".join(allowed) if allowed else "ingen"
+            listed = capped(allowed, empty="ingen")
             self.fail(
                 f"«{value}» er ikke et svar på «{subject.name}»{_suggest(value, allowed)}; svarene er {listed}", offset
             )
