@@ -171,3 +171,9 @@ def test_sets_must_name_a_choice_fact_with_every_service_kind(catalogue_with: Ca
     )
     _, findings = check(root)
     assert any("sets: «tjenestetype» må være et valgspørsmål med valgene" in f.message for f in findings)
+
+
+def test_a_whole_number_is_shown_as_written_not_in_exponent_form(catalogue: Path) -> None:
+    _, steps = run(catalogue, cpv="55524000", enheter="10", enhetspris="100000", aar="60")
+    shown = {key: label for key, _, label, _ in steps}
+    assert shown["enheter"] == "10" and shown["aar"] == "60"  # not «1E+1» and «6E+1»

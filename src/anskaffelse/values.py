@@ -144,7 +144,7 @@ def parse_number(raw: object) -> Decimal:
     number = Decimal(text)
     if number <= 0 or number > MAX_NUMBER:
         raise ValueProblem(f"tallet må være over 0 og høyst {MAX_NUMBER:,}".replace(",", " "))
-    return number.normalize() if number == number.to_integral() else number
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
 
 
 def parse_cpv(raw: object) -> str:
