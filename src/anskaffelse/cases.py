@@ -25,7 +25,6 @@ from .session import walk
 from .yamlfile import Y, YamlProblem, YMap, YScalar, YSeq, parse, read_bytes
 
 CASES_FOLDER = "cases"
-Confirm = Callable[[int], bool]
 Paint = Callable[..., str]
 _KEYS = ("outcome", "passed", "del", "sources")
 

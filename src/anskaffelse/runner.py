@@ -204,8 +204,9 @@ def save_partial(walk_: Walk, stop: Interrupted, trace: Path | None) -> Saved:
     if state is None:
         return Saved(None, "Ingen svar er gitt ennå, så ingenting er lagret.")
     here = {s.key for s in state.steps}
-    more = tuple(s for s in stop.given if isinstance(s, Step) and s.origin != "fact" and s.key not in here)
-    if not _answers_given(state) and not more:
+    given = [s for s in stop.given if isinstance(s, Step)]
+    more = tuple(s for s in given if s.origin not in ("fact", "computed") and s.key not in here)
+    if not _all_steps(state) and not more:
         return Saved(None, "Ingen svar er gitt ennå, så ingenting er lagret.")
     data = build_trace(walk_.engine, state, walk_.tree_id, walk_.created, complete=False, more=more)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -225,11 +226,8 @@ def save_partial(walk_: Walk, stop: Interrupted, trace: Path | None) -> Saved:
     return Saved(path, f"Svarene så langt er lagret i {path}{later}")
 
 
-def _answers_given(state: State) -> bool:
-    return any(s.origin not in ("fact", "computed") for s in state.steps)
-
-
 def _all_steps(state: State) -> list[Any]:
+    """The answers the person gave (not those known earlier in the walk, nor computed)."""
     return [s for s in state.steps if s.origin not in ("fact", "computed")]
 
 
