@@ -153,7 +153,7 @@ def test_every_outcome_says_answer_why_steps_protocol_and_sources() -> None:
         for outcome in tree.outcomes():
             where = f"{tree.id}/{outcome.id}"
             assert outcome.title.strip() and len(outcome.title) < 200, where
-            assert len(outcome.text.split()) >= 15, f"{where}: 'text' (why) is too thin"
+            assert len(" ".join(p.source for p in outcome.text).split()) >= 15, f"{where}: 'text' (why) is too thin"
             assert outcome.steps, f"{where}: no next steps"
             assert outcome.document, f"{where}: nothing to write in the protocol"
             assert outcome.sources, where

@@ -18,7 +18,7 @@ import pytest
 from conftest import PATIENCE, SKETCH
 
 CLI = str(Path(sys.executable).with_name("anskaffelse"))
-DOWN, ENTER = "\x1b[B", "\r"
+DOWN, UP, ENTER = "\x1b[B", "\x1b[A", "\r"
 # pexpect.spawn needs a POSIX pseudo-terminal; the checks of file modes (600) and of exit 141 (SIGPIPE) are
 # POSIX too. On Windows these tests are skipped, not failed (tests/test_platforms.py covers the fallbacks).
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal (pexpect.spawn)")
@@ -37,7 +37,7 @@ def test_a_whole_walk_in_a_pseudo_terminal() -> None:
     child.expect("Anslått samlet verdi")
     child.send("40 mill" + ENTER)
     child.expect("Forbyr vedtektene utbytte")
-    child.send(ENTER)
+    child.send(UP + UP + ENTER)  # the cursor starts on «Vet ikke» (the cautious answer): up to «Ja»
     child.expect("Dine svar")
     child.expect("Alt besvart")
     child.send(ENTER)
@@ -57,7 +57,7 @@ def test_answer_two_go_back_one_change_it_and_finish() -> None:
     child.expect("Anslått samlet verdi")
     child.send("9 mill" + ENTER)
     child.expect("Forbyr vedtektene utbytte")
-    child.send("\x1b[A" + ENTER)  # up from the first choice wraps to the last: ← Tilbake
+    child.send(DOWN + DOWN + ENTER)  # from «Vet ikke», past «? Forklaring», to «← Tilbake»
     child.expect("Anslått samlet verdi")
     child.send("\x15" + "2 mill" + ENTER)  # the old answer is pre-filled: clear it, type a new one
     child.expect("Under terskelverdien gjelder bare del I")
@@ -242,7 +242,7 @@ def test_the_resume_command_keeps_the_options_and_writes_the_report(tmp_path: Pa
     child.expect("Anslått samlet verdi")
     child.send("40 mill" + ENTER)
     child.expect("Forbyr vedtektene utbytte")
-    child.send(ENTER)
+    child.send(UP + UP + ENTER)  # «Ja»
     child.expect("Rapporten er lagret i")
     child.expect(pexpect.EOF)
     child.close()

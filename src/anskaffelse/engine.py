@@ -20,11 +20,13 @@ from .model import (
     Compare,
     Compute,
     Condition,
+    Expression,
     Goto,
     Node,
     Not,
     Origin,
     Outcome,
+    Part,
     Question,
     Step,
     ThresholdRef,
@@ -37,6 +39,7 @@ from .phrases import capped
 from .values import (
     ValueProblem,
     format_amount,
+    is_unknown,
     parse_amount,
     parse_cpv,
     parse_date,
@@ -44,8 +47,11 @@ from .values import (
     parse_text,
     parse_yesno,
 )
+from .wording import holds, outcome_parts, question_parts, render_question, thresholds_named
 
-MAX_MOVES = 1_000_000  # a guard against a catalogue that was not validated
+MAX_MOVES = 1_000_000
+UNKNOWN = "vet_ikke"
+_AMOUNT_OPS = ("gt", "gte", "lt", "lte")  # a guard against a catalogue that was not validated
 
 
 @dataclass(frozen=True)
@@ -101,17 +107,11 @@ class Engine:
                 continue
             trees.add(current)
             todo += [n.tree for n in self.catalogue.trees[current].nodes.values() if isinstance(n, Call | Goto)]
+        named = {ref for t in trees for node in self.catalogue.trees[t].nodes.values() for ref in _thresholds_of(node)}
         missing = sorted(
-            {
-                ref.id
-                for t in trees
-                for node in self.catalogue.trees[t].nodes.values()
-                if isinstance(node, Branch)
-                for rule in node.rules
-                if rule.when is not None
-                for ref in _threshold_refs(rule.when)
-                if ref.id in self.catalogue.thresholds and self.catalogue.thresholds[ref.id].value_on(self.day) is None
-            }
+            ref
+            for ref in named
+            if ref in self.catalogue.thresholds and self.catalogue.thresholds[ref].value_on(self.day) is None
         )
         if missing:
             first = min(self.catalogue.thresholds[m].values[0].start for m in missing)
@@ -124,13 +124,36 @@ class Engine:
         return self.tree(state.tree).nodes[state.node]
 
     def question(self, state: State) -> Question | None:
-        """The question awaiting an answer, or None when the walk is done."""
+        """The question awaiting an answer (its text and help rendered for the walk), or None when
+        the walk is done."""
         node = self.node(state)
-        return node if isinstance(node, Question) and not state.done else None
+        if not isinstance(node, Question) or state.done:
+            return None
+        return render_question(node, self.env(state.facts)) if node.templates is not None else node
+
+    def env(self, facts: Mapping[str, Value]) -> Any:
+        """The walk's facts and the thresholds on the date of assessment, for expressions (expr.Env)."""
+        from .facts import environment, fact_types
+
+        if self._types is None:
+            self._types = fact_types(self.catalogue)
+        return environment(self.catalogue, facts, self.day, self._types)
 
     def outcome(self, state: State) -> Outcome | None:
         node = self.node(state)
         return node if isinstance(node, Outcome) and state.done else None
+
+    def thresholds_shown(self, state: State) -> tuple[ThresholdUse, ...]:
+        """The thresholds the walk's results show (its outcome and the conclusions on the way) that
+        no branch compared with: they belong in the record too."""
+        nodes = [self.catalogue.trees[t].nodes.get(n) for t, n in (*state.passed, (state.tree, state.node))]
+        named = dict.fromkeys(ref for node in nodes if node is not None for ref in _thresholds_of(node))
+        known = {u.id for u in state.thresholds}
+        used: list[ThresholdUse] = []
+        for ref in named:
+            if ref not in known and ref in self.catalogue.thresholds:
+                self._amount(ThresholdRef(ref, self.catalogue.thresholds[ref].loc), used)
+        return tuple(used)
 
     def location(self, state: State) -> str:
         return str(self.node(state).loc)
@@ -192,6 +215,8 @@ class Engine:
                 if target_id == END:
                     return replace(state, stack=(), done=True)
                 passed = state.passed + ((state.tree, node.id),)
+                if caller.sets:
+                    state = replace(state, facts=MappingProxyType({**state.facts, caller.sets: node.id}))
                 state = self._move(replace(state, stack=state.stack[:-1], passed=passed), frame.tree, target_id)
         raise CatalogueError("veiledningen kom aldri til et utfall; kjør «anskaffelse validate»")
 
@@ -218,7 +243,7 @@ class Engine:
         )
         facts = dict(state.facts)
         facts[question.key] = value
-        if question.sets and question.input == "cpv" and value != "vet_ikke":
+        if question.sets and question.input == "cpv" and value != UNKNOWN:
             from .facts import service_kind
 
             kind = service_kind(str(value))[0]
@@ -231,15 +256,11 @@ class Engine:
     def _computed(self, state: State, node: Compute) -> State:
         """A computed fact, shown as a step («Slik er verdien beregnet: …»); unknown when what it
         rests on is unknown (then a question later on asks for it)."""
-        from .facts import compute, environment
+        from .facts import compute
 
         if node.fact in state.facts:  # a fact is settled once in a walk (a tree called twice computes once)
             return self._move(state, state.tree, node.next)
-        if self._types is None:
-            from .facts import fact_types
-
-            self._types = fact_types(self.catalogue)
-        value, shown = compute(node, environment(self.catalogue, state.facts, self.day, self._types))
+        value, shown = compute(node, self.env(state.facts))
         if value is None:
             return self._move(state, state.tree, node.next)
         label = node.label or node.fact
@@ -264,6 +285,8 @@ class Engine:
         if question.input == "choice":
             choice = question.choice(str(value))
             return choice.label if choice else str(value)
+        if value == UNKNOWN:
+            return "Vet ikke / finner ikke koden" if question.input == "cpv" else "Vet ikke"
         if question.input == "yesno":
             return str(value).capitalize()
         if isinstance(value, Decimal) and question.input == "number":
@@ -272,12 +295,10 @@ class Engine:
             return format_amount(value)
         if isinstance(value, dt.date):
             return value.isoformat()
-        if question.input == "cpv" and value != "vet_ikke":
+        if question.input == "cpv":
             from .facts import service_kind
 
             return service_kind(str(value))[1]
-        if question.input == "cpv":
-            return "Vet ikke / finner ikke koden"
         return str(value)
 
     def parse(self, question: Question, raw: object, state: State | None = None) -> Value:
@@ -285,6 +306,8 @@ class Engine:
         try:
             if question.input == "choice":
                 return self._choice_id(question, raw)
+            if is_unknown(raw):
+                return UNKNOWN
             if question.input == "amount":
                 return parse_amount(raw)
             if question.input == "date":
@@ -325,12 +348,29 @@ class Engine:
             return any(self._holds(c, state, branch, used) for c in cond.items)
         if isinstance(cond, Not):
             return not self._holds(cond.item, state, branch, used)
+        if isinstance(cond, Expression):
+            return self._expression(cond, state, used)
         return self._compare(cond, state, branch, used)
+
+    def _expression(self, cond: Expression, state: State, used: list[ThresholdUse]) -> bool:
+        """An expression holds only when it is true: «vet ikke» or a fact not yet known is not true."""
+        from .expr import ExprError
+
+        for ref in _expression_thresholds(cond):
+            self._amount(ThresholdRef(ref, cond.loc), used)
+        try:
+            return holds(cond, self.env(state.facts))
+        except ExprError as problem:
+            raise AnswerError(
+                f"betingelsen kunne ikke regnes ut: {problem.message}", details=[f"i treet: {cond.loc}", cond.source]
+            ) from None
 
     def _compare(self, cond: Compare, state: State, branch: Branch, used: list[ThresholdUse]) -> bool:
         if cond.fact not in state.facts:
             raise CatalogueError(f"{cond.loc}: faktum «{cond.fact}» er ikke besvart før forgreningen «{branch.id}»")
         value = state.facts[cond.fact]
+        if value == UNKNOWN and cond.op in _AMOUNT_OPS:
+            return False  # an amount not known is neither above nor below anything
         if cond.op == "eq":
             return str(value) == cond.operand
         if cond.op == "ne":
@@ -369,9 +409,26 @@ class Engine:
         return value.amount
 
 
-def _threshold_refs(cond: Condition) -> list[ThresholdRef]:
+def _threshold_refs(cond: Condition) -> list[str]:
     if isinstance(cond, AllOf | AnyOf):
         return [ref for item in cond.items for ref in _threshold_refs(item)]
     if isinstance(cond, Not):
         return _threshold_refs(cond.item)
-    return [cond.operand] if isinstance(cond.operand, ThresholdRef) else []
+    if isinstance(cond, Expression):
+        return _expression_thresholds(cond)
+    return [cond.operand.id] if isinstance(cond.operand, ThresholdRef) else []
+
+
+def _expression_thresholds(cond: Expression) -> list[str]:
+    return thresholds_named((Part(cond.source, None, cond.loc, cond),))
+
+
+def _thresholds_of(node: Node) -> list[str]:
+    """The thresholds a node compares with or shows."""
+    if isinstance(node, Branch):
+        return [ref for rule in node.rules if rule.when is not None for ref in _threshold_refs(rule.when)]
+    if isinstance(node, Outcome):
+        return thresholds_named(p for _, p in outcome_parts(node))
+    if isinstance(node, Question):
+        return thresholds_named(p for _, p in question_parts(node))
+    return []

@@ -16,6 +16,7 @@ from .record import CHANGED, INTACT, MARK_CHANGED, UNSEALED, catalogue_files, co
 from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, md, md_block, md_code, md_url
 from .trace import TRACE_SCHEMA, Trace, TraceFile, TraceOutcome, TraceSource
 from .values import format_amount
+from .wording import render_outcome
 
 
 def json_value(value: Value) -> int | str:
@@ -71,7 +72,7 @@ def build_trace(
             }
             for s in (*state.steps, *more)
         ],
-        "outcome": None if outcome is None else _outcome(catalogue, state.tree, outcome),
+        "outcome": None if outcome is None else _outcome(engine, state, state.tree, outcome),
         "thresholds": [
             {
                 "id": u.id,
@@ -83,10 +84,10 @@ def build_trace(
                 "confirmed_until": u.confirmed_until.isoformat() if u.confirmed_until else None,
                 "warnings": threshold_warnings(catalogue.thresholds[u.id], engine.day),
             }
-            for u in state.thresholds
+            for u in state.thresholds + engine.thresholds_shown(state)
         ],
         "path": [f"{t}/{n}" for t, n in state.visited],
-        "passed": [_outcome(catalogue, tree_id, node) for tree_id, node in passed if isinstance(node, Outcome)],
+        "passed": [_outcome(engine, state, tree_id, node) for tree_id, node in passed if isinstance(node, Outcome)],
         "complete": complete,
     }
     return seal(trace)
@@ -115,16 +116,18 @@ def caveat_lines(trace: Trace) -> list[str]:
     return ([common] if common else []) + [w for warnings in own.values() for w in warnings]
 
 
-def _outcome(catalogue: Catalogue, tree_id: str, outcome: Outcome) -> TraceOutcome:
+def _outcome(engine: Engine, state: State, tree_id: str, outcome: Outcome) -> TraceOutcome:
+    """An outcome as the walk reads it: its placeholders filled in and its conditional parts chosen."""
+    title, text, steps, document = render_outcome(outcome, engine.env(state.facts))
     return {
         "tree": tree_id,
         "node": outcome.id,
         "verdict": outcome.verdict,
-        "title": outcome.title,
-        "text": outcome.text,
-        "steps": list(outcome.steps),
-        "document": list(outcome.document),
-        "sources": [_source(catalogue, i) for i in outcome.sources],
+        "title": title,
+        "text": text,
+        "steps": steps,
+        "document": document,
+        "sources": [_source(engine.catalogue, i) for i in outcome.sources],
     }
 
 

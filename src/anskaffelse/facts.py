@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from .expr import Env, FactType, Money, evaluate, make_env, render
-from .model import Catalogue, Compute, Finding, Location, Question, Value
+from .model import Call, Catalogue, Compute, Finding, Location, Outcome, Question, Value
 from .values import format_amount
 
 _KINDS = {"amount": "money", "number": "number", "date": "date", "text": "text", "yesno": "bool", "cpv": "text"}
@@ -25,10 +25,18 @@ SERVICE_KINDS = {
 }
 
 
+_TYPES: dict[int, tuple[Catalogue, dict[str, FactType]]] = {}
+
+
 def fact_types(catalogue: Catalogue) -> dict[str, FactType]:
     """Every fact a question asks or a computation gives, with its type (a computed fact: money,
-    unless its expression is checked to give something else; see validate)."""
+    unless its expression is checked to give something else; see validate). Made once per catalogue."""
+    made = _TYPES.get(id(catalogue))
+    if made is not None and made[0] is catalogue:
+        return made[1]
     types: dict[str, FactType] = {}
+    _TYPES.clear()
+    _TYPES[id(catalogue)] = (catalogue, types)
     for tree in catalogue.trees.values():
         for node in tree.nodes.values():
             if isinstance(node, Question):
@@ -38,6 +46,9 @@ def fact_types(catalogue: Catalogue) -> dict[str, FactType]:
                     types[node.key] = FactType(_KINDS[node.input])  # type: ignore[arg-type]
             elif isinstance(node, Compute):
                 types.setdefault(node.fact, FactType("money"))
+            elif isinstance(node, Call) and node.sets and node.tree in catalogue.trees:
+                outcomes = tuple(n.id for n in catalogue.trees[node.tree].nodes.values() if isinstance(n, Outcome))
+                types[node.sets] = FactType("choice", outcomes)
     return types
 
 

@@ -34,13 +34,14 @@ from .model import (
     suggest,
 )
 from .values import ValueProblem, parse_amount
+from .wording import build_expression, build_parts, build_question_templates, build_template
 from .yamlfile import Reader, Y, YMap, YScalar, YSeq, get, key_loc
 
 SOURCES_FILE = "kilder.yaml"
 THRESHOLDS_FILE = "terskelverdier.yaml"
 NODE_KINDS = ("question", "branch", "call", "goto", "outcome", "compute")
 _TREE_KEYS = ("id", "title", "version", "valid_from", "start", "nodes", "description")
-_QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next", "sets")
+_QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next", "sets", "default")
 _COMPUTE_KEYS = ("compute", "value", "label", "explain", "sources", "next")
 # An address printed in reports and on screens: https, and nothing that could end a link or start markup.
 _URL = re.compile(r"https://[^\s/<>\"'`\\\x00-\x1f\x7f-\x9f]+\.[^\s<>\"'`\\\x00-\x1f\x7f-\x9f]+")
@@ -133,6 +134,7 @@ def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question 
         help=r.text(get(m, "help"), f"{what}: help", required=False) or "",
         sources=r.idents(get(m, "sources"), f"{what}: sources"),
         fact=fact,
+        templates=build_question_templates(get(m, "question"), get(m, "help"), r, what),
     )
     input_y = get(m, "input")
     choices_y = get(m, "choices")
@@ -145,7 +147,10 @@ def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question 
         choices = build_choices(node_id, choices_y, r)
         if text is None or choices is None:
             return None
-        return Question(node_id, text, "choice", loc, choices=choices, **common)  # type: ignore[arg-type]
+        default = r.ident(get(m, "default"), f"{what}: default") if "default" in m.items else None
+        if default is not None and default not in {c.id for c in choices}:
+            r.add(key_loc(m, "default"), f"{what}: default «{default}» er ikke et av valgene")
+        return Question(node_id, text, "choice", loc, choices=choices, default=default, **common)  # type: ignore[arg-type]
     if input_y is None:
         r.add(loc, f"{what} mangler choices eller input ({', '.join(_FREE_INPUTS)})")
         return None
@@ -159,6 +164,8 @@ def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question 
         r.add(loc, f"{what} mangler next")
     if text is None or nxt is None:
         return None
+    if "default" in m.items:
+        r.add(key_loc(m, "default"), f"{what}: default hører bare til et valgspørsmål (choices)")
     input_kind: InputKind = kind  # type: ignore[assignment]
     sets = r.ident(get(m, "sets"), f"{what}: sets") if "sets" in m.items else None
     if sets and kind != "cpv":
@@ -208,7 +215,8 @@ def build_branch(node_id: str, loc: Location, y: Y | None, r: Reader) -> Branch 
                 rules.append(Rule(None, target, m.loc))
             continue
         r.keys(m, ("when", "next"), ("when", "next"), f"{what}, regel {index + 1}")
-        cond = build_condition(get(m, "when"), r) if "when" in m.items else None
+        when_y = get(m, "when")
+        cond = build_expression(when_y, r, "when") if isinstance(when_y, YScalar) else build_condition(when_y, r)
         target = r.ident(get(m, "next"), "next")
         if cond is not None and target is not None:
             rules.append(Rule(cond, target, m.loc))
@@ -279,8 +287,9 @@ def build_jump(node_id: str, loc: Location, m: YMap, kind: str, r: Reader) -> No
         r.keys(m, ("goto",), (), what)
         target = r.ident(get(m, "goto"), "goto")
         return Goto(node_id, target, loc) if target else None
-    r.keys(m, ("call", "returns"), ("call", "returns"), what)
+    r.keys(m, ("call", "returns", "sets"), ("call", "returns"), what)
     tree = r.ident(get(m, "call"), "call")
+    sets = r.ident(get(m, "sets"), f"{what}: sets") if "sets" in m.items else None
     returns_y = r.mapping(get(m, "returns"), f"{what}: returns")
     pairs: list[tuple[str, str]] = []
     if returns_y is not None:
@@ -291,7 +300,7 @@ def build_jump(node_id: str, loc: Location, m: YMap, kind: str, r: Reader) -> No
                 pairs.append((outcome_id, target))
     if tree is None or returns_y is None:
         return None
-    return Call(node_id, tree, tuple(pairs), loc)
+    return Call(node_id, tree, tuple(pairs), loc, sets)
 
 
 def build_compute(node_id: str, loc: Location, m: YMap, r: Reader) -> Compute | None:
@@ -337,13 +346,13 @@ def build_outcome(node_id: str, loc: Location, y: Y | None, r: Reader) -> Outcom
     if verdict is not None and verdict not in VERDICTS:
         r.add(get(m, "verdict").loc, f"{what}: ukjent verdict «{verdict}»; tillatt: {', '.join(VERDICTS)}")  # type: ignore[union-attr]
         verdict = None
-    title = r.text(get(m, "title"), f"{what}: title")
-    text = r.text(get(m, "text"), f"{what}: text")
+    heading = build_template(get(m, "title"), r, f"{what}: title")
+    text = build_parts(get(m, "text"), r, f"{what}: text", single=True) if "text" in m.items else None
     sources = r.idents(get(m, "sources"), f"{what}: sources")
-    if verdict is None or title is None or text is None:
+    steps, document = (build_parts(get(m, k), r, f"{what}: {k}") for k in ("steps", "document"))
+    if verdict is None or heading is None or text is None or steps is None or document is None:
         return None
-    steps, document = (r.texts(get(m, k), f"{what}: {k}") for k in ("steps", "document"))
-    return Outcome(node_id, verdict, title, text, steps, sources, loc, document)
+    return Outcome(node_id, verdict, heading.source, text, steps, sources, loc, document, heading)
 
 
 # --- sources and thresholds -----------------------------------------------------

@@ -197,7 +197,31 @@ class Not:
     loc: Location
 
 
-Condition = Compare | AllOf | AnyOf | Not
+@dataclass(frozen=True, slots=True, eq=False)
+class Expression:
+    """A condition written in the expression language (docs/uttrykk.md): `when: "verdi >= terskel(nasjonal)"`.
+
+    `parsed` is the expr syntax tree; `at` is where its first character is written, for messages.
+    """
+
+    source: str
+    parsed: Any
+    loc: Location
+    at: Location
+
+
+Condition = Compare | AllOf | AnyOf | Not | Expression
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Part:
+    """A piece of an outcome's or a question's text: a template (expr, with `{…}` placeholders),
+    shown only when `when` (an Expression) holds, always when it is None."""
+
+    source: str
+    template: Any
+    loc: Location
+    when: Expression | None = None
 
 
 # --- nodes --------------------------------------------------------------------
@@ -239,11 +263,22 @@ class Question:
     choices: tuple[Choice, ...] = ()
     next: str | None = None  # for free input; choices carry their own
     sets: str | None = None  # a CPV question: the choice fact its classification answers (see engine)
+    default: str | None = None  # the choice the cursor starts on: the cautious one (see validate)
+    # The text and help as templates, when either has a `{…}` placeholder (rendered by the engine).
+    templates: tuple[Part, Part] | None = None
 
     @property
     def key(self) -> str:
         """The answer key: the fact name where there is one, else the node id."""
         return self.fact or self.id
+
+    @property
+    def cautious(self) -> str | None:
+        """The choice the cursor starts on when the buyer has not answered before: `default`, else
+        «vet_ikke» when offered (never simply the first choice, which may be the permissive one)."""
+        if self.default is not None:
+            return self.default
+        return "vet_ikke" if self.choice("vet_ikke") is not None else None
 
     def choice(self, choice_id: str, *, any_case: bool = False) -> Choice | None:
         """The choice with this id (`any_case`: or with it in other letter case), looked up in an
@@ -287,6 +322,7 @@ class Call:
     tree: str
     returns: tuple[tuple[str, str], ...]  # (outcome id of the called tree, next node or END)
     loc: Location
+    sets: str | None = None  # a fact that gets the id of the outcome the called tree reached
 
     def target_for(self, outcome_id: str) -> str | None:
         for key, target in self.returns:
@@ -310,14 +346,18 @@ class Goto:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Outcome:
+    """A result. `title` is its source text (for drawings); the parts are templates, some with
+    conditions, rendered for a walk by `wording.render_outcome`."""
+
     id: str
     verdict: str
     title: str
-    text: str
-    steps: tuple[str, ...]
+    text: tuple[Part, ...]
+    steps: tuple[Part, ...]
     sources: tuple[str, ...]
     loc: Location
-    document: tuple[str, ...] = ()
+    document: tuple[Part, ...] = ()
+    heading: Part | None = None
 
     def targets(self) -> tuple[str, ...]:
         return ()

@@ -14,7 +14,7 @@ from .engine import Engine, State
 from .errors import AnswerError, Interrupted
 from .model import Catalogue, Choice, Question
 from .paths import questions_left_in_walk
-from .session import Asker, Reply
+from .session import INSTRUCTIONS, Asker, Reply
 from .values import ValueProblem, format_amount, parse_amount
 
 HELP_WORD = "?"
@@ -24,14 +24,6 @@ KEYS_TIP = (
     "Skriv nummeret eller ordene for svaret og trykk Enter. «?» forklarer spørsmålet, «<» går ett "
     "spørsmål tilbake, og Ctrl-C avbryter og lagrer svarene så langt."
 )
-_INSTRUCTIONS = {
-    "amount": "beløp ekskl. mva., f.eks. 2 500 000 eller 2,5 mill",
-    "date": "dato, ÅÅÅÅ-MM-DD",
-    "text": "fritekst",
-    "yesno": "ja eller nei",
-    "number": "et tall, f.eks. 12",
-    "cpv": "en CPV-kode med åtte sifre (finn den med «anskaffelse cpv ORD»), eller vet_ikke",
-}
 
 
 def wants_plain(plain: bool) -> bool:
@@ -95,6 +87,8 @@ class PlainAsker:
         self.write(question.text)
         for number, choice in enumerate(question.choices, 1):
             self.write(f"{number}) {choice.label}")
+        if question.choices and default not in {c.id for c in question.choices}:
+            default = question.cautious  # Enter takes the cautious answer, as the cursor does in a menu
         self.write(self._hint(question, default, can_go_back))
         help_shown = False
         while True:
@@ -123,10 +117,13 @@ class PlainAsker:
         what = (
             f"skriv et nummer fra 1 til {len(question.choices)} eller ordene"
             if question.choices
-            else _INSTRUCTIONS[question.input]
+            else INSTRUCTIONS[question.input]
         )
         keys = [f"{HELP_WORD} = forklaring"] + ([f"{BACK_WORD} = tilbake"] if can_go_back else [])
         keep = [f"Enter = behold «{_shown(question, default)}»"] if default else []
+        if default and default == question.cautious:
+            choice = question.choice(default)
+            keep = [f"Enter = «{choice.label if choice else default}»"]
         return f"({'; '.join([what, *keep, *keys])})"
 
     @staticmethod

@@ -16,7 +16,7 @@ from .errors import AnswerError, Interrupted
 from .model import Question
 from .paths import questions_left_in_walk
 from .render import answers_view, help_panel, step_row
-from .session import Reply
+from .session import INSTRUCTIONS, Reply
 from .values import ValueProblem, format_amount, parse_amount
 
 HELP = "\x00help"
@@ -28,11 +28,7 @@ KEYS_TIP = (
     "og Ctrl-C avbryter og lagrer svarene så langt."
 )
 _INSTRUCTIONS = {
-    "amount": "beløp ekskl. mva., f.eks. 2 500 000 eller 2,5 mill",
-    "date": "dato, ÅÅÅÅ-MM-DD",
-    "text": "fritekst",
-    "yesno": "ja eller nei",
-    "number": "et tall, f.eks. 12",
+    **INSTRUCTIONS,
     "cpv": "en CPV-kode med åtte sifre, eller ord å søke på, f.eks. kantine; vet_ikke hvis dere ikke finner den",
 }
 
@@ -219,7 +215,7 @@ class QuestionaryAsker:
         return questionary.select(
             "Svar:",
             choices=choices,
-            default=default if default in known else None,
+            default=default if default in known else question.cautious,
             instruction="(piltaster og Enter)",
             qmark="→",
             **self.prompt_kwargs,

@@ -35,6 +35,16 @@ class Asker(Protocol):
         ...
 
 
+# How to answer a question of each kind, as the prompt says it.
+INSTRUCTIONS = {
+    "amount": "beløp ekskl. mva., f.eks. 2 500 000 eller 2,5 mill, eller «vet ikke»",
+    "date": "dato, ÅÅÅÅ-MM-DD, eller «vet ikke»",
+    "text": "fritekst, eller «vet ikke»",
+    "yesno": "ja, nei eller «vet ikke»",
+    "number": "et tall, f.eks. 12, eller «vet ikke»",
+    "cpv": "en CPV-kode med åtte sifre (finn den med «anskaffelse cpv ORD»), eller vet_ikke",
+}
+
 INPUT_KINDS = {
     "amount": "et beløp i kroner, f.eks. 2 500 000 eller 2,5 mill",
     "date": "en dato, ÅÅÅÅ-MM-DD",

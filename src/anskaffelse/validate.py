@@ -18,6 +18,7 @@ from .model import (
     Compare,
     Compute,
     Condition,
+    Expression,
     Finding,
     Findings,
     Goto,
@@ -31,6 +32,7 @@ from .model import (
     suggest,
 )
 from .phrases import capped
+from .wording import check_expression, check_wording
 
 _AMOUNT_OPS = ("gt", "gte", "lt", "lte")
 MAX_ROUTE = 200  # `show` and counting the questions left recurse along a route; no real tree comes near
@@ -44,6 +46,7 @@ def validate(catalogue: Catalogue, findings: Findings) -> None:
     for tree in catalogue.trees.values():
         findings.extend(_check_tree(tree, catalogue, facts, flow, hint))
     findings.extend(_check_answer_keys(catalogue, facts))
+    findings.extend(check_wording(catalogue, fact_types(catalogue)))
     findings.extend(_check_tree_cycles(catalogue))
     findings.extend(_check_route_length(catalogue, flow))
     for threshold in catalogue.thresholds.values():
@@ -138,6 +141,8 @@ def _check_jump(node: Call | Goto, tree: Tree, catalogue: Catalogue, hint: _Hint
         return
     if not isinstance(node, Call):
         return
+    if node.sets and any(q.key == node.sets for t in catalogue.trees.values() for q in t.questions()):
+        yield Finding(node.loc, f"«{node.id}»: sets «{node.sets}» er også et spørsmål; gi faktumet et eget navn")
     outcomes = {o.id for o in target.outcomes()}
     mapped = {key for key, _ in node.returns}
     for key in sorted(mapped - outcomes):
@@ -154,6 +159,9 @@ def _check_jump(node: Call | Goto, tree: Tree, catalogue: Catalogue, hint: _Hint
 def _check_condition(
     cond: Condition, catalogue: Catalogue, facts: dict[str, list[Question]], hint: _Hints
 ) -> Iterator[Finding]:
+    if isinstance(cond, Expression):
+        yield from check_expression(cond, fact_types(catalogue), catalogue.thresholds)
+        return
     if isinstance(cond, (AllOf, AnyOf)):
         for item in cond.items:
             yield from _check_condition(item, catalogue, facts, hint)
@@ -250,6 +258,9 @@ def _check_facts_known(tree: Tree, flow: Flow) -> Iterator[Finding]:
 
 
 def _facts_of(cond: Condition) -> set[str]:
+    """The facts a condition needs answered («vet ikke» and unknown facts are part of an expression)."""
+    if isinstance(cond, Expression):
+        return set()
     if isinstance(cond, Compare):
         return {cond.fact}
     if isinstance(cond, Not):

@@ -147,10 +147,18 @@ def parse_number(raw: object) -> Decimal:
     return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
 
 
+def is_unknown(raw: object) -> bool:
+    """«vet ikke» (or vet_ikke, vet-ikke, ?) typed where an amount, a number, a date, a text or a code is asked."""
+    return isinstance(raw, str) and " ".join(raw.lower().replace("_", " ").replace("-", " ").split()) in _UNKNOWN
+
+
+_UNKNOWN = ("vet ikke", "?", "vetikke")
+
+
 def parse_cpv(raw: object) -> str:
     """A CPV code (8 digits; the check digit after a dash is ignored), or «vet_ikke»."""
     text = str(raw).strip()
-    if text.lower().replace(" ", "_") in ("vet_ikke", "vet-ikke", "?"):
+    if is_unknown(text):
         return "vet_ikke"
     from .cpv import classify, normalize_code
 

@@ -225,7 +225,10 @@ class _Checker:
         if not isinstance(subject, Name) or subject.name not in self.facts:
             return
         allowed = self.facts[subject.name].choices
-        if value not in allowed:
+        if value == "vet_ikke":
+            # «vet ikke» is an unknown value, never equal to anything: the comparison would never hold.
+            self.fail(f"«vet ikke» er ukjent, ikke et svar; skriv «ikke kjent({subject.name})»", offset)
+        elif value not in allowed:
             listed = capped(allowed, empty="ingen")
             self.fail(
                 f"«{value}» er ikke et svar på «{subject.name}»{_suggest(value, allowed)}; svarene er {listed}", offset
