@@ -198,7 +198,7 @@ def test_an_unknown_placeholder_or_condition_is_an_error_with_file_and_line(
 def test_a_syntax_error_in_a_condition_points_at_its_column(catalogue_with: Callable[..., Path]) -> None:
     broken = CALLER.replace('- when: "ikke kjent(verdi)"', '- when: "ikke kjent(verdi"')
     _, findings = check(catalogue_with({"hoved2.yaml": broken, "regler.yaml": CALLED}))
-    line = next(n for n, text in enumerate(broken.splitlines(), 1) if "ikke kjent(verdi\"" in text)
+    line = next(n for n, text in enumerate(broken.splitlines(), 1) if 'ikke kjent(verdi"' in text)
     assert any(f.loc.line == line and f.loc.col > 14 for f in findings if not f.warning), findings
 
 

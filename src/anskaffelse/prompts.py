@@ -29,7 +29,7 @@ KEYS_TIP = (
 )
 _INSTRUCTIONS = {
     **INSTRUCTIONS,
-    "cpv": "en CPV-kode med åtte sifre, eller ord å søke på, f.eks. kantine; vet_ikke hvis dere ikke finner den",
+    "cpv": "en CPV-kode med åtte sifre, eller ord å søke på, f.eks. kantine; «vet ikke» hvis dere ikke finner den",
 }
 
 

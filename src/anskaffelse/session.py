@@ -42,7 +42,7 @@ INSTRUCTIONS = {
     "text": "fritekst, eller «vet ikke»",
     "yesno": "ja, nei eller «vet ikke»",
     "number": "et tall, f.eks. 12, eller «vet ikke»",
-    "cpv": "en CPV-kode med åtte sifre (finn den med «anskaffelse cpv ORD»), eller vet_ikke",
+    "cpv": "en CPV-kode med åtte sifre (finn den med «anskaffelse cpv ORD»), eller «vet ikke»",
 }
 
 INPUT_KINDS = {
