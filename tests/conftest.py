@@ -14,7 +14,7 @@ from anskaffelse import yamlfile
 from anskaffelse.catalog import open_catalogue
 from anskaffelse.cli import main
 from anskaffelse.engine import Engine
-from anskaffelse.model import Finding, Findings
+from anskaffelse.findings import Finding, Findings
 
 # Interrupted walks of the tests (also of the CLI started in subprocesses) go here, never to the user's folder.
 os.environ["ANSKAFFELSE_STATE_DIR"] = tempfile.mkdtemp(prefix="anskaffelse-test-state-")

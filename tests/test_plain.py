@@ -18,7 +18,8 @@ from anskaffelse.answers import Answers
 from anskaffelse.engine import Engine, State
 from anskaffelse.errors import Interrupted
 from anskaffelse.export import build_trace
-from anskaffelse.model import Choice, Location
+from anskaffelse.findings import Location
+from anskaffelse.model import Choice
 from anskaffelse.plainprompts import PlainAsker, match_choice, wants_plain
 from anskaffelse.session import walk
 from conftest import KINDS, PATIENCE, SKETCH, engine_for

@@ -25,8 +25,10 @@ from anskaffelse.answers import Answers, load_answers
 from anskaffelse.catalog import check, open_catalogue
 from anskaffelse.engine import Engine
 from anskaffelse.errors import AnskaffelseError, AnswerError
-from anskaffelse.loader import build_sources, build_thresholds, build_tree
-from anskaffelse.model import VERDICTS, Catalogue, Findings, Question, errors_only
+from anskaffelse.findings import Findings, errors_only
+from anskaffelse.loader import build_tree
+from anskaffelse.model import VERDICTS, Catalogue, Question
+from anskaffelse.registry import build_sources, build_thresholds
 from anskaffelse.session import walk
 from anskaffelse.validate import validate
 from anskaffelse.values import ValueProblem, parse_amount, parse_date, parse_text, parse_yesno

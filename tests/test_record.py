@@ -38,9 +38,10 @@ def save(path: Path, data: dict[str, Any]) -> None:
 
 
 def as_version_1(path: Path) -> Path:
-    """A trace as version 1 wrote it: no hash, no catalogue_files."""
+    """A trace as version 1 wrote it: no hash, no catalogue_files, no notices (all version 2 on)."""
     data = load(path)
     del data["content_sha256"], data["catalogue_files"]
+    data.pop("notices", None)
     data["schema"] = "anskaffelse.trace/1"
     save(path, data)
     return path

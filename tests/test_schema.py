@@ -153,9 +153,10 @@ def test_the_schema_knows_every_key_the_loader_accepts() -> None:
     for word in (*loader._FREE_INPUTS, *model.VERDICTS):
         assert f'"{word}"' in text
     sources = {key for key, _ in all_properties(json.loads(schema_path("sources").read_text(encoding="utf-8")))}
-    assert {"citation", "title", "url", "checked", "status", "note"} == sources
+    assert {"citation", "title", "url", "checked", "status", "note", "changes", "from", "text"} == sources
     thresholds = {k for k, _ in all_properties(json.loads(schema_path("thresholds").read_text(encoding="utf-8")))}
-    assert {"title", "source", "checked", "confirmed_until", "values", "note", "from", "amount"} == thresholds
+    expected = {"title", "source", "checked", "confirmed_until", "values", "note", "from", "amount", "status"}
+    assert expected == thresholds
 
 
 def test_the_readme_key_tables_are_made_from_the_schema_descriptions() -> None:

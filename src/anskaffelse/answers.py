@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass, field
 
 from .errors import AnskaffelseError, AnswerError, TraceError, UsageError
-from .model import Findings, Origin, display_path
+from .findings import Findings, display_path
+from .model import Origin
 from .trace import Trace, parse_trace
 from .values import ValueProblem, parse_date
 from .yamlfile import YamlProblem, YMap, YScalar, parse, read_bytes

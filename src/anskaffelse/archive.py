@@ -17,7 +17,8 @@ from typing import Any
 
 from .engine import Engine
 from .errors import AnswerError, ExitCode, TraceError, UsageError
-from .model import Catalogue, display_path
+from .findings import display_path
+from .model import Catalogue
 from .record import CHANGED as EDITED
 from .record import MARK_CHANGED, integrity
 from .replay import question_keys, replay_saved

@@ -17,8 +17,9 @@ from .answers import load_answers
 from .engine import Engine
 from .errors import AnskaffelseError, ExitCode, UsageError
 from .export import build_trace
+from .findings import Findings, Location, display_path
 from .listing import count
-from .model import Catalogue, Findings, Location, display_path
+from .model import Catalogue
 from .phrases import capped, visible
 from .runner import DEFAULT_TREE, assessment_day
 from .session import walk

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -12,9 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import CatalogueError
-from .loader import SOURCES_FILE, THRESHOLDS_FILE, build_sources, build_thresholds, build_tree
-from .model import Catalogue, Finding, Findings, Location, Source, Threshold, Tree, display_path, errors_only
+from .findings import Finding, Findings, Location, display_path, errors_only
+from .loader import build_tree
+from .model import SUPPLIED, Catalogue, Source, Threshold, Tree
 from .phrases import capped_lines
+from .registry import SOURCES_FILE, THRESHOLDS_FILE, build_sources, build_supplied, build_thresholds
 from .validate import validate
 from .values import format_amount
 from .yamlfile import Reader, Y, YamlProblem, parse, read_bytes
@@ -120,6 +123,25 @@ def open_catalogue(root: Path) -> Catalogue:
     return catalogue
 
 
+def with_supplied(catalogue: Catalogue, path: Path | None) -> Catalogue:
+    """The catalogue with the threshold values an organisation has confirmed itself (`--thresholds
+    FIL`), marked as theirs; CatalogueError with file:line for anything wrong in the file."""
+    if path is None:
+        return catalogue
+    findings = Findings()
+    r = Reader(findings)
+    y, sha = read_document(Path(path), r)
+    merged = build_supplied(y, r, catalogue.thresholds) if y is not None else {}
+    errors = errors_only(findings.sorted())
+    if errors:
+        raise CatalogueError(
+            f"terskelverdiene i {display_path(path)} har {len(errors)} feil:",
+            details=capped_lines([str(f) for f in errors]),
+        )
+    thresholds = {**catalogue.thresholds, **merged}
+    return dataclasses.replace(catalogue, thresholds=thresholds, supplied=(display_path(path), sha))
+
+
 def raise_errors(root: str, findings: list[Finding]) -> None:
     errors = errors_only(findings)
     if errors:
@@ -139,6 +161,16 @@ def threshold_warnings(threshold: Threshold, day: dt.date, *, confirmation: bool
     value = threshold.value_on(day)
     if value is None:
         return [f"{threshold.title}: ingen verdi på {day}; første verdi gjelder fra {threshold.values[0].start}"]
+    amount = format_amount(value.amount)
+    if value.status == SUPPLIED:
+        return [f"{threshold.title}: {amount} fra {value.start} er oppgitt av brukeren ({value.source})"]
+    newer = threshold.reported_on(day)
+    if newer is not None:
+        warnings.append(
+            f"{threshold.title}: {format_amount(newer.amount)} er rapportert fra {newer.start}, men ikke "
+            f"bekreftet ({newer.source}); den bekreftede verdien {amount} er brukt – en verdi mellom de to kan "
+            f"høre til en annen del av regelverket"
+        )
     if confirmation and threshold.confirmed_until and day > threshold.confirmed_until:
         warnings.append(
             confirmation_warning(threshold.title, format_amount(value.amount), threshold.confirmed_until, day)

@@ -1,7 +1,5 @@
 """The typer app: each command parses its options, calls the library, prints, and returns an exit code.
-
-Errors are turned into a message and the documented exit code once, in `main()`.
-"""
+Errors are turned into a message and the documented exit code once, in `main()`."""
 
 from __future__ import annotations
 
@@ -21,7 +19,6 @@ from .streams import console, emit, interactive, out, say
 
 norsk.install()
 
-
 app = typer.Typer(
     name="anskaffelse",
     rich_markup_mode=None,
@@ -33,10 +30,7 @@ app = typer.Typer(
 
 
 @app.callback()
-def main_options(
-    version: o.VersionOpt = False,
-    debug: o.DebugOpt = False,
-) -> None:
+def main_options(version: o.VersionOpt = False, debug: o.DebugOpt = False) -> None:
     """Veiviser for offentlige innkjøpere som vil kjøpe fra sosiale entreprenører – lovlig.
 
     \b
@@ -46,10 +40,10 @@ def main_options(
     """  # --debug is read by main(), where errors become messages
 
 
-def _catalogue(trees: Path | None) -> Any:
-    from .catalog import open_catalogue, trees_dir
+def _catalogue(trees: Path | None, thresholds: Path | None = None) -> Any:
+    from .catalog import open_catalogue, trees_dir, with_supplied
 
-    return open_catalogue(trees_dir(trees))
+    return with_supplied(open_catalogue(trees_dir(trees)), thresholds)
 
 
 @app.command("list", short_help="Vis trærne i katalogen.")
@@ -140,6 +134,7 @@ def run(
     plain: o.PlainOpt = False,
     dato: o.DatoOpt = None,
     trees: o.TreesOpt = None,
+    thresholds: o.ThresholdsOpt = None,
 ) -> int:
     """Gå gjennom et tre, spørsmål for spørsmål, og få en anbefaling med rettslig grunnlag.
 
@@ -198,7 +193,9 @@ def export(
 
 
 @app.command(short_help="Kjør lagrede traces (en fil, flere, eller en mappe) på dagens trær.")
-def replay(trace_files: o.TraceFilesArg, dato: o.DatoOpt = None, trees: o.TreesOpt = None) -> int:
+def replay(
+    trace_files: o.TraceFilesArg, dato: o.DatoOpt = None, trees: o.TreesOpt = None, thresholds: o.ThresholdsOpt = None
+) -> int:
     """Kjør lagrede traces på dagens trær og si hva som er endret (3 ved endring); flere filer eller en mappe
     gir en tabell, der en ugyldig trace gir 1 om ingenting er endret.
 
@@ -214,10 +211,10 @@ def replay(trace_files: o.TraceFilesArg, dato: o.DatoOpt = None, trees: o.TreesO
     from .replay import replay_trace
 
     if len(trace_files) > 1 or trace_files[0].is_dir():
-        rows = replay_archive(trace_files, _catalogue(trees), dato)
+        rows = replay_archive(trace_files, _catalogue(trees, thresholds), dato)
         out(archive_table(rows), nl=False)
         return exit_code(rows)
-    result = replay_trace(trace_files[0], _catalogue(trees), dato, program())
+    result = replay_trace(trace_files[0], _catalogue(trees), dato, program(), thresholds)
     console().print(replay_view(result))
     return ExitCode.CHANGED if result.changes else ExitCode.OK
 
@@ -293,7 +290,7 @@ def schema(name: o.SchemaArg) -> int:
 
 
 @app.command(short_help="Vis terskelverdiene som gjelder på en dato.")
-def terskler(dato: o.DatoOpt = None, trees: o.TreesOpt = None) -> int:
+def terskler(dato: o.DatoOpt = None, trees: o.TreesOpt = None, thresholds: o.ThresholdsOpt = None) -> int:
     """Vis terskelverdiene som gjelder på en dato, og varsle om verdier som kan være utdaterte.
 
     \b
@@ -304,7 +301,7 @@ def terskler(dato: o.DatoOpt = None, trees: o.TreesOpt = None) -> int:
     from .render import print_thresholds
     from .runner import assessment_day
 
-    print_thresholds(console(), _catalogue(trees), assessment_day(dato))
+    print_thresholds(console(), _catalogue(trees, thresholds), assessment_day(dato))
     return ExitCode.OK
 
 

@@ -26,7 +26,7 @@ def _root(ctx: Any) -> Path:
 
 def _catalogue(ctx: Any) -> Catalogue | None:
     from .catalog import load_catalogue
-    from .model import Findings
+    from .findings import Findings
 
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import AnswerError, CatalogueError, UsageError
+from .findings import suggest
 from .model import (
     END,
     AllOf,
@@ -26,14 +27,14 @@ from .model import (
     Not,
     Origin,
     Outcome,
-    Part,
     Question,
     Step,
+    Threshold,
     ThresholdRef,
     ThresholdUse,
+    ThresholdValue,
     Tree,
     Value,
-    suggest,
 )
 from .phrases import capped
 from .values import (
@@ -47,7 +48,7 @@ from .values import (
     parse_text,
     parse_yesno,
 )
-from .wording import holds, outcome_parts, question_parts, render_question, thresholds_named
+from .wording import expression_thresholds, holds, render_question, thresholds_of
 
 MAX_MOVES = 1_000_000
 UNKNOWN = "vet_ikke"
@@ -107,7 +108,7 @@ class Engine:
                 continue
             trees.add(current)
             todo += [n.tree for n in self.catalogue.trees[current].nodes.values() if isinstance(n, Call | Goto)]
-        named = {ref for t in trees for node in self.catalogue.trees[t].nodes.values() for ref in _thresholds_of(node)}
+        named = {ref for t in trees for node in self.catalogue.trees[t].nodes.values() for ref in thresholds_of(node)}
         missing = sorted(
             ref
             for ref in named
@@ -147,13 +148,19 @@ class Engine:
         """The thresholds the walk's results show (its outcome and the conclusions on the way) that
         no branch compared with: they belong in the record too."""
         nodes = [self.catalogue.trees[t].nodes.get(n) for t, n in (*state.passed, (state.tree, state.node))]
-        named = dict.fromkeys(ref for node in nodes if node is not None for ref in _thresholds_of(node))
-        known = {u.id for u in state.thresholds}
+        named = dict.fromkeys(ref for node in nodes if node is not None for ref in thresholds_of(node))
+        reported = {ref for node in nodes if isinstance(node, Outcome) for ref in thresholds_of(node, reported=True)}
+        known = {(u.id, u.status) for u in state.thresholds}
         used: list[ThresholdUse] = []
         for ref in named:
-            if ref not in known and ref in self.catalogue.thresholds:
-                self._amount(ThresholdRef(ref, self.catalogue.thresholds[ref].loc), used)
-        return tuple(used)
+            threshold = self.catalogue.thresholds.get(ref)
+            if threshold is None:
+                continue
+            self._amount(ThresholdRef(ref, threshold.loc), used)
+            newer = threshold.reported_on(self.day)
+            if ref in reported and newer is not None:
+                used.append(_use(threshold, newer))
+        return tuple(u for u in dict.fromkeys(used) if (u.id, u.status) not in known)
 
     def location(self, state: State) -> str:
         return str(self.node(state).loc)
@@ -193,8 +200,8 @@ class Engine:
             elif isinstance(node, Branch):
                 used: list[ThresholdUse] = []
                 target = self._choose(node, state, used)
-                known = {u.id for u in state.thresholds}
-                fresh = tuple(u for u in used if u.id not in known)
+                known = {(u.id, u.status) for u in state.thresholds}
+                fresh = tuple(dict.fromkeys(u for u in used if (u.id, u.status) not in known))
                 state = self._move(replace(state, thresholds=state.thresholds + fresh), state.tree, target)
             elif isinstance(node, Call):
                 frame = Frame(state.tree, node.id)
@@ -356,8 +363,11 @@ class Engine:
         """An expression holds only when it is true: «vet ikke» or a fact not yet known is not true."""
         from .expr import ExprError
 
-        for ref in _expression_thresholds(cond):
+        for ref in expression_thresholds(cond):
             self._amount(ThresholdRef(ref, cond.loc), used)
+            newer = self.catalogue.thresholds[ref].reported_on(self.day) if ref in self.catalogue.thresholds else None
+            if newer is not None and ref in expression_thresholds(cond, reported=True):
+                used.append(_use(self.catalogue.thresholds[ref], newer))
         try:
             return holds(cond, self.env(state.facts))
         except ExprError as problem:
@@ -395,40 +405,20 @@ class Engine:
                 f"terskelverdien «{operand.id}» har ingen verdi på vurderingsdatoen {self.day}; "
                 f"første verdi gjelder fra {threshold.values[0].start}"
             )
-        used.append(
-            ThresholdUse(
-                threshold.id,
-                threshold.title,
-                value.amount,
-                value.start,
-                threshold.source,
-                threshold.checked,
-                threshold.confirmed_until,
-            )
-        )
+        used.append(_use(threshold, value))
         return value.amount
 
 
-def _threshold_refs(cond: Condition) -> list[str]:
-    if isinstance(cond, AllOf | AnyOf):
-        return [ref for item in cond.items for ref in _threshold_refs(item)]
-    if isinstance(cond, Not):
-        return _threshold_refs(cond.item)
-    if isinstance(cond, Expression):
-        return _expression_thresholds(cond)
-    return [cond.operand.id] if isinstance(cond.operand, ThresholdRef) else []
-
-
-def _expression_thresholds(cond: Expression) -> list[str]:
-    return thresholds_named((Part(cond.source, None, cond.loc, cond),))
-
-
-def _thresholds_of(node: Node) -> list[str]:
-    """The thresholds a node compares with or shows."""
-    if isinstance(node, Branch):
-        return [ref for rule in node.rules if rule.when is not None for ref in _threshold_refs(rule.when)]
-    if isinstance(node, Outcome):
-        return thresholds_named(p for _, p in outcome_parts(node))
-    if isinstance(node, Question):
-        return thresholds_named(p for _, p in question_parts(node))
-    return []
+def _use(threshold: Threshold, value: ThresholdValue) -> ThresholdUse:
+    """A threshold value as the record keeps it."""
+    return ThresholdUse(
+        threshold.id,
+        threshold.title,
+        value.amount,
+        value.start,
+        threshold.source,
+        threshold.checked,
+        threshold.confirmed_until,
+        value.status,
+        value.source,
+    )

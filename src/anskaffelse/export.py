@@ -11,10 +11,10 @@ from decimal import Decimal
 from . import __version__
 from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
-from .model import Catalogue, Outcome, Step, Value
+from .model import CONFIRMED, REPORTED, Catalogue, Outcome, Step, ThresholdUse, Value
 from .record import CHANGED, INTACT, MARK_CHANGED, UNSEALED, catalogue_files, content_hash, integrity, seal
-from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, md, md_block, md_code, md_url
-from .trace import TRACE_SCHEMA, Trace, TraceFile, TraceOutcome, TraceSource
+from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, marked, md, md_block, md_code, md_url
+from .trace import TRACE_SCHEMA, ThresholdUsed, Trace, TraceFile, TraceNotice, TraceOutcome, TraceSource
 from .values import format_amount
 from .wording import render_outcome
 
@@ -50,6 +50,8 @@ def build_trace(
     outcome = engine.outcome(state)
     # Each conclusion on the way once (a tree called twice, say hvilke-regler, concludes the same).
     passed = [(t, catalogue.trees[t].nodes[n]) for t, n in dict.fromkeys(state.passed)]
+    uses = state.thresholds + engine.thresholds_shown(state)
+    cited = [s for node in (outcome, *(n for _, n in passed)) if isinstance(node, Outcome) for s in node.sources]
     trace: Trace = {
         "schema": TRACE_SCHEMA,
         "content_sha256": "",  # set by seal, last; here so that it stands near the top of the file
@@ -73,24 +75,51 @@ def build_trace(
             for s in (*state.steps, *more)
         ],
         "outcome": None if outcome is None else _outcome(engine, state, state.tree, outcome),
-        "thresholds": [
-            {
-                "id": u.id,
-                "title": u.title,
-                "amount": json_value(u.amount),
-                "from": u.start.isoformat(),
-                "source": _source(catalogue, u.source),
-                "checked": u.checked.isoformat() if u.checked else None,
-                "confirmed_until": u.confirmed_until.isoformat() if u.confirmed_until else None,
-                "warnings": threshold_warnings(catalogue.thresholds[u.id], engine.day),
-            }
-            for u in state.thresholds + engine.thresholds_shown(state)
-        ],
+        "thresholds": [_threshold_used(catalogue, engine.day, u) for u in uses],
         "path": [f"{t}/{n}" for t, n in state.visited],
         "passed": [_outcome(engine, state, tree_id, node) for tree_id, node in passed if isinstance(node, Outcome)],
+        "notices": notices(catalogue, engine.day, cited),
         "complete": complete,
     }
+    if catalogue.supplied:
+        trace["thresholds_file"] = {"file": catalogue.supplied[0], "sha256": catalogue.supplied[1]}
     return seal(trace)
+
+
+def _threshold_used(catalogue: Catalogue, day: dt.date, u: ThresholdUse) -> ThresholdUsed:
+    used: ThresholdUsed = {
+        "id": u.id,
+        "title": u.title,
+        "amount": json_value(u.amount),
+        "from": u.start.isoformat(),
+        "source": _source(catalogue, u.source),
+        "checked": u.checked.isoformat() if u.checked else None,
+        "confirmed_until": u.confirmed_until.isoformat() if u.confirmed_until else None,
+        "warnings": threshold_warnings(catalogue.thresholds[u.id], day) if u.status != REPORTED else [],
+    }
+    if u.status != CONFIRMED:
+        used["status"], used["origin"] = u.status, u.origin
+    return used
+
+
+def notices(catalogue: Catalogue, day: dt.date, source_ids: list[str]) -> list[TraceNotice]:
+    """The changes in the law, in force on `day`, that the cited sources name: each once."""
+    found: list[TraceNotice] = []
+    for source_id in dict.fromkeys(source_ids):
+        source = catalogue.sources.get(source_id)
+        for change in source.changes if source else ():
+            if change.start <= day:
+                found.append(
+                    {
+                        "source": source_id,
+                        "citation": source.citation,  # type: ignore[union-attr]
+                        "from": change.start.isoformat(),
+                        "status": change.status,
+                        "checked": change.checked.isoformat() if change.checked else None,
+                        "text": change.text,
+                    }
+                )
+    return found
 
 
 def threshold_caveats(trace: Trace) -> tuple[str | None, dict[str, list[str]]]:
@@ -220,6 +249,9 @@ def to_markdown(trace: Trace) -> str:
             ]
         out.pop()
     outcome = trace["outcome"]
+    for notice in trace.get("notices", []):
+        checked = f", sist undersøkt {notice['checked']}" if notice["checked"] else ""
+        out += ["", f"> **{md(notice['citation'])} ({md(notice['status'])}{md(checked)}):** {md(notice['text'])}"]
     if outcome:
         out += _outcome_section(outcome, notes)
     out += _traceability_section(trace, state)
@@ -244,13 +276,20 @@ def _seal_line(trace: Trace, state: str) -> str:
     return line + (" – uendret" if state == INTACT else f" – {MARK_CHANGED}; innholdet gir `{content_hash(trace)}`")
 
 
+def _marked(u: ThresholdUsed) -> str:
+    """marked() for markdown: the text escaped, the space before it kept."""
+    shown = marked(u)
+    return f" {md(shown.strip())}" if shown else ""
+
+
 def _thresholds_section(trace: Trace, notes: _Notes) -> list[str]:
     out = ["", "## Terskelverdier brukt", ""]
     common, own = threshold_caveats(trace)
     for u in trace["thresholds"]:
         amount = format_amount(Decimal(str(u["amount"])))
         out.append(
-            f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {md(u['from'])}; {notes.cite([u['source']])}"
+            f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {md(u['from'])}{_marked(u)}; "
+            f"{notes.cite([u['source']])}"
         )
         out += [f"  - **Merk:** {md(w)}" for w in own[u["id"]]]
     if common:
@@ -297,9 +336,11 @@ def _protocol_section(trace: Trace, outcome: TraceOutcome, notes: _Notes) -> lis
     out += [f"- {md(s['question'])} {md(s['answer_label'])}." for s in facts]
     for u in trace["thresholds"]:
         amount = format_amount(Decimal(str(u["amount"])))
-        out.append(
-            f"- {md(u['title'])} var {md(amount)} ekskl. mva. på vurderingsdatoen ({md(u['source']['citation'])})."
-        )
+        if u.get("status") == "rapportert":
+            said = f"er rapportert til {md(amount)} ekskl. mva. fra {md(u['from'])}, men ikke bekreftet"
+        else:
+            said = f"var {md(amount)} ekskl. mva. på vurderingsdatoen{_marked(u)}"
+        out.append(f"- {md(u['title'])} {said} ({md(u['source']['citation'])}).")
     cautions = caveat_lines(trace)
     if cautions:
         out += ["", "**Forbehold om terskelverdier:**", ""] + [f"- {md(w)}" for w in cautions]

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from .expr import Env, FactType, Money, evaluate, make_env, render
-from .model import Call, Catalogue, Compute, Finding, Location, Outcome, Question, Value
+from .findings import Finding, Location
+from .model import Call, Catalogue, Compute, Outcome, Question, Value
 from .values import format_amount
 
 _KINDS = {"amount": "money", "number": "number", "date": "date", "text": "text", "yesno": "bool", "cpv": "text"}
@@ -60,11 +61,14 @@ def environment(
     types = fact_types(catalogue) if types is None else types
     known = {k: v for k, v in facts.items() if k in types and v != UNKNOWN}
     thresholds: dict[str, Decimal] = {}
+    reported: dict[str, Decimal] = {}
     for threshold in catalogue.thresholds.values():
-        value = threshold.value_on(day)
+        value, newer = threshold.value_on(day), threshold.reported_on(day)
         if value is not None:
             thresholds[threshold.id] = value.amount
-    return make_env(known, types, thresholds)
+        if newer is not None:
+            reported[threshold.id] = newer.amount
+    return make_env(known, types, thresholds, reported)
 
 
 def compute(node: Compute, env: Env) -> tuple[Value | None, str]:
@@ -78,7 +82,7 @@ def compute(node: Compute, env: Env) -> tuple[Value | None, str]:
     if node.explain is not None:
         values = dict(env.facts)
         values[node.fact] = result
-        shown = render(node.explain, Env(values, env.thresholds))
+        shown = render(node.explain, Env(values, env.thresholds, env.reported))
     return value, shown
 
 

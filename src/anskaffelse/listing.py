@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .catalog import check
-from .model import Catalogue, Finding, display_path, errors_only, tally
+from .findings import Finding, display_path, errors_only, tally
+from .model import Catalogue
 from .phrases import visible
 
 Paint = Callable[..., str]

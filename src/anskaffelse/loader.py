@@ -1,13 +1,12 @@
-"""YAML documents → trees, sources (kilder.yaml) and thresholds (terskelverdier.yaml), with a
-position on every finding. Imports only the model, values, yamlfile and expr (for computations)."""
+"""YAML documents → trees, with a position on every finding. Imports only the model, values, yamlfile,
+expr (for computations) and wording (text that follows the walk)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+from .findings import Location, suggest
 from .model import (
     VERDICTS,
     AllOf,
@@ -20,32 +19,23 @@ from .model import (
     Condition,
     Goto,
     InputKind,
-    Location,
     Node,
     Not,
     Outcome,
     Question,
     Rule,
-    Source,
-    Threshold,
     ThresholdRef,
-    ThresholdValue,
     Tree,
-    suggest,
 )
 from .values import ValueProblem, parse_amount
 from .wording import build_expression, build_parts, build_question_templates, build_template
 from .yamlfile import Reader, Y, YMap, YScalar, YSeq, get, key_loc
 
-SOURCES_FILE = "kilder.yaml"
-THRESHOLDS_FILE = "terskelverdier.yaml"
 NODE_KINDS = ("question", "branch", "call", "goto", "outcome", "compute")
 _TREE_KEYS = ("id", "title", "version", "valid_from", "start", "nodes", "description")
 _QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next", "sets", "default")
 _COMPUTE_KEYS = ("compute", "value", "label", "explain", "sources", "next")
 # An address printed in reports and on screens: https, and nothing that could end a link or start markup.
-_URL = re.compile(r"https://[^\s/<>\"'`\\\x00-\x1f\x7f-\x9f]+\.[^\s<>\"'`\\\x00-\x1f\x7f-\x9f]+")
-_URL_RULE = "url må være en https-adresse uten mellomrom, kontrolltegn eller <>\"'`\\"
 _NODE_KEYS = tuple(dict.fromkeys(("question", "branch", "call", "returns", "goto", "outcome", *_QUESTION_KEYS)))
 _OUTCOME_KEYS = ("verdict", "title", "text", "steps", "document", "sources")
 _COMPARE_OPS = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
@@ -353,89 +343,3 @@ def build_outcome(node_id: str, loc: Location, y: Y | None, r: Reader) -> Outcom
     if verdict is None or heading is None or text is None or steps is None or document is None:
         return None
     return Outcome(node_id, verdict, heading.source, text, steps, sources, loc, document, heading)
-
-
-# --- sources and thresholds -----------------------------------------------------
-
-
-def _entries(y: Y, r: Reader, whole: str, kind: str, one: str) -> Iterator[tuple[str, YScalar, YMap, str]]:
-    """The `id: {…}` entries of a registry file: (id, its key, its mapping, how a message names it)."""
-    top = r.mapping(y, whole)
-    if top is None:
-        return
-    for key, (key_y, value_y) in top.items.items():
-        entry_id = r.ident(key_y, kind)
-        m = r.mapping(value_y, f"{one} «{key}»")
-        if entry_id is not None and m is not None:
-            yield entry_id, key_y, m, f"{one} «{key}»"
-
-
-def build_sources(y: Y, r: Reader) -> dict[str, Source]:
-    result: dict[str, Source] = {}
-    for source_id, key_y, m, what in _entries(y, r, "kildene", "kilde-id", "kilden"):
-        r.keys(m, ("citation", "title", "url", "checked", "status", "note"), ("citation", "title", "url"), what)
-        citation = r.text(get(m, "citation"), f"{what}: citation")
-        title = r.text(get(m, "title"), f"{what}: title")
-        url = r.text(get(m, "url"), f"{what}: url")
-        if url is not None and not _URL.fullmatch(url):
-            shown = url[:60].encode("unicode_escape").decode("ascii")
-            message = (
-                f"{what}: url må være en https-adresse uten mellomrom, kontrolltegn eller <>\"'`\\, fant «{shown}»"
-            )
-            r.add(get(m, "url").loc, message)  # type: ignore[union-attr]
-            url = None
-        checked = r.date(get(m, "checked"), f"{what}: checked")
-        status = r.text(get(m, "status"), "status", required=False) or ""
-        if status and status not in ("primary", "confirmed", "verify"):
-            r.add(get(m, "status").loc, f"{what}: status må være primary, confirmed eller verify")  # type: ignore[union-attr]
-        note = r.text(get(m, "note"), "note", required=False) or ""
-        if citation and title and url:
-            result[source_id] = Source(source_id, citation, title, url, checked, key_y.loc, status, note)
-    return result
-
-
-def build_thresholds(y: Y, r: Reader) -> dict[str, Threshold]:
-    result: dict[str, Threshold] = {}
-    allowed = ("title", "source", "checked", "confirmed_until", "values", "note")
-    for threshold_id, key_y, m, what in _entries(y, r, "terskelverdiene", "terskel-id", "terskelen"):
-        r.keys(m, allowed, ("title", "source", "values"), what)
-        values = build_threshold_values(what, get(m, "values"), r)
-        title = r.text(get(m, "title"), f"{what}: title")
-        source = r.ident(get(m, "source"), f"{what}: source")
-        if title is None or source is None or not values:
-            continue
-        checked, until = (r.date(get(m, k), f"{what}: {k}") for k in ("checked", "confirmed_until"))
-        note = r.text(get(m, "note"), "note", required=False) or ""
-        result[threshold_id] = Threshold(threshold_id, title, source, checked, values, key_y.loc, until, note)
-    return result
-
-
-def build_threshold_values(what: str, y: Y | None, r: Reader) -> tuple[ThresholdValue, ...]:
-    if not isinstance(y, YSeq) or not y.items:
-        if y is not None:
-            r.add(y.loc, f"{what}: values må være en ikke-tom liste av {{from: dato, amount: beløp}}")
-        return ()
-    values: list[ThresholdValue] = []
-    for item in y.items:
-        m = r.mapping(item, f"{what}: verdi")
-        if m is None:
-            continue
-        r.keys(m, ("from", "amount"), ("from", "amount"), f"{what}: verdi")
-        start = r.date(get(m, "from"), f"{what}: from")
-        amount_y = get(m, "amount")
-        amount = None
-        if isinstance(amount_y, YScalar):
-            try:
-                amount = parse_amount(amount_y.text)
-            except ValueProblem as exc:
-                r.add(amount_y.loc, f"{what}: amount: {exc}")
-        if start is None or amount is None:
-            continue
-        if values and start == values[-1].start:
-            r.add(m.loc, f"{what}: to verdier gjelder fra samme dato {start}; hvilken gjelder da? Fjern den ene")
-            continue
-        if values and start < values[-1].start:
-            r.add(m.loc, f"{what}: datoene må stå i stigende rekkefølge ({start} står etter {values[-1].start})")
-            continue
-        values.append(ThresholdValue(start, amount, m.loc))
-    return tuple(values)

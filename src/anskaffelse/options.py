@@ -59,6 +59,18 @@ TreesOpt = Annotated[
         readable=False,
     ),
 ]
+ThresholdsOpt = Annotated[
+    Path | None,
+    _path_option(
+        "--thresholds",
+        help=(
+            "Terskelverdier organisasjonen selv har bekreftet (YAML som terskelverdier.yaml, med source:); "
+            "de merkes «oppgitt av brukeren» (standard: $ANSKAFFELSE_THRESHOLDS)."
+        ),
+        metavar="FIL",
+        envvar="ANSKAFFELSE_THRESHOLDS",
+    ),
+]
 DatoOpt = Annotated[str | None, _option("--dato", help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).", metavar="DATO")]
 OutputOpt = Annotated[
     Path | None, _path_option("-o", "--output", help="Fil å skrive til; - er stdout (standard).", metavar="FIL")

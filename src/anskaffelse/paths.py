@@ -8,9 +8,24 @@ from decimal import Decimal
 
 from .engine import Engine, State
 from .errors import AnswerError
-from .model import AllOf, AnyOf, Branch, Call, Compare, Compute, Condition, Goto, Not, Question, ThresholdRef
+from .model import (
+    AllOf,
+    AnyOf,
+    Branch,
+    Call,
+    Compare,
+    Compute,
+    Condition,
+    Expression,
+    Goto,
+    Not,
+    Part,
+    Question,
+    ThresholdRef,
+)
 from .phrases import number
 from .texts import VERDICT_LABELS, md
+from .wording import facts_named, money_literals, thresholds_named
 
 MAX_PATHS = 100_000
 # Answers tried while listing the paths: the bundled `veiviser` needs about 8 000. More than this is
@@ -56,6 +71,15 @@ def _limits(cond: Condition, engine: Engine) -> set[Decimal]:
             threshold = engine.catalogue.thresholds.get(cond.operand.id)
             value = threshold.value_on(engine.day) if threshold else None
             return {value.amount} if value else set()
+    if isinstance(cond, Expression):  # every amount it names: its thresholds (confirmed and reported) and literals
+        found = money_literals(cond.parsed)
+        for threshold in (
+            engine.catalogue.thresholds.get(ref) for ref in thresholds_named((Part(cond.source, None, cond.loc, cond),))
+        ):
+            for value in (threshold.value_on(engine.day), threshold.reported_on(engine.day)) if threshold else ():
+                if value is not None:
+                    found.add(value.amount)
+        return found
     return set()
 
 
@@ -76,6 +100,8 @@ def compared_amounts(engine: Engine) -> set[str]:
             visit(cond.item)
         elif isinstance(cond, Compare) and cond.op in ("gt", "gte", "lt", "lte"):
             found.add(cond.fact)
+        elif isinstance(cond, Expression):  # any fact it names may be compared with an amount
+            found.update(facts_named(cond.parsed))
 
     for tree in engine.catalogue.trees.values():
         for node in tree.nodes.values():

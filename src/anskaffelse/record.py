@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ExitCode
-from .model import Catalogue, display_path
+from .findings import display_path
+from .model import Catalogue
 from .trace import CatalogueFile, Trace, read_trace
 from .yamlfile import YamlProblem, read_bytes
 

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from .model import Catalogue, Question, Step, Threshold
 from .phrases import visible
-from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS
+from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, marked
 from .trace import ThresholdUsed, Trace, TraceOutcome, TraceSource
 from .values import format_amount
 
@@ -172,7 +172,7 @@ def thresholds_used(thresholds: list[ThresholdUsed], day: str) -> RenderableType
     rows = []
     for u in thresholds:
         amount = format_amount(Decimal(str(u["amount"])))
-        rows.append(Text(f"{u['title']}: {amount} (fra {u['from']}, {u['source']['citation']})"))
+        rows.append(Text(f"{u['title']}: {amount} (fra {u['from']}, {u['source']['citation']}){marked(u)}"))
     return Group(Text(f"Terskelverdier brukt (vurderingsdato {day}):", style="dim"), _hanging(rows, style="dim"))
 
 
@@ -189,6 +189,8 @@ def report(trace: Trace, warnings: list[str], width: int = 100, *, answers: bool
         parts.append(warnings_view(warnings))
     if trace.get("passed"):
         parts.append(passed_view(trace["passed"]))
+    if trace.get("notices"):
+        parts.append(_hanging([Text(n["text"]) for n in trace.get("notices", [])], mark="⚠", style="bold yellow"))
     if trace["outcome"]:
         parts.append(outcome_panel(trace["outcome"]))
     return Group(*parts)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+from .catalog import with_supplied
 from .engine import Engine, State
 from .errors import AnswerError, UsageError
 from .export import build_trace
@@ -25,9 +27,13 @@ class Replayed:
     notes: list[str]  # differences that do not change the walk
 
 
-def replay_trace(path: str | os.PathLike[str], catalogue: Catalogue, dato: str | None, program: list[str]) -> Replayed:
-    """Run the answers of a saved trace on `catalogue` and compare the walk with the saved one."""
+def replay_trace(
+    path: str | os.PathLike[str], catalogue: Catalogue, dato: str | None, program: list[str], thresholds: Path | None
+) -> Replayed:
+    """Run the answers of a saved trace on `catalogue` and compare the walk with the saved one; with the
+    thresholds the user supplied then (`--thresholds`, else the file the trace names)."""
     old = read_trace(path)
+    catalogue, note = _supplied_again(old, catalogue, thresholds)
     tree_id = old["tree"]["id"]
     if old.get("complete") is False:
         # An interrupted walk has no result to compare with: where it stopped is not a change.
@@ -36,7 +42,25 @@ def replay_trace(path: str | os.PathLike[str], catalogue: Catalogue, dato: str |
             f"{os.fspath(path)}: tracen er ufullstendig (gjennomgangen ble avbrutt), så det er ikke noe resultat å "
             f"sammenligne med; fullfør den med: {again}"
         )
-    return replay_saved(old, Engine(catalogue, assessment_day(dato)), question_keys(catalogue))
+    replayed = replay_saved(old, Engine(catalogue, assessment_day(dato)), question_keys(catalogue))
+    return replace(replayed, notes=[note, *replayed.notes] if note else replayed.notes)
+
+
+def _supplied_again(old: Trace, catalogue: Catalogue, thresholds: Path | None) -> tuple[Catalogue, str]:
+    """The catalogue with the user's own thresholds the saved walk used (or those given now)."""
+    saved = old.get("thresholds_file")
+    if thresholds is None and saved is None:
+        return catalogue, ""
+    path = thresholds or Path(saved["file"])  # type: ignore[index]
+    if thresholds is None and not path.is_file():
+        raise UsageError(
+            f"tracen ble laget med egne terskelverdier fra {saved['file']}, men filen finnes ikke her; "  # type: ignore[index]
+            "oppgi den med --thresholds FIL"
+        )
+    catalogue = with_supplied(catalogue, path)
+    if saved and catalogue.supplied and catalogue.supplied[1] != saved["sha256"]:
+        return catalogue, f"de egne terskelverdiene i {catalogue.supplied[0]} er ikke de samme som da tracen ble laget"
+    return catalogue, ""
 
 
 def question_keys(catalogue: Catalogue) -> set[str]:

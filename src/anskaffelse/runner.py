@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .answers import Answers, load_answers, parse_set_option
-from .catalog import open_catalogue, trees_dir
+from .catalog import open_catalogue, trees_dir, with_supplied
 from .engine import Engine, State
 from .errors import Interrupted, UsageError
 from .export import build_trace, to_markdown
@@ -40,6 +40,7 @@ class RunOptions:
     force: bool = False
     review: bool = True
     non_interactive: bool = False
+    thresholds: Path | None = None
 
     @classmethod
     def parsed(cls, params: dict[str, Any]) -> RunOptions:
@@ -60,6 +61,7 @@ class RunOptions:
             bool(params.get("force")),
             not params.get("no_review"),
             bool(params.get("non_interactive")),
+            path("thresholds"),
         )
 
 
@@ -86,7 +88,7 @@ def assessment_day(dato: str | None, fallback: str | None = None) -> dt.date:
 
 def prepare(options: RunOptions, say: Callable[[str], None]) -> Walk:
     """Everything that can fail before the first question: catalogue, answers, tree, outputs."""
-    catalogue = open_catalogue(trees_dir(options.trees))
+    catalogue = with_supplied(open_catalogue(trees_dir(options.trees)), options.thresholds)
     preset = Answers()
     for path in options.answers:
         preset = preset.merged(load_answers(path))

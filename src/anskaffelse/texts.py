@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
-from .model import AllOf, AnyOf, Catalogue, Compare, Not, ThresholdRef
+from .model import AllOf, AnyOf, Catalogue, Compare, Expression, Not, ThresholdRef
 from .phrases import visible
 from .values import format_amount
 
@@ -71,6 +73,8 @@ def describe_condition(cond: object, catalogue: Catalogue) -> str:
         return "(" + " eller ".join(describe_condition(c, catalogue) for c in cond.items) + ")"
     if isinstance(cond, Not):
         return f"ikke ({describe_condition(cond.item, catalogue)})"
+    if isinstance(cond, Expression):
+        return cond.source
     assert isinstance(cond, Compare)
     symbols = {"eq": "=", "ne": "≠", "in": "∈", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
     operand = cond.operand
@@ -83,3 +87,12 @@ def describe_condition(cond: object, catalogue: Catalogue) -> str:
     else:
         shown = str(operand)
     return f"{cond.fact} {symbols[cond.op]} {shown}"
+
+
+def marked(u: Mapping[str, Any]) -> str:
+    """How a threshold value that is not the catalogue's confirmed one is marked, wherever it is shown."""
+    if u.get("status") == "oppgitt":
+        return f" – oppgitt av brukeren ({u.get('origin', '')})"
+    if u.get("status") == "rapportert":
+        return f" – rapportert, ikke bekreftet ({u.get('origin', '')})"
+    return ""

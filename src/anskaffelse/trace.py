@@ -1,9 +1,8 @@
 """The saved walk ("trace"): its type, its published schemas and the one reader of a trace file.
 
-Every trace a command reads (`export`, `replay`, `run --answers`) goes through `parse_trace`:
-the bytes are decoded and parsed as JSON, every string and number is scanned, and the whole
-document is checked against the JSON Schema of its version before any other code reads it.
-A trace that fails is a TraceError (exit 1) naming the file, the JSON path and the problem.
+Every trace a command reads (`export`, `replay`, `run --answers`) goes through `parse_trace`: decoded,
+parsed, every string and number scanned, and checked against the JSON Schema of its version before any
+other code reads it. A trace that fails is a TraceError (exit 1) naming the file, JSON path and problem.
 """
 
 from __future__ import annotations
@@ -19,26 +18,10 @@ from importlib import resources
 from typing import Any, NotRequired, TypedDict, cast
 
 from .errors import TraceError, UsageError
-from .model import Origin, display_path, suggest
+from .findings import display_path, suggest
+from .model import Origin
 from .schemacheck import compile_schema, inlined
 from .yamlfile import YamlProblem, read_bytes
-
-__all__ = [
-    "SCHEMA_VERSIONS",
-    "TRACE_SCHEMA",
-    "CatalogueFile",
-    "Origin",
-    "ThresholdUsed",
-    "Trace",
-    "TraceFile",
-    "TraceOutcome",
-    "TraceSource",
-    "TraceStep",
-    "TraceTree",
-    "parse_trace",
-    "read_trace",
-    "schema_document",
-]
 
 TRACE_SCHEMA = "anskaffelse.trace/2"  # the version this tool writes
 # Every version this tool reads, and its schema in anskaffelse/schemas/. A published version is
@@ -115,7 +98,14 @@ ThresholdUsed = TypedDict(
         "checked": NotRequired[str | None],
         "confirmed_until": NotRequired[str | None],
         "warnings": NotRequired[list[str]],
+        "status": NotRequired[str],  # rapportert or oppgitt (by the user), with where from; absent: confirmed
+        "origin": NotRequired[str],
     },
+)
+
+TraceNotice = TypedDict(  # a change in the law (Source.changes)
+    "TraceNotice",
+    {"source": str, "citation": str, "from": str, "status": str, "checked": str | None, "text": str},
 )
 
 
@@ -132,6 +122,8 @@ class Trace(TypedDict):
     thresholds: list[ThresholdUsed]
     path: NotRequired[list[str]]
     passed: NotRequired[list[TraceOutcome]]  # traces from before it have none
+    notices: NotRequired[list[TraceNotice]]  # changes in the law the catalogue does not yet follow
+    thresholds_file: NotRequired[CatalogueFile]  # the user's own thresholds (--thresholds)
     complete: bool
 
 

@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from .facts import check_compute, check_sets, fact_types
+from .findings import MAX_FINDINGS, Finding, Findings, Location, suggest
 from .flow import Flow, topological
 from .model import (
     END,
-    MAX_FINDINGS,
     AllOf,
     AnyOf,
     Branch,
@@ -19,17 +19,13 @@ from .model import (
     Compute,
     Condition,
     Expression,
-    Finding,
-    Findings,
     Goto,
-    Location,
     Node,
     Not,
     Outcome,
     Question,
     ThresholdRef,
     Tree,
-    suggest,
 )
 from .phrases import capped
 from .wording import check_expression, check_wording

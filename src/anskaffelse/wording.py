@@ -19,8 +19,23 @@ from dataclasses import replace
 from decimal import Decimal
 
 from .expr import Env, ExprError, FactType, Template, check, check_template, evaluate, parse, parse_template, render
-from .expr.syntax import And, Arith, Call, Compare, Expr, Known, Member, MoneyLit, Name, Neg, Not, Or, Threshold
-from .model import Catalogue, Expression, Finding, Location, Outcome, Part, Question
+from .expr import syntax as syn
+from .findings import Finding, Location
+from .model import (
+    REPORTED,
+    AllOf,
+    AnyOf,
+    Branch,
+    Catalogue,
+    Condition,
+    Expression,
+    Node,
+    Not,
+    Outcome,
+    Part,
+    Question,
+    ThresholdRef,
+)
 from .yamlfile import Reader, Y, YMap, YScalar, YSeq, get
 
 _PART_KEYS = ("when", "text")
@@ -148,7 +163,8 @@ def check_wording(catalogue: Catalogue, facts: Mapping[str, FactType]) -> Iterat
     amounts: dict[Decimal, str] = {}
     for threshold in catalogue.thresholds.values():
         for value in threshold.values:
-            amounts.setdefault(value.amount, threshold.id)
+            if value.status != REPORTED:  # a reported amount is not (yet) a threshold
+                amounts.setdefault(value.amount, threshold.id)
     for tree in catalogue.trees.values():
         for node in tree.nodes.values():
             if isinstance(node, Outcome):
@@ -232,41 +248,70 @@ def render_question(question: Question, env: Env) -> Question:
     return replace(question, text=render(text.template, env), help=render(help_part.template, env))
 
 
-def thresholds_named(parts: Iterator[Part] | tuple[Part, ...]) -> list[str]:
-    """The ids of the thresholds the parts' conditions and placeholders name, in order."""
+def thresholds_named(parts: Iterator[Part] | tuple[Part, ...], *, reported: bool = False) -> list[str]:
+    """The ids of the thresholds the parts' conditions and placeholders name, in order (`reported`:
+    only those named with rapportert(…))."""
     found: dict[str, None] = {}
     for p in parts:
-        exprs: list[Expr] = list(p.template.expressions) if isinstance(p.template, Template) else []
+        exprs: list[syn.Expr] = list(p.template.expressions) if isinstance(p.template, Template) else []
         if p.when is not None:
             exprs.append(p.when.parsed)
         for e in exprs:
-            found.update(dict.fromkeys(n.id for n in walk(e) if isinstance(n, Threshold)))
+            found.update(
+                dict.fromkeys(n.id for n in walk(e) if isinstance(n, syn.Threshold) and n.reported >= reported)
+            )
     return list(found)
 
 
-def walk(e: Expr) -> Iterator[Expr]:
+def condition_thresholds(cond: Condition) -> list[str]:
+    if isinstance(cond, AllOf | AnyOf):
+        return [ref for item in cond.items for ref in condition_thresholds(item)]
+    if isinstance(cond, Not):
+        return condition_thresholds(cond.item)
+    if isinstance(cond, Expression):
+        return expression_thresholds(cond)
+    return [cond.operand.id] if isinstance(cond.operand, ThresholdRef) else []
+
+
+def expression_thresholds(cond: Expression, *, reported: bool = False) -> list[str]:
+    """The thresholds an expression names (`reported`: only those it asks the reported value of)."""
+    return thresholds_named((Part(cond.source, None, cond.loc, cond),), reported=reported)
+
+
+def thresholds_of(node: Node, *, reported: bool = False) -> list[str]:
+    """The thresholds a node compares with or shows (`reported`: an outcome's rapportert(…) ones)."""
+    if isinstance(node, Branch):
+        return [ref for rule in node.rules if rule.when is not None for ref in condition_thresholds(rule.when)]
+    if isinstance(node, Outcome):
+        return thresholds_named((p for _, p in outcome_parts(node)), reported=reported)
+    if isinstance(node, Question):
+        return thresholds_named(p for _, p in question_parts(node))
+    return []
+
+
+def walk(e: syn.Expr) -> Iterator[syn.Expr]:
     """Every node of an expression, the expression first."""
     todo = [e]
     while todo:
         node = todo.pop()
         yield node
-        if isinstance(node, Neg | Not):
+        if isinstance(node, syn.Neg | syn.Not):
             todo.append(node.operand)
-        elif isinstance(node, Arith):
+        elif isinstance(node, syn.Arith):
             todo += [node.first, *(x for _, x, _ in node.rest)]
-        elif isinstance(node, Compare):
+        elif isinstance(node, syn.Compare):
             todo += [node.left, node.right]
-        elif isinstance(node, Member):
+        elif isinstance(node, syn.Member):
             todo += [node.item, *node.options]
-        elif isinstance(node, And | Or):
+        elif isinstance(node, syn.And | syn.Or):
             todo += list(node.items)
-        elif isinstance(node, Call):
+        elif isinstance(node, syn.Call):
             todo += list(node.args)
 
 
-def facts_named(e: Expr) -> set[str]:
-    return {n.name for n in walk(e) if isinstance(n, Name)} | {n.fact for n in walk(e) if isinstance(n, Known)}
+def facts_named(e: syn.Expr) -> set[str]:
+    return {n.name for n in walk(e) if isinstance(n, syn.Name)} | {n.fact for n in walk(e) if isinstance(n, syn.Known)}
 
 
-def money_literals(e: Expr) -> set[Decimal]:
-    return {n.value.kroner for n in walk(e) if isinstance(n, MoneyLit)}
+def money_literals(e: syn.Expr) -> set[Decimal]:
+    return {n.value.kroner for n in walk(e) if isinstance(n, syn.MoneyLit)}

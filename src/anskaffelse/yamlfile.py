@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .model import MAX_FILE_BYTES, Finding, Findings, Location, suggest
+from .findings import MAX_FILE_BYTES, Finding, Findings, Location, suggest
 
 MAX_DEPTH = 64
 _TOO_DEEP = f"for dyp nøsting (mer enn {MAX_DEPTH} nivåer)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
 
 from .errors import ExprError
@@ -40,12 +40,14 @@ class Env:
 
     facts: Mapping[str, Value | None]
     thresholds: Mapping[str, Money]
+    reported: Mapping[str, Money] = field(default_factory=dict)  # newer reported, unconfirmed values
 
 
 def make_env(
     answers: Mapping[str, object],
     facts: Mapping[str, FactType],
     thresholds: Mapping[str, Decimal | int | Money],
+    reported: Mapping[str, Decimal | int | Money] | None = None,
 ) -> Env:
     """An Env from answers as the rest of the program holds them: amounts as Decimal kroner (turned into
     øre exactly; a fraction of an øre is a ValueError), yes/no as "ja"/"nei" for a bool fact, None for
@@ -54,8 +56,11 @@ def make_env(
     for name, fact in facts.items():
         raw = answers.get(name)
         values[name] = None if raw is None else _typed(name, raw, fact.kind)
-    amounts = {key: a if isinstance(a, Money) else Money.from_kroner(a) for key, a in thresholds.items()}
-    return Env(values, amounts)
+
+    def money(amounts: Mapping[str, Decimal | int | Money]) -> dict[str, Money]:
+        return {key: a if isinstance(a, Money) else Money.from_kroner(a) for key, a in amounts.items()}
+
+    return Env(values, money(thresholds), money(reported or {}))
 
 
 def _typed(name: str, raw: object, kind: Kind) -> Value:
@@ -123,7 +128,7 @@ def _fact(node: Name, env: Env) -> Value | None:
 
 
 def _threshold(node: Threshold, env: Env) -> Money:
-    amount = env.thresholds.get(node.id)
+    amount = (env.reported.get(node.id) if node.reported else None) or env.thresholds.get(node.id)
     if amount is None:
         raise ExprError(f"terskelverdien «{node.id}» har ingen verdi på vurderingsdatoen", node.id_offset)
     return amount

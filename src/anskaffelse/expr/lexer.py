@@ -77,7 +77,7 @@ def _lex(source: str, start: int, end: int) -> list[_Tok]:
             tokens.append(_Tok("str", source[pos : close + 1], pos, source[pos + 1 : close]))
             pos = close + 1
             continue
-        if tokens and tokens[-1].text == "(" and len(tokens) >= 2 and tokens[-2].text == "terskel":
+        if tokens and tokens[-1].text == "(" and len(tokens) >= 2 and tokens[-2].text in ("terskel", "rapportert"):
             tid = _TID.match(source, pos, end)
             if tid:
                 tokens.append(_Tok("tid", tid.group(), pos, tid.group()))

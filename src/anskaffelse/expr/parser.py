@@ -32,7 +32,7 @@ from .values import Money
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 32
-FUNCTIONS = ("min", "maks", "rund", "summer", "terskel", "kjent")
+FUNCTIONS = ("min", "maks", "rund", "summer", "terskel", "rapportert", "kjent")
 KEYWORDS = ("og", "eller", "ikke", "i", "sann", "usann")
 
 _COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
@@ -243,20 +243,20 @@ class _Parser:
             )
         self.take()  # (
         self.enter(name.offset)
-        if name.text in ("terskel", "kjent"):
+        if name.text in ("terskel", "rapportert", "kjent"):
             arg = self.peek()
-            ok = arg.kind in ("tid", "str") if name.text == "terskel" else arg.kind == "name"
+            ok = arg.kind in ("tid", "str") if name.text != "kjent" else arg.kind == "name"
             if not ok or arg.text in KEYWORDS:
                 what = "navnet på et faktum"
-                if name.text == "terskel":
-                    what = "id-en til en terskelverdi, f.eks. «terskel(nasjonal)»"
+                if name.text != "kjent":
+                    what = f"id-en til en terskelverdi, f.eks. «{name.text}(nasjonal)»"
                 raise self.unexpected(arg, what)
             self.take()
             self.expect(")", f"«)»; {name.text}() tar ett argument")
             self.depth -= 1
             text = arg.value if isinstance(arg.value, str) else arg.text
-            if name.text == "terskel":
-                return Threshold(text, name.offset, arg.offset)
+            if name.text != "kjent":
+                return Threshold(text, name.offset, arg.offset, name.text == "rapportert")
             return Known(text, name.offset, arg.offset)
         args: list[Expr] = []
         if not self.at(")"):

@@ -125,6 +125,7 @@ class Threshold:
     id: str
     offset: int  # of «terskel»
     id_offset: int
+    reported: bool = False  # ``rapportert(id)``: a newer reported, unconfirmed value if there is one
 
 
 @dataclass(frozen=True, slots=True)
