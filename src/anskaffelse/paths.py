@@ -8,7 +8,20 @@ from decimal import Decimal
 
 from .engine import Engine, State
 from .errors import AnswerError
-from .model import AllOf, AnyOf, Branch, Call, Compare, Compute, Condition, Goto, Not, Question, ThresholdRef
+from .model import (
+    AllOf,
+    AnyOf,
+    Branch,
+    Call,
+    Compare,
+    Compute,
+    Condition,
+    Expression,
+    Goto,
+    Not,
+    Question,
+    ThresholdRef,
+)
 from .phrases import number
 from .texts import VERDICT_LABELS, md
 
@@ -260,6 +273,8 @@ def _facts(cond: Condition) -> set[str]:
         return _facts(cond.item)
     if isinstance(cond, (AllOf, AnyOf)):
         return set().union(*(_facts(c) for c in cond.items))
+    if isinstance(cond, Expression):  # `when: "regelverk = …"`: every fact the expression reads
+        return _names(cond.parsed)
     return set()
 
 
