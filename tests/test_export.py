@@ -385,7 +385,7 @@ def test_conclusions_on_the_way_are_kept_shown_and_go_into_the_protocol() -> Non
     protocol = markdown.split("## Til anskaffelsesprotokollen", 1)[1]
     assert "**Vurderinger underveis:**" in protocol
     assert "- Dere kan ikke kjøpe direkte, men dere kan kanskje begrense konkurransen" in protocol
-    assert "- Hvorfor direkte kjøp ikke er aktuelt, og hvilken reservasjonsregel dere vil bruke." in protocol
+    assert "- Hvorfor direkte kjøp ikke er aktuelt, og hvilken reservasjonsregel oppdragsgiveren vil bruke." in protocol
     jsonschema.validate(trace, schema_document())
     assert parse_trace(json.dumps(trace).encode("utf-8"), "t.json") == trace
 

@@ -248,7 +248,7 @@ class _Relevance:
         if isinstance(node, Question) and node.fact:
             found.add(("asked", node.fact))
         if isinstance(node, Compute):
-            found |= {("value", name) for name in _names(node.expression)} | {("asked", node.fact)}
+            found |= {("value", name) for name in facts_named(node.expression)} | {("asked", node.fact)}
         if isinstance(node, Branch):
             for rule in node.rules:
                 found |= {("value", f) for f in _facts(rule.when)} if rule.when else set()
@@ -260,25 +260,6 @@ class _Relevance:
         return self.memo[key]
 
 
-def _names(expression: object) -> set[str]:
-    """The fact names an expression reads (the expr AST's Name nodes, found by walking its fields)."""
-    from dataclasses import fields, is_dataclass
-
-    from .expr.syntax import Name
-
-    found: set[str] = set()
-    todo = [expression]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, Name):
-            found.add(item.name)
-        elif isinstance(item, tuple | list):
-            todo.extend(item)
-        elif is_dataclass(item):
-            todo.extend(getattr(item, f.name) for f in fields(item))
-    return found
-
-
 def _facts(cond: Condition) -> set[str]:
     if isinstance(cond, Compare):
         return {cond.fact}
@@ -286,6 +267,8 @@ def _facts(cond: Condition) -> set[str]:
         return _facts(cond.item)
     if isinstance(cond, (AllOf, AnyOf)):
         return set().union(*(_facts(c) for c in cond.items))
+    if isinstance(cond, Expression):  # `when: "regelverk = …"`: every fact the expression reads
+        return facts_named(cond.parsed)
     return set()
 
 
