@@ -224,3 +224,32 @@ def test_amounts_are_found_as_people_write_them() -> None:
 
     found = [v for v, _ in amounts_in("1,3 millioner, 7,8 mill. og 100 000 kroner; § 30-3; 2026; 30 %; 2300000 kr")]
     assert found == [Decimal(1_300_000), Decimal(7_800_000), Decimal(100_000), Decimal(2_300_000)]
+
+
+def test_a_reason_missing_from_an_answers_file_counts_as_vet_ikke_and_the_result_says_so() -> None:
+    """A case written before the reason question existed still runs; the reason is recorded as missing."""
+    from conftest import BUNDLED
+
+    engine = Engine(open_catalogue(BUNDLED), dt.date(2026, 6, 1))
+    answers = {
+        "oppdragsgiver_type": "annen",
+        "tjenestetype": "helse_sosial",
+        "kontraktsverdi": "600000",
+        "dir_d1_marked": "ja",
+        "cpv": "vet_ikke",
+        "verdi_metode": "total",
+        "annen_del": "nei",
+    }
+    state = walk(engine, "direkte-anskaffelse", Answers(answers, origin="test"), None, terminal=False)
+    assert state.facts["begrunnelse_eneleverandor"] == "vet_ikke"
+    outcome = build_trace(engine, state, "direkte-anskaffelse", dt.datetime(2026, 6, 1, tzinfo=dt.UTC), complete=True)
+    assert outcome["outcome"] is not None and outcome["outcome"]["node"] == "direkte-del-1-dokumenter"
+    assert "Begrunnelsen mangler" in " ".join(outcome["outcome"]["text"].split() + outcome["outcome"]["document"])
+
+
+def test_a_question_that_is_not_optional_still_stops_a_walk_without_its_answer(root: Path) -> None:
+    from anskaffelse.errors import AnswerError
+
+    engine = Engine(open_catalogue(root), DAY)
+    with pytest.raises(AnswerError, match="verdi"):
+        walk(engine, "hoved2", Answers({"art": "annet"}, origin="test"), None, terminal=False)

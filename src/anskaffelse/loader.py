@@ -33,7 +33,7 @@ from .yamlfile import Reader, Y, YMap, YScalar, YSeq, get, key_loc
 
 NODE_KINDS = ("question", "branch", "call", "goto", "outcome", "compute")
 _TREE_KEYS = ("id", "title", "version", "valid_from", "start", "nodes", "description")
-_QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next", "sets", "default")
+_QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next", "sets", "default", "optional")
 _COMPUTE_KEYS = ("compute", "value", "label", "explain", "sources", "next")
 # An address printed in reports and on screens: https, and nothing that could end a link or start markup.
 _NODE_KEYS = tuple(dict.fromkeys(("question", "branch", "call", "returns", "goto", "outcome", *_QUESTION_KEYS)))
@@ -125,6 +125,7 @@ def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question 
         sources=r.idents(get(m, "sources"), f"{what}: sources"),
         fact=fact,
         templates=build_question_templates(get(m, "question"), get(m, "help"), r, what),
+        optional=_flag(get(m, "optional"), r, f"{what}: optional"),
     )
     input_y = get(m, "input")
     choices_y = get(m, "choices")
@@ -161,6 +162,15 @@ def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question 
     if sets and kind != "cpv":
         r.add(key_loc(m, "sets"), f"{what}: sets hører bare til et CPV-spørsmål (input: cpv)")
     return Question(node_id, text, input_kind, loc, next=nxt, sets=sets, **common)  # type: ignore[arg-type]
+
+
+def _flag(y: Y | None, r: Reader, what: str) -> bool:
+    if y is None:
+        return False
+    if not isinstance(y, YScalar) or y.text not in ("true", "false"):
+        r.add(y.loc, f"{what}: skriv true eller false")
+        return False
+    return y.text == "true"
 
 
 def build_choices(node_id: str, y: Y, r: Reader) -> tuple[Choice, ...] | None:

@@ -200,6 +200,7 @@ class Question:
     next: str | None = None  # for free input; choices carry their own
     sets: str | None = None  # a CPV question: the choice fact its classification answers (see engine)
     default: str | None = None  # the choice the cursor starts on: the cautious one (see validate)
+    optional: bool = False  # an answers file without this answer counts as «vet ikke» (a reason to write)
     # The text and help as templates, when either has a `{…}` placeholder (rendered by the engine).
     templates: tuple[Part, Part] | None = None
 

@@ -122,6 +122,9 @@ def walk(
                     used_preset.add(key)  # ask the person instead, once
                     remembered.setdefault(key, preset.values[key])
                     asker.warn(f"{error.message} (fra {preset.origin})")
+            if asker is None and question.optional:  # a reason not written: «vet ikke», and the result says so
+                state = _noted(engine.answer(state, "vet ikke", preset.origin_of(key)), given)
+                continue
             if asker is None:
                 raise missing_answer(engine, question, terminal=terminal)
             reply = asker.ask(engine, state, question, remembered.get(key), state.previous is not None)
