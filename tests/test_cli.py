@@ -347,7 +347,7 @@ def test_the_report_stays_within_60_columns(monkeypatch: pytest.MonkeyPatch) -> 
         "  https://www.domstol.no/no/hoyesterett/avgjorelser/avgjorelser-2025/hoyesterett---sivil/HR-2025-2425-A"
         in urls
     )
-    assert "Dine svar" in out and "→ 40 000 000 kr" in out  # the narrow list view, not the table
+    assert "Svarene deres" in out and "→ 40 000 000 kr" in out  # the narrow list view, not the table
     assert "┏" not in out.split("╭")[0]
 
 

@@ -305,12 +305,12 @@ def test_ctrl_c_after_changing_an_answer_keeps_every_answer_and_a_resume_offers_
     child.send(UP + ENTER)  # nei: up from «Vet ikke» (where the cursor starts), so that a default shows
     child.expect("Alt besvart")
     child.send(DOWN + ENTER)  # Endre et svar
-    child.expect("Hvilket svar vil du endre")
+    child.expect("Hvilket svar vil dere endre")
     child.send(ENTER)  # question 1
     child.expect("Hva slags tjeneste skal dere kjøpe")
     child.expect("Svar:")
     child.sendcontrol("c")
-    child.expect(r"Svarene så langt er lagret i \S+ \(3 av dem etter spørsmålet du gikk tilbake til, som forslag\)")
+    child.expect(r"Svarene så langt er lagret i \S+ \(3 av dem etter spørsmålet dere gikk tilbake til, som forslag\)")
     finished(child, 130)
     data = json.loads(trace.read_text(encoding="utf-8"))
     assert data["complete"] is False

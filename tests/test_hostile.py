@@ -1023,7 +1023,7 @@ def test_an_internal_error_is_exit_70_with_how_to_report_and_debug_shows_the_tra
     plain = run("list", "--trees", str(SKETCH))
     assert plain.returncode == 70
     assert "Intern feil i anskaffelse. Kjør igjen med --debug for detaljer" in plain.stderr
-    assert "meld feilen med den utskriften og filene du brukte" in plain.stderr
+    assert "meld feilen med den utskriften og filene dere brukte" in plain.stderr
     assert "Traceback" not in plain.stderr and "ZeroDivisionError" not in plain.stderr
 
     debug = run("--debug", "list", "--trees", str(SKETCH))

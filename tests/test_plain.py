@@ -104,7 +104,7 @@ def test_help_back_and_every_input_kind_as_typed_words() -> None:
 def test_review_lists_the_answers_and_endre_changes_one() -> None:
     lines = ["1", "9 mill", "ja", "endre", "7", "2", "40 mill", "", ""]
     state, engine, asker = plain_walk(SKETCH, "reserverte-kontrakter", lines, review=True)
-    assert "Dine svar:\n1) Hva slags tjeneste skal dere kjøpe? — Helse- og sosialtjenester" in asker.text
+    assert "Svarene deres:\n1) Hva slags tjeneste skal dere kjøpe? — Helse- og sosialtjenester" in asker.text
     assert "Ugyldig svar: skriv et nummer fra 1 til 3, eller bare Enter." in asker.text
     assert str(state.facts["kontraktsverdi"]) == "40000000"
     assert engine.outcome(state).id == "kan_reservere"  # type: ignore[union-attr]

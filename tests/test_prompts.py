@@ -124,7 +124,7 @@ def test_review_lets_the_person_change_an_answer_and_rewalk(pipe: PipeInput) -> 
     assert asker.keys == []
     assert engine.outcome(state).id == "under_terskel"  # type: ignore[union-attr]
     assert [s.key for s in state.steps] == ["tjenestetype", "kontraktsverdi"]  # utbytteforbud is off the path
-    assert "Dine svar" in asker.screen.getvalue()
+    assert "Svarene deres" in asker.screen.getvalue()
 
 
 def test_ctrl_c_stops_with_the_answers_so_far(pipe: PipeInput) -> None:

@@ -68,3 +68,19 @@ def test_a_new_user_pressing_enter_through_the_real_guide_gets_no_permission() -
     assert "Kontrakten er unntatt" not in result
     assert VERDICT_LABELS["utenfor_regelverket"] not in result
     assert not re.search(r"(?<!Ikke )\bTillatt\b", result)
+
+
+@pytest.mark.parametrize(("verdict", "first"), [("tillatt", True), ("utenfor_regelverket", True), ("vurder", False)])
+def test_the_caveat_comes_before_a_result_that_says_yes(verdict: str, first: bool) -> None:
+    from rich.console import Console
+
+    from anskaffelse.render import outcome_panel
+    from anskaffelse.texts import DISCLAIMER
+
+    outcome = {"tree": "t", "node": "n", "verdict": verdict, "title": "Svaret", "text": "Hvorfor.", "steps": []}
+    outcome |= {"document": [], "sources": [{"id": "loa-4", "citation": "LOA § 4", "title": "T", "url": ""}]}
+    console = Console(width=100, record=True, color_system=None)
+    console.print(outcome_panel(outcome))  # type: ignore[arg-type]
+    shown = " ".join(console.export_text().split())
+    caveat, box = shown.index(" ".join(DISCLAIMER.split())[:40]), shown.index("Svaret")
+    assert (caveat < box) is first

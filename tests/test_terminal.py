@@ -38,7 +38,7 @@ def test_a_whole_walk_in_a_pseudo_terminal() -> None:
     child.send("40 mill" + ENTER)
     child.expect("Forbyr vedtektene utbytte")
     child.send(UP + UP + ENTER)  # the cursor starts on «Vet ikke» (the cautious answer): up to «Ja»
-    child.expect("Dine svar")
+    child.expect("Svarene deres")
     child.expect("Alt besvart")
     child.send(ENTER)
     child.expect("Konkurransen kan reserveres for ideelle organisasjoner")
@@ -46,7 +46,7 @@ def test_a_whole_walk_in_a_pseudo_terminal() -> None:
     child.expect("FOA § 30-2a")
     child.expect(pexpect.EOF)
     child.close()
-    assert "Dine svar" not in shown_with_the_result  # reviewed a moment ago: not printed again
+    assert "Svarene deres" not in shown_with_the_result  # reviewed a moment ago: not printed again
     assert child.exitstatus == 0
 
 
@@ -277,7 +277,7 @@ def test_aeoeaa_can_be_typed_and_are_shown() -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    report = screen.getvalue().split("Dine svar", 1)[1]
+    report = screen.getvalue().split("Svarene deres", 1)[1]
     assert "Kafé i Tromsø æøå ÆØÅ" in report
 
 

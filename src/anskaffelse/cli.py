@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         console(stderr=True).print(
             "[bold red]Intern feil[/] i anskaffelse. Kjør igjen med [bold]--debug[/] for detaljer, "
-            "og meld feilen med den utskriften og filene du brukte."
+            "og meld feilen med den utskriften og filene dere brukte."
         )
         return ExitCode.INTERNAL
     finally:

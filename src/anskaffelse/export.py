@@ -13,7 +13,7 @@ from .catalog import confirmation_warning, said_once, threshold_warnings
 from .engine import Engine, State
 from .model import CONFIRMED, REPORTED, Catalogue, Outcome, Step, ThresholdUse, Value
 from .record import CHANGED, INTACT, MARK_CHANGED, UNSEALED, catalogue_files, content_hash, integrity, seal
-from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, marked, md, md_block, md_code, md_url
+from .texts import DISCLAIMER, ORIGIN_LABELS, PERMISSIVE, VERDICT_LABELS, marked, md, md_block, md_code, md_url
 from .trace import TRACE_SCHEMA, ThresholdUsed, Trace, TraceFile, TraceNotice, TraceOutcome, TraceSource
 from .values import format_amount
 from .wording import render_outcome
@@ -249,15 +249,15 @@ def to_markdown(trace: Trace) -> str:
             ]
         out.pop()
     outcome = trace["outcome"]
-    for notice in trace.get("notices", []):
-        checked = f", sist undersøkt {notice['checked']}" if notice["checked"] else ""
-        out += ["", f"> **{md(notice['citation'])} ({md(notice['status'])}{md(checked)}):** {md(notice['text'])}"]
+    out += _notices(trace)
+    if outcome and outcome["verdict"] in PERMISSIVE:  # the caveat before a result that says yes
+        out += ["", f"*{md(DISCLAIMER)}*"]
     if outcome:
         out += _outcome_section(outcome, notes)
     out += _traceability_section(trace, state)
     if outcome:  # last, so it can be copied as one block into the protocol
         out += _protocol_section(trace, outcome, notes)
-    out += ["", f"*{md(DISCLAIMER)}*", ""]
+    out += ["", f"*{md(DISCLAIMER)}*", ""] if not outcome or outcome["verdict"] not in PERMISSIVE else [""]
     out += notes.lines()
     return "\n".join(out).rstrip() + "\n"
 
@@ -274,6 +274,15 @@ def _seal_line(trace: Trace, state: str) -> str:
         return "- Kontrollsum for tracen: ingen kontrollsum (en trace i versjon 1)"
     line = f"- Kontrollsum for tracen (sha256 av kanonisk JSON): `{trace.get('content_sha256')}`"
     return line + (" – uendret" if state == INTACT else f" – {MARK_CHANGED}; innholdet gir `{content_hash(trace)}`")
+
+
+def _notices(trace: Trace) -> list[str]:
+    """The changes in the law the result rests on, each as a quote before the result."""
+    out = []
+    for notice in trace.get("notices", []):
+        checked = f", sist undersøkt {notice['checked']}" if notice["checked"] else ""
+        out += ["", f"> **{md(notice['citation'])} ({md(notice['status'])}{md(checked)}):** {md(notice['text'])}"]
+    return out
 
 
 def _marked(u: ThresholdUsed) -> str:

@@ -143,14 +143,14 @@ class PlainAsker:
     def review(self, engine: Engine, state: State) -> str | None:
         steps = [s for s in state.steps if s.origin not in ("fact", "computed")]
         self.write("")
-        self.write("Dine svar:")
+        self.write("Svarene deres:")
         for number, step in enumerate(steps, 1):
             self.write(f"{number}) {step.question} — {step.answer_label}")
         typed = self._input(f"Alt besvart. Trykk Enter for å se resultatet, eller skriv «{CHANGE_WORD}»: ")
         if _words(typed) != CHANGE_WORD or not steps:
             return None
         while True:
-            typed = self._input(f"Hvilket svar vil du endre? Skriv nummeret (1 til {len(steps)}; Enter = ingen): ")
+            typed = self._input(f"Hvilket svar vil dere endre? Skriv nummeret (1 til {len(steps)}; Enter = ingen): ")
             text = typed.strip()
             if not text:
                 return None

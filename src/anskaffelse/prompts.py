@@ -49,7 +49,7 @@ class QuestionaryAsker:
         try:
             what = _eof_stops(
                 questionary.select(
-                    "Alt besvart. Hva vil du gjøre?",
+                    "Alt besvart. Hva vil dere gjøre?",
                     choices=[
                         questionary.Choice("Se resultatet", value=see),
                         questionary.Choice("Endre et svar", value=change),
@@ -65,7 +65,7 @@ class QuestionaryAsker:
             choices.append(questionary.Choice("← Ikke endre noe, se resultatet", value=see))
             key = _eof_stops(
                 questionary.select(
-                    "Hvilket svar vil du endre?",
+                    "Hvilket svar vil dere endre?",
                     choices=choices,
                     qmark="→",
                     instruction="(piltaster og Enter)",

@@ -153,7 +153,7 @@ def verify_report(result: Verified) -> list[str]:
 
 def _by_hand(result: Verified) -> list[str]:
     files = [shlex.quote(display_path(result.folder / f.name)) for f in result.files]
-    out = ["Slik sjekker du for hånd:"]
+    out = ["Slik sjekker dere for hånd:"]
     if files:
         out += ["  sha256sum " + " ".join(files) + "    # sammenlign med sjekksummene over"]
     if result.state != UNSEALED:

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from .model import Catalogue, Question, Step, Threshold
 from .phrases import visible
-from .texts import DISCLAIMER, ORIGIN_LABELS, VERDICT_LABELS, marked
+from .texts import DISCLAIMER, ORIGIN_LABELS, PERMISSIVE, VERDICT_LABELS, marked
 from .trace import ThresholdUsed, Trace, TraceOutcome, TraceSource
 from .values import format_amount
 
@@ -111,11 +111,11 @@ def answers_view(steps: Sequence[Mapping[str, Any]], width: int) -> RenderableTy
     grid.add_column()
     for n, row in enumerate(rows, 1):
         grid.add_row(f"{n}.", row)
-    return Group(Text("Dine svar", style="bold italic"), grid)
+    return Group(Text("Svarene deres", style="bold italic"), grid)
 
 
 def answers_table(steps: Sequence[Mapping[str, Any]]) -> Table:
-    table = Table(title="Dine svar", title_justify="left", show_lines=False, expand=False)
+    table = Table(title="Svarene deres", title_justify="left", show_lines=False, expand=False)
     table.add_column("nr", justify="right", no_wrap=True)
     table.add_column("spørsmål")
     table.add_column("svar", style="bold")
@@ -150,7 +150,10 @@ def outcome_panel(outcome: TraceOutcome) -> Group:
         ]
     verdict = VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"])
     panel = _VerdictPanel(Group(*parts), Text(f" {verdict} ", style=f"bold reverse {style}"), style)
-    return Group(panel, sources_view(outcome["sources"]), Text(""), Text(DISCLAIMER, style="italic dim"))
+    caveat = Text(DISCLAIMER, style="italic dim")
+    if outcome["verdict"] in PERMISSIVE:  # read before the box that says yes, not after the sources
+        return Group(caveat, Text(""), panel, sources_view(outcome["sources"]))
+    return Group(panel, sources_view(outcome["sources"]), Text(""), caveat)
 
 
 class _VerdictPanel:

@@ -224,7 +224,7 @@ def save_partial(walk_: Walk, stop: Interrupted, trace: Path | None) -> Saved:
             lines += [f"  # {s.key}: {json.dumps(str(s.answer), ensure_ascii=False)}" for s in more]
         message = f"Svarene kunne ikke lagres ({reason}). Lagre dette som en svarfil og fortsett med --answers:"
         return Saved(None, message, visible("\n".join(lines) + "\n"))
-    later = f" ({len(more)} av dem etter spørsmålet du gikk tilbake til, som forslag)" if more else ""
+    later = f" ({len(more)} av dem etter spørsmålet dere gikk tilbake til, som forslag)" if more else ""
     return Saved(path, f"Svarene så langt er lagret i {path}{later}")
 
 

@@ -22,6 +22,7 @@ VERDICT_LABELS = {
     "utenfor_regelverket": "Utenfor regelverket",
 }
 
+PERMISSIVE = ("tillatt", "utenfor_regelverket")  # verdicts that let the buyer go ahead: the caveat comes first
 ORIGIN_LABELS = {
     "asked": "besvart i veiviseren",
     "file": "oppgitt på forhånd",
