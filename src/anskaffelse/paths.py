@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .engine import Engine, State
 from .errors import AnswerError
-from .model import AllOf, AnyOf, Branch, Call, Compare, Compute, Condition, Goto, Not, Question, ThresholdRef
+from .model import AllOf, AnyOf, Branch, Call, Compare, Compute, Condition, Expression, Goto, Not, Question, ThresholdRef
 from .phrases import number
 from .texts import VERDICT_LABELS, md
 
@@ -100,7 +100,7 @@ def candidates(question: Question, probes: list[Decimal], day: dt.date, compared
         return ["ja", "nei"]
     if question.input == "date":
         return [day.isoformat()]
-    return ["Eksempeltekst"]
+    return ["Eksempeltekst", "vet_ikke"]  # «vet ikke» at a free text is a path of its own (a reason not given)
 
 
 def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
@@ -254,6 +254,8 @@ def _names(expression: object) -> set[str]:
 
 
 def _facts(cond: Condition) -> set[str]:
+    if isinstance(cond, Expression):  # `when: "regelverk = «del-3» og …"`: every fact the expression reads
+        return _names(cond.parsed)
     if isinstance(cond, Compare):
         return {cond.fact}
     if isinstance(cond, Not):
