@@ -8,7 +8,20 @@ from decimal import Decimal
 
 from .engine import Engine, State
 from .errors import AnswerError
-from .model import AllOf, AnyOf, Branch, Call, Compare, Compute, Condition, Expression, Goto, Not, Question, ThresholdRef
+from .model import (
+    AllOf,
+    AnyOf,
+    Branch,
+    Call,
+    Compare,
+    Compute,
+    Condition,
+    Expression,
+    Goto,
+    Not,
+    Question,
+    ThresholdRef,
+)
 from .phrases import number
 from .texts import VERDICT_LABELS, md
 
