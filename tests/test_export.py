@@ -380,7 +380,7 @@ def test_conclusions_on_the_way_are_kept_shown_and_go_into_the_protocol() -> Non
     screen = " ".join(captured.get().split())
     assert "Vurderinger underveis" in screen
     assert "Dere kan ikke kjøpe direkte, men dere kan kanskje begrense konkurransen" in screen
-    assert screen.index("Vurderinger underveis") < screen.index("Tillatt")
+    assert screen.index("Vurderinger underveis") < screen.index("Under terskelverdien kan dere invitere")  # the result
     markdown = to_markdown(trace)
     protocol = markdown.split("## Til anskaffelsesprotokollen", 1)[1]
     assert "**Vurderinger underveis:**" in protocol

@@ -141,6 +141,8 @@ def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question 
         default = r.ident(get(m, "default"), f"{what}: default") if "default" in m.items else None
         if default is not None and default not in {c.id for c in choices}:
             r.add(key_loc(m, "default"), f"{what}: default «{default}» er ikke et av valgene")
+        if common["optional"] and not any(c.id == "vet_ikke" for c in choices):
+            r.add(key_loc(m, "optional"), f"{what}: optional krever valget vet_ikke (et manglende svar regnes som det)")
         return Question(node_id, text, "choice", loc, choices=choices, default=default, **common)  # type: ignore[arg-type]
     if input_y is None:
         r.add(loc, f"{what} mangler choices eller input ({', '.join(_FREE_INPUTS)})")

@@ -126,7 +126,7 @@ def candidates(question: Question, probes: list[Decimal], day: dt.date, compared
         return ["ja", "nei"]
     if question.input == "date":
         return [day.isoformat()]
-    return ["Eksempeltekst"]
+    return ["Eksempeltekst", "vet_ikke"]  # «vet ikke» at a free text is a path of its own (a reason not given)
 
 
 def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:

@@ -123,7 +123,8 @@ def walk(
                     remembered.setdefault(key, preset.values[key])
                     asker.warn(f"{error.message} (fra {preset.origin})")
             if asker is None and question.optional:  # a reason not written: «vet ikke», and the result says so
-                state = _noted(engine.answer(state, "vet ikke", preset.origin_of(key)), given)
+                unknown = "vet_ikke" if question.choices else "vet ikke"
+                state = _noted(engine.answer(state, unknown, preset.origin_of(key)), given)
                 continue
             if asker is None:
                 raise missing_answer(engine, question, terminal=terminal)
