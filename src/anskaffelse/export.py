@@ -342,7 +342,7 @@ def _protocol_section(trace: Trace, outcome: TraceOutcome, notes: _Notes) -> lis
         "**Faktiske forhold lagt til grunn:** Oppdragsgiveren har lagt følgende opplysninger til grunn:",
         "",
     ]
-    out += [f"- {md(s['question'])} {md(s['answer_label'])}." for s in facts]
+    out += [f"- {md(s['question'])} {md(s['answer_label'].rstrip('.'))}." for s in facts]  # one full stop
     for u in trace["thresholds"]:
         amount = format_amount(Decimal(str(u["amount"])))
         if u.get("status") == "rapportert":
