@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+from .metadata import flag
 from .model import (
     VERDICTS,
     AllOf,
@@ -41,7 +42,7 @@ SOURCES_FILE = "kilder.yaml"
 THRESHOLDS_FILE = "terskelverdier.yaml"
 NODE_KINDS = ("question", "branch", "call", "goto", "outcome", "compute")
 _TREE_KEYS = ("id", "title", "version", "valid_from", "start", "nodes", "description")
-_QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next", "sets", "default")
+_QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next", "sets", "default", "navigation")
 _COMPUTE_KEYS = ("compute", "value", "label", "explain", "sources", "next")
 # An address printed in reports and on screens: https, and nothing that could end a link or start markup.
 _URL = re.compile(r"https://[^\s/<>\"'`\\\x00-\x1f\x7f-\x9f]+\.[^\s<>\"'`\\\x00-\x1f\x7f-\x9f]+")
@@ -135,6 +136,7 @@ def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question 
         sources=r.idents(get(m, "sources"), f"{what}: sources"),
         fact=fact,
         templates=build_question_templates(get(m, "question"), get(m, "help"), r, what),
+        navigation=flag(get(m, "navigation"), f"{what}: navigation", r),
     )
     input_y = get(m, "input")
     choices_y = get(m, "choices")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from .model import AllOf, AnyOf, Catalogue, Compare, Not, ThresholdRef
 from .phrases import visible
@@ -19,6 +22,10 @@ VERDICT_LABELS = {
     "vurder": "Må vurderes nærmere",
     "utenfor_regelverket": "Utenfor regelverket",
 }
+
+# A result other trees go on from (which part of the regulation applies, «this is a procurement»): settled, so
+# not labelled «Må vurderes nærmere» when a walk ends there.
+WAYPOINT_LABEL = "Avklaring"
 
 ORIGIN_LABELS = {
     "asked": "besvart i veiviseren",
@@ -83,3 +90,50 @@ def describe_condition(cond: object, catalogue: Catalogue) -> str:
     else:
         shown = str(operand)
     return f"{cond.fact} {symbols[cond.op]} {shown}"
+
+
+MONTHS = (
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
+
+
+def prose_date(iso: str) -> str:
+    """2026-06-01 → «1. juni 2026», as a date is written in Norwegian prose (the text itself when it is no date)."""
+    try:
+        day = dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def prose_time(iso: str) -> str:
+    """2026-11-30T10:12:05+01:00 → «30. november 2026 kl. 10.12», in the time the trace was written with
+    (« UTC» added when that is UTC: traces from before version 3 were written in UTC)."""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    utc = " UTC" if moment.utcoffset() == dt.timedelta(0) else ""
+    return f"{prose_date(iso)} kl. {moment.hour:02d}.{moment.minute:02d}{utc}"
+
+
+def estimated_value(steps: Iterable[Mapping[str, Any]]) -> str | None:
+    """The contract's estimated value (the fact «kontraktsverdi») as «40 000 000 kr», when the walk knows it."""
+    for step in steps:
+        if step["key"] == "kontraktsverdi" and step["answer"] != "vet_ikke":
+            try:
+                return format_amount(Decimal(str(step["answer"])))
+            except ArithmeticError:
+                return None
+    return None

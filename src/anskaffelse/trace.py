@@ -28,11 +28,16 @@ __all__ = [
     "SCHEMA_VERSIONS",
     "TRACE_SCHEMA",
     "CatalogueFile",
+    "LawAsOf",
     "Origin",
     "ThresholdUsed",
     "Trace",
+    "TraceAlternative",
+    "TraceCase",
     "TraceFile",
+    "TraceOther",
     "TraceOutcome",
+    "TraceResult",
     "TraceSource",
     "TraceStep",
     "TraceTree",
@@ -41,12 +46,13 @@ __all__ = [
     "schema_document",
 ]
 
-TRACE_SCHEMA = "anskaffelse.trace/2"  # the version this tool writes
+TRACE_SCHEMA = "anskaffelse.trace/3"  # the version this tool writes
 # Every version this tool reads, and its schema in anskaffelse/schemas/. A published version is
 # never removed: a new one (anskaffelse.trace/3, trace-3.schema.json) is added beside it.
 SCHEMA_VERSIONS: dict[str, str] = {
     "anskaffelse.trace/1": "trace-1.schema.json",
     "anskaffelse.trace/2": "trace-2.schema.json",  # adds content_sha256 and catalogue_files
+    "anskaffelse.trace/3": "trace-3.schema.json",  # adds sak, law_as_of, alternatives; navigation and input in steps
 }
 MAX_PROBLEMS = 10  # problems listed for one trace; the first is the message, the rest its details
 MAX_VALUES = 100_000  # values (strings, numbers, …) in a trace; a walk of 200 questions makes a few thousand
@@ -92,6 +98,8 @@ class TraceStep(TypedDict):
     origin: Origin
     help_shown: bool
     sources: list[TraceSource]
+    navigation: NotRequired[bool]  # version 3 on: a question that only chooses the way (not a fact)
+    input: NotRequired[str]  # version 3 on, free answers only: amount, number, date, text, yesno or cpv
 
 
 class TraceOutcome(TypedDict):
@@ -103,6 +111,7 @@ class TraceOutcome(TypedDict):
     steps: list[str]
     document: list[str]
     sources: list[TraceSource]
+    waypoint: NotRequired[bool]  # version 3 on: an outcome other trees go on from (a conclusion on the way)
 
 
 ThresholdUsed = TypedDict(
@@ -120,6 +129,54 @@ ThresholdUsed = TypedDict(
 )
 
 
+class TraceCpv(TypedDict):
+    code: str
+    label: str
+
+
+class TraceCase(TypedDict, total=False):
+    """The case details (version 3 on; see casefile)."""
+
+    saksnummer: str
+    oppdragsgiver: str
+    adresse: str
+    gjelder: str
+    leverandor: str
+    saksbehandler: str
+    beskrivelse: str
+    cpv: TraceCpv
+
+
+class LawAsOf(TypedDict):
+    law: str
+    date: str
+
+
+class TraceResult(TypedDict):
+    tree: str
+    node: str
+    verdict: str
+    title: str
+
+
+class TraceOther(TypedDict):
+    """Another answer (or, for an amount, a band of amounts) and where it leads (see alternatives)."""
+
+    answer: str
+    answer_label: str
+    outcome: TraceResult | None  # None: the walk would need answers it does not have
+    needs: NotRequired[str]
+    passed: NotRequired[list[str]]
+    current: NotRequired[bool]
+
+
+class TraceAlternative(TypedDict):
+    key: str
+    question: str
+    answer_label: str
+    others: list[TraceOther]
+
+
 class Trace(TypedDict):
     schema: str
     content_sha256: NotRequired[str]  # version 2 on: see record.content_hash
@@ -128,11 +185,14 @@ class Trace(TypedDict):
     date_of_assessment: str
     tree: TraceTree
     catalogue_files: NotRequired[list[CatalogueFile]]  # version 2 on: kilder.yaml, terskelverdier.yaml
+    sak: NotRequired[TraceCase]  # version 3 on, when there are case details
+    law_as_of: NotRequired[list[LawAsOf]]  # version 3 on, when the catalogue says which legal texts it follows
     steps: list[TraceStep]
     outcome: TraceOutcome | None
     thresholds: list[ThresholdUsed]
     path: NotRequired[list[str]]
     passed: NotRequired[list[TraceOutcome]]  # traces from before it have none
+    alternatives: NotRequired[list[TraceAlternative]]  # version 3 on: what would have changed the result
     complete: bool
 
 
