@@ -84,7 +84,7 @@ def protocol_section(trace: Trace, outcome: TraceOutcome) -> list[str]:
     tree = trace["tree"]
     out += [
         "",
-        f"Vurderingen har vurderingsdato {prose_date(trace['date_of_assessment'])} og er gjort med verktøyet "
+        f"Vurderingen har vurderingsdato {md(prose_date(trace['date_of_assessment']))} og er gjort med verktøyet "
         f"anskaffelse {md(trace['tool_version'])} (beslutningstre {md(tree['id'])}, versjon {md(tree['version'])}).",
     ]
     return out

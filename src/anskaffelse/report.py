@@ -113,7 +113,7 @@ def _case_section(trace: Trace) -> list[str]:
 def _about(trace: Trace) -> list[str]:
     tree = trace["tree"]
     lines = [
-        f"- Vurderingsdato {prose_date(trace['date_of_assessment'])}; utarbeidet {prose_time(trace['created'])}",
+        f"- Vurderingsdato {md(prose_date(trace['date_of_assessment']))}; utarbeidet {md(prose_time(trace['created']))}",
     ]
     lines.append(f"- {legal_basis_line(trace)}")
     lines += [
@@ -126,7 +126,7 @@ def _about(trace: Trace) -> list[str]:
 def legal_basis_line(trace: Trace) -> str:
     """Which legal texts the catalogue follows, and up to when its threshold values are confirmed: the report
     does not claim to know the law on the date of assessment."""
-    laws = [f"{md(law['law'])} slik den lød {prose_date(law['date'])}" for law in trace.get("law_as_of", [])]
+    laws = [f"{md(law['law'])} slik den lød {md(prose_date(law['date']))}" for law in trace.get("law_as_of", [])]
     text = (
         f"katalogen følger {' og '.join(laws)}"
         if laws
@@ -136,9 +136,9 @@ def legal_basis_line(trace: Trace) -> str:
     confirmed = sorted({str(u["confirmed_until"]) for u in used if u.get("confirmed_until")})
     checked = sorted({str(u["checked"]) for u in used if u.get("checked")})
     if confirmed:
-        text += f"; terskelverdiene er bekreftet til og med {prose_date(confirmed[0])}"
+        text += f"; terskelverdiene er bekreftet til og med {md(prose_date(confirmed[0]))}"
     elif checked:
-        text += f"; terskelverdiene ble sist sjekket {prose_date(checked[-1])}"
+        text += f"; terskelverdiene ble sist sjekket {md(prose_date(checked[-1]))}"
     return f"Rettsgrunnlag: {text}. Senere endringer er ikke med i vurderingen."
 
 
@@ -167,7 +167,7 @@ def _thresholds_section(trace: Trace, notes: Notes) -> list[str]:
     common, own = threshold_caveats(trace)
     for u in trace["thresholds"]:
         amount = format_amount(Decimal(str(u["amount"])))
-        since = prose_date(u["from"])
+        since = md(prose_date(u["from"]))
         out.append(f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {since}; {notes.cite([u['source']])}")
         out += [f"  - **Merk:** {md(w)}" for w in own[u["id"]]]
     if common:

@@ -109,11 +109,16 @@ MONTHS = (
 
 
 def prose_date(iso: str) -> str:
-    """2026-06-01 → «1. juni 2026», as a date is written in Norwegian prose (the text itself when it is no date)."""
+    """2026-06-01 → «1. juni 2026», as a date is written in Norwegian prose (the text itself when it is no date:
+    the caller escapes it as any other text)."""
     try:
-        day = dt.date.fromisoformat(iso[:10])
+        day = dt.date.fromisoformat(iso)
     except ValueError:
         return iso
+    return _written(day)
+
+
+def _written(day: dt.date) -> str:
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
 
 
@@ -125,7 +130,7 @@ def prose_time(iso: str) -> str:
     except ValueError:
         return iso
     utc = " UTC" if moment.utcoffset() == dt.timedelta(0) else ""
-    return f"{prose_date(iso)} kl. {moment.hour:02d}.{moment.minute:02d}{utc}"
+    return f"{_written(moment.date())} kl. {moment.hour:02d}.{moment.minute:02d}{utc}"
 
 
 def estimated_value(steps: Iterable[Mapping[str, Any]]) -> str | None:
