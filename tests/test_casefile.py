@@ -272,3 +272,21 @@ def test_never_offered_when_stdin_is_not_a_terminal(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Lagre rapporten" not in done.stdout + done.stderr and list(tmp_path.iterdir()) == []
+
+
+@posix_only
+def test_ctrl_c_at_the_offer_keeps_the_finished_walk_and_says_how_to_make_the_report(tmp_path: Path) -> None:
+    child = spawn("run", "reserverte-kontrakter", "--trees", RECORD, "--no-review", cwd=tmp_path)
+    answer_the_walk(child)
+    child.expect("Lagre rapporten?")
+    child.sendcontrol("c")
+    child.expect(r"Avbrutt – gjennomgangen er lagret i (\S+\.json)")
+    saved = Path(child.match.group(1))
+    child.expect(r"Lag rapporten med: \S*anskaffelse export \S+\.json -o vurdering-\S+\.md")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert saved.parent == Path(os.environ["ANSKAFFELSE_STATE_DIR"]) and list(tmp_path.iterdir()) == []
+    data = read_trace(saved)
+    assert data["complete"] is True and data["outcome"] is not None and data["outcome"]["node"] == "kan_reservere"
+    assert oct(saved.stat().st_mode & 0o777) == "0o600"

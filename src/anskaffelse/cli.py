@@ -186,9 +186,10 @@ def export(
     \b
     Eksempel:
       anskaffelse export vurdering.json -o notat.md
-      anskaffelse export vurdering.json -o notat.docx --template mal.docx
+      anskaffelse export vurdering.json -o notat.docx \\
+          --template mal.docx
     """
-    from .word import export_report
+    from .runend import export_report
 
     export_report(trace_file, output, format_, template, force=force)
     return ExitCode.OK

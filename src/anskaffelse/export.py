@@ -151,10 +151,17 @@ def _outcome(engine: Engine, state: State, tree_id: str, outcome: Outcome) -> Tr
     return made
 
 
+_WAYPOINTS: dict[int, tuple[Catalogue, set[tuple[str, str]]]] = {}
+
+
 def waypoints(catalogue: Catalogue) -> set[tuple[str, str]]:
     """The outcomes some tree goes on from (a call's returns leads to a node, not to the end): conclusions on
-    the way, such as which part of the regulation applies. Reached as a walk's result, they are classifications."""
-    return {
+    the way, such as which part of the regulation applies. Reached as a walk's result, they are classifications.
+    Made once per catalogue (an archive's replay builds thousands of traces with one)."""
+    made = _WAYPOINTS.get(id(catalogue))
+    if made is not None and made[0] is catalogue:
+        return made[1]
+    found = {
         (node.tree, outcome_id)
         for tree in catalogue.trees.values()
         for node in tree.nodes.values()
@@ -162,6 +169,9 @@ def waypoints(catalogue: Catalogue) -> set[tuple[str, str]]:
         for outcome_id, target in node.returns
         if target != END
     }
+    _WAYPOINTS.clear()
+    _WAYPOINTS[id(catalogue)] = (catalogue, found)
+    return found
 
 
 __all__ = ["build_trace", "json_value", "ordered", "to_markdown", "waypoints"]

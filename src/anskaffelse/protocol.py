@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 
 from .caveats import caveat_lines
-from .texts import estimated_value, md, prose_date
+from .texts import answer_md, estimated_value, md, md_date
 from .trace import Trace, TraceOutcome, TraceStep
 from .values import format_amount
 
@@ -84,7 +84,7 @@ def protocol_section(trace: Trace, outcome: TraceOutcome) -> list[str]:
     tree = trace["tree"]
     out += [
         "",
-        f"Vurderingen har vurderingsdato {md(prose_date(trace['date_of_assessment']))} og er gjort med verktøyet "
+        f"Vurderingen har vurderingsdato {md_date(trace['date_of_assessment'])} og er gjort med verktøyet "
         f"anskaffelse {md(trace['tool_version'])} (beslutningstre {md(tree['id'])}, versjon {md(tree['version'])}).",
     ]
     return out
@@ -185,7 +185,7 @@ def _facts(trace: Trace) -> list[str]:
         "Oppdragsgiveren har lagt følgende opplysninger til grunn:",
         "",
     ]
-    out += [f"- {md(third_person(s['question']))} {md(s['answer_label'])}." for s in _fact_steps(trace)]
+    out += [f"- {md(third_person(s['question']))} {answer_md(s)}." for s in _fact_steps(trace)]
     for u in trace["thresholds"]:
         amount = format_amount(Decimal(str(u["amount"])))
         out.append(

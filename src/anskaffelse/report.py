@@ -18,13 +18,14 @@ from .texts import (
     ORIGIN_LABELS,
     VERDICT_LABELS,
     WAYPOINT_LABEL,
+    answer_md,
     estimated_value,
     md,
     md_block,
     md_code,
+    md_date,
+    md_time,
     md_url,
-    prose_date,
-    prose_time,
 )
 from .trace import Trace, TraceAlternative, TraceOther, TraceOutcome, TraceResult, TraceSource
 from .values import format_amount
@@ -113,7 +114,7 @@ def _case_section(trace: Trace) -> list[str]:
 def _about(trace: Trace) -> list[str]:
     tree = trace["tree"]
     lines = [
-        f"- Vurderingsdato {md(prose_date(trace['date_of_assessment']))}; utarbeidet {md(prose_time(trace['created']))}",
+        f"- Vurderingsdato {md_date(trace['date_of_assessment'])}; utarbeidet {md_time(trace['created'])}",
     ]
     lines.append(f"- {legal_basis_line(trace)}")
     lines += [
@@ -126,7 +127,7 @@ def _about(trace: Trace) -> list[str]:
 def legal_basis_line(trace: Trace) -> str:
     """Which legal texts the catalogue follows, and up to when its threshold values are confirmed: the report
     does not claim to know the law on the date of assessment."""
-    laws = [f"{md(law['law'])} slik den lød {md(prose_date(law['date']))}" for law in trace.get("law_as_of", [])]
+    laws = [f"{md(law['law'])} slik den lød {md_date(law['date'])}" for law in trace.get("law_as_of", [])]
     text = (
         f"katalogen følger {' og '.join(laws)}"
         if laws
@@ -136,9 +137,9 @@ def legal_basis_line(trace: Trace) -> str:
     confirmed = sorted({str(u["confirmed_until"]) for u in used if u.get("confirmed_until")})
     checked = sorted({str(u["checked"]) for u in used if u.get("checked")})
     if confirmed:
-        text += f"; terskelverdiene er bekreftet til og med {md(prose_date(confirmed[0]))}"
+        text += f"; terskelverdiene er bekreftet til og med {md_date(confirmed[0])}"
     elif checked:
-        text += f"; terskelverdiene ble sist sjekket {md(prose_date(checked[-1]))}"
+        text += f"; terskelverdiene ble sist sjekket {md_date(checked[-1])}"
     return f"Rettsgrunnlag: {text}. Senere endringer er ikke med i vurderingen."
 
 
@@ -153,7 +154,7 @@ def _answers_section(trace: Trace, notes: Notes) -> list[str]:
     given = [s for s in trace["steps"] if s["origin"] != "fact"]
     for n, step in enumerate(given, 1):
         origin = md(ORIGIN_LABELS.get(step["origin"], step["origin"]))
-        line = f"{n}. {md(step['question'])} — **{md(step['answer_label'])}** ({origin})"
+        line = f"{n}. {md(step['question'])} — **{answer_md(step)}** ({origin})"
         out.append(line + (f"; {notes.cite(step['sources'])}" if step["sources"] else ""))
         for tree_id in dict.fromkeys(reused.pop(step["key"], [])):
             out.append(f"   - Svaret er også brukt i beslutningstreet {md(tree_id)}.")
@@ -167,7 +168,7 @@ def _thresholds_section(trace: Trace, notes: Notes) -> list[str]:
     common, own = threshold_caveats(trace)
     for u in trace["thresholds"]:
         amount = format_amount(Decimal(str(u["amount"])))
-        since = md(prose_date(u["from"]))
+        since = md_date(u["from"])
         out.append(f"- {md(u['title'])}: {md(amount)} ekskl. mva., gjeldende fra {since}; {notes.cite([u['source']])}")
         out += [f"  - **Merk:** {md(w)}" for w in own[u["id"]]]
     if common:
@@ -279,7 +280,7 @@ def _traceability_section(trace: Trace, state: str) -> list[str]:
     out += [f"- Sjekksum for trærne (sha256): {md_code(tree['sha256'])}"]
     out += [f"  - {md(f['id'])} {md(f['version'])}: {md_code(f['sha256'])}" for f in tree.get("files", [])]
     if "catalogue_files" in trace:
-        out += ["- Kilder, terskelverdier og katalogopplysninger (sha256):"]
+        out += ["- Katalogens øvrige filer: kilder, terskelverdier og katalogopplysninger (sha256):"]
         out += [f"  - {md(os.path.basename(f['file']))}: {md_code(f['sha256'])}" for f in trace["catalogue_files"]]
     return out
 

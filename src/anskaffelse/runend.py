@@ -1,5 +1,6 @@
 """The end of `run`: notes on stderr, the result (on the screen, or as text on standard output), and, when
-nothing was saved, the offer to save the report («Lagre rapporten?»), with the case details asked then."""
+nothing was saved, the offer to save the report («Lagre rapporten?»), with the case details asked then. And
+`export`: the report of a saved trace, as markdown or Word."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from pathlib import Path
 
 from . import runner
 from .errors import ExitCode, Interrupted, UsageError
+from .export import to_markdown
 from .files import check_writable, write_partial
 from .record import seal
 from .session import Asker
-from .streams import console, out, say
+from .streams import console, emit, out, say
 from .trace import Trace
 
 REPORT_SUFFIXES = (".md", ".docx")
@@ -31,17 +33,18 @@ def finish(walk: runner.Walk, data: Trace, options: runner.RunOptions, asker: As
     show_report(console(), data, reviewed=asker is not None and options.review)
     if asker is None or options.trace is not None or options.markdown is not None:
         return ExitCode.OK
-    return offer_save(walk, data, asker)
+    return offer_save(data, asker)
 
 
 def suggested_name(data: Trace, folder: Path = Path()) -> str:
-    """vurdering-ÅÅÅÅ-MM-DD.md for the day the trace was made, with -2, -3 … when the name is taken."""
-    stem = f"vurdering-{data['created'][:10]}"
-    name, n = f"{stem}.md", 1
-    while (folder / name).exists():
+    """vurdering-ÅÅÅÅ-MM-DD.md for the day the trace was made, with -2, -3 … when the name (or the trace's name
+    beside it) is taken."""
+    stem, n = f"vurdering-{data['created'][:10]}", 1
+    name = stem
+    while (folder / f"{name}.md").exists() or (folder / f"{name}.json").exists():
         n += 1
-        name = f"{stem}-{n}.md"
-    return name
+        name = f"{stem}-{n}"
+    return f"{name}.md"
 
 
 def problem_with(name: str) -> str | None:
@@ -64,7 +67,7 @@ def problem_with(name: str) -> str | None:
     return None
 
 
-def offer_save(walk: runner.Walk, data: Trace, asker: Asker) -> int:
+def offer_save(data: Trace, asker: Asker) -> int:
     """«Lagre rapporten?»: the report (markdown, or Word for a .docx name) and the trace beside it; the case
     details are asked first. Ctrl-C keeps the finished walk in the state folder, with the command that makes
     the report from it."""
@@ -75,7 +78,7 @@ def offer_save(walk: runner.Walk, data: Trace, asker: Asker) -> int:
         details = asker.case_details(runner.case_details(data))
     except Interrupted:
         return _kept(data)
-    data = runner.with_case(walk, data, details)
+    data = runner.with_case(data, details)
     report = Path(name.strip())
     trace = report.with_suffix(".json")
     if trace.exists():
@@ -102,3 +105,20 @@ def _kept(data: Trace) -> int:
     name = f"vurdering-{dt.date.today().isoformat()}.md"
     say(f"Lag rapporten med: {command_line([*program(), 'export', str(saved), '-o', name])}")
     return ExitCode.INTERRUPTED
+
+
+def export_report(
+    trace_file: Path, output: Path | None, format_: str | None, template: Path | None, *, force: bool
+) -> None:
+    """`export`: the report of a saved trace, as markdown (to a file or standard output) or as Word (to a file)."""
+    from .trace import read_trace
+    from .word import chosen_format, write_docx
+
+    chosen = chosen_format(format_, output)
+    if template is not None and chosen != "docx":
+        raise UsageError("--template gjelder bare Word: bruk -o FIL.docx eller --format docx")
+    trace = read_trace(trace_file)
+    if chosen == "docx":
+        write_docx(trace, output or Path("-"), force=force, template=template)
+    else:
+        emit(to_markdown(trace), output, force=force)

@@ -198,7 +198,7 @@ def case_details(data: Trace) -> dict[str, str]:
     return details_of(data.get("sak"))
 
 
-def with_case(walk_: Walk, data: Trace, details: dict[str, str]) -> Trace:
+def with_case(data: Trace, details: dict[str, str]) -> Trace:
     """The trace with these case details (its description and CPV code kept), sealed again."""
     old = data.get("sak") or {}
     cpv = old.get("cpv")

@@ -118,6 +118,26 @@ def prose_date(iso: str) -> str:
     return _written(day)
 
 
+def md_date(iso: str) -> str:
+    """prose_date for markdown: a real date as it is written («1. juni 2026»: it opens no list in the middle
+    of a line), anything else escaped."""
+    written = prose_date(iso)
+    return written if written != iso else md(iso)
+
+
+def md_time(iso: str) -> str:
+    """prose_time for markdown (anything that is no time escaped)."""
+    written = prose_time(iso)
+    return written if written != iso else md(iso)
+
+
+def answer_md(step: Mapping[str, Any]) -> str:
+    """A step's answer for the report: its label, escaped; a date as it is written in prose."""
+    if step.get("input") == "date" and step["answer"] != "vet_ikke":
+        return md_date(str(step["answer"]))
+    return md(step["answer_label"])
+
+
 def _written(day: dt.date) -> str:
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
 

@@ -68,23 +68,6 @@ def chosen_format(format_: str | None, output: Path | None) -> str:
     return format_ or "markdown"
 
 
-def export_report(
-    trace_file: Path, output: Path | None, format_: str | None, template: Path | None, *, force: bool
-) -> None:
-    """`export`: the report of a saved trace, as markdown (to a file or standard output) or as Word (to a file)."""
-    from .streams import emit
-    from .trace import read_trace
-
-    chosen = chosen_format(format_, output)
-    if template is not None and chosen != "docx":
-        raise UsageError("--template gjelder bare Word: bruk -o FIL.docx eller --format docx")
-    trace = read_trace(trace_file)
-    if chosen == "docx":
-        write_docx(trace, output or Path("-"), force=force, template=template)
-    else:
-        emit(to_markdown(trace), output, force=force)
-
-
 def write_docx(trace: Trace, target: Path, *, force: bool, template: Path | None = None) -> None:
     """The report of `trace` as a Word document in `target` (written whole, or not at all)."""
     if str(target) == "-":
