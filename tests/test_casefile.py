@@ -3,6 +3,7 @@ an interactive walk; the description kept; the CPV code; the trace's `sak` and i
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -290,3 +291,19 @@ def test_ctrl_c_at_the_offer_keeps_the_finished_walk_and_says_how_to_make_the_re
     data = read_trace(saved)
     assert data["complete"] is True and data["outcome"] is not None and data["outcome"]["node"] == "kan_reservere"
     assert oct(saved.stat().st_mode & 0o777) == "0o600"
+
+
+def test_plain_mode_reads_a_free_text_until_an_empty_line() -> None:
+    from anskaffelse.answers import Answers
+    from anskaffelse.catalog import open_catalogue
+    from anskaffelse.engine import Engine
+    from anskaffelse.plainprompts import PlainAsker
+    from anskaffelse.session import walk
+
+    typed = iter(["", "1", "9 mill", "1", "1", "Første linje.", "- andre linje", "tredje", ""])
+    said: list[str] = []
+    asker = PlainAsker(read=lambda _prompt: next(typed), write=said.append)
+    engine = Engine(open_catalogue(RECORD), dt.date(2026, 6, 1))
+    state = walk(engine, "reserverte-kontrakter", Answers(), asker)
+    assert state.facts["begrunnelse_ideelle"] == "Første linje.\n- andre linje\ntredje"
+    assert "en tom linje (Enter to ganger) avslutter" in "\n".join(said)  # the hint says how a text ends

@@ -177,6 +177,11 @@ def test_the_paragraph_follows_the_part_of_the_regulation() -> None:
     assert "### Opplysninger etter FOA § 25-5 (2)" in protocol and "- p) Andre vesentlige forhold" in protocol
     del4 = protocol_of(case_trace("01-sykehjem-reservert-ideelle.yaml"))
     assert "protokollen føres etter FOA § 10-5, jf. § 30-1 (7)." in del4
+    outside = case_trace("08-kaker-til-arrangement-45000.yaml")
+    assert outside["outcome"]["verdict"] == "utenfor_regelverket"
+    assert "gjelder ikke anskaffelsesregelverket, og forskriften krever da ingen protokoll" in protocol_of(outside)
+    del1 = case_trace("50-veiviser-regler.yaml")
+    assert "forskriftens del I; FOA § 7-1 (3) krever at vesentlige forhold nedtegnes" in protocol_of(del1)
 
 
 def test_every_choice_question_marked_navigation_has_no_fact() -> None:

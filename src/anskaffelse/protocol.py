@@ -116,16 +116,7 @@ def part_of(trace: Trace) -> str | None:
 def _paragraph_list(trace: Trace, outcome: TraceOutcome) -> list[str]:
     part = part_of(trace)
     paragraph, letters = ("§ 25-5 (2)", PARAGRAPH_25_5) if part == "III" else ("§ 10-5 (2)", PARAGRAPH_10_5)
-    if part == "III":
-        note = "Anskaffelsen følger forskriftens del III; protokollen føres etter FOA § 25-5."
-    elif part in ("II", "IV"):
-        note = f"Anskaffelsen følger forskriftens del {part}; protokollen føres etter FOA § 10-5"
-        note += ", jf. § 30-1 (7)." if part == "IV" else "."
-    else:
-        note = (
-            "FOA § 7-1 (3) krever at vesentlige forhold nedtegnes; punktene i § 10-5 (2) (del II, og del IV "
-            "etter § 30-1 (7)) er tatt med som sjekkliste."
-        )
+    note = _duty(part, outside=outcome["verdict"] == "utenfor_regelverket")
     out = [
         "",
         f"### Opplysninger etter FOA {paragraph}",
@@ -136,6 +127,30 @@ def _paragraph_list(trace: Trace, outcome: TraceOutcome) -> list[str]:
     for letter, label, known in letters:
         out.append(f"- {letter}) {label[0].upper() + label[1:]}: {_filled(known, trace, outcome)}")
     return out
+
+
+def _duty(part: str | None, *, outside: bool) -> str:
+    """Which protocol duty the walk's part of the regulation gives (read in FOA §§ 7-1, 10-5, 25-5, 30-1)."""
+    if outside:
+        return (
+            "Etter vurderingen gjelder ikke anskaffelsesregelverket, og forskriften krever da ingen protokoll; "
+            "punktene i FOA § 10-5 (2) er tatt med som sjekkliste for det saken bør dokumentere."
+        )
+    if part == "III":
+        return "Anskaffelsen følger forskriftens del III; protokollen føres etter FOA § 25-5."
+    if part in ("II", "IV"):
+        return f"Anskaffelsen følger forskriftens del {part}; protokollen føres etter FOA § 10-5" + (
+            ", jf. § 30-1 (7)." if part == "IV" else "."
+        )
+    if part == "I":
+        return (
+            "Anskaffelsen følger forskriftens del I; FOA § 7-1 (3) krever at vesentlige forhold nedtegnes, og "
+            "punktene i § 10-5 (2) (del II) er tatt med som sjekkliste."
+        )
+    return (
+        "Der forskriften gjelder, krever FOA § 7-1 (3) at vesentlige forhold nedtegnes; punktene i § 10-5 (2) "
+        "(del II, og del IV etter § 30-1 (7)) er tatt med som sjekkliste."
+    )
 
 
 def _filled(known: str, trace: Trace, outcome: TraceOutcome) -> str:
@@ -220,8 +235,8 @@ def _passed(trace: Trace) -> list[str]:
 _FRAMING = {
     "tillatt": "Oppdragsgiveren har vurdert vilkårene som oppfylt på grunnlag av opplysningene og begrunnelsene over",
     "ikke_tillatt": "Oppdragsgiveren har vurdert vilkårene som ikke oppfylt på grunnlag av opplysningene over",
-    "vurder": "Oppdragsgiveren har vurdert saken på grunnlag av opplysningene over; konklusjonen bygger på "
-    "oppdragsgiverens egen vurdering, som må dokumenteres",
+    "vurder": "Oppdragsgiveren har vurdert saken på grunnlag av opplysningene over, og konklusjonen krever en "
+    "nærmere vurdering",
     "utenfor_regelverket": "Oppdragsgiveren har vurdert at anskaffelsesregelverket ikke gjelder",
 }
 
