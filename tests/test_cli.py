@@ -149,7 +149,8 @@ def test_run_json_trace_has_the_stable_keys(tmp_path: Path) -> None:
         "thresholds",
         "path",
     ]
-    assert data["schema"] == "anskaffelse.trace/2" and data["complete"] is True
+    assert data["schema"] == "anskaffelse.trace/3" and data["complete"] is True
+    assert list(data)[-1] == "alternatives"  # what would have changed the result, after the walk itself
     assert data["date_of_assessment"] == "2025-01-01"
     assert data["outcome"]["node"] == "integrering" and data["outcome"]["verdict"] == "vurder"
     assert data["steps"][0]["answer"] == "annet" and data["steps"][0]["origin"] == "file"
@@ -213,7 +214,7 @@ def test_export_turns_a_trace_into_markdown(tmp_path: Path) -> None:
     )
     code, out, err = invoke("export", trace)
     assert code == 0 and err == ""
-    assert "## Resultat" in out and "[^foa-30-2a]: FOA § 30-2a" in out
+    assert "## Konklusjon" in out and "[^foa-30-2a]: FOA § 30-2a" in out
 
 
 def test_export_refuses_a_file_that_is_not_a_trace(tmp_path: Path) -> None:
@@ -373,7 +374,7 @@ def test_the_report_carries_the_threshold_caveats_into_the_protocol(tmp_path: Pa
     code, _, err = invoke("run", "--answers", case, "--non-interactive", "--markdown", md)
     assert code == 0 and f"Rapporten er lagret i {md}" in " ".join(err.split())
     protocol = md.read_text(encoding="utf-8").split("## Til anskaffelsesprotokollen")[1]
-    assert "**Forbehold om terskelverdier:**" in protocol
+    assert "### Forbehold om terskelverdier" in protocol
     # Every amount the walk used is confirmed only until 2025-12-31: said once, not per threshold.
     caveat = "Ingen av beløpene er bekreftet for 2026-06-01: kildene bekrefter dem til og med 2025-12-31"
     assert protocol.count(caveat) == 1 and "sjekk gjeldende verdi på anskaffelser.no" in protocol

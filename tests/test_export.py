@@ -60,18 +60,23 @@ def test_markdown_structure_headings_list_items_and_footnotes() -> None:
         "Spørsmål og svar",
         "Terskelverdier brukt",
         "Vurderinger underveis",  # ideell-status concluded «ideell» before the walk went on
-        "Resultat",
+        "Konklusjon",
         "Hvorfor",
         "Neste steg",
         "Sporbarhet",
         "Til anskaffelsesprotokollen",
+        "Opplysninger etter FOA § 10-5 (2)",
+        "Faktiske forhold lagt til grunn",
+        "Delkonklusjoner",
+        "Konklusjon",
     ]
     ordered = [i for i, t in enumerate(tokens) if t.type == "ordered_list_open"]
     assert len(ordered) == 2  # the answers, and the conclusions on the way
     items = sum(1 for t in tokens if t.type == "list_item_open")
-    # metadata 4, answers 3, threshold 1, on the way 1, next steps 2, protocol: facts 4 and on the way 1,
-    # traceability 7: the trace's own hash, the trees (1 + 2 files), kilder and terskelverdier (1 + 2 files)
-    assert items == 4 + 3 + 1 + 1 + 2 + 4 + 1 + 7
+    # metadata 4, answers 3, threshold 1, on the way 1, next steps 2, protocol: the 15 letters of § 10-5 (2),
+    # facts 4 and on the way 1, traceability 7: the trace's own hash, the trees (1 + 2 files), kilder and
+    # terskelverdier (1 + 2 files)
+    assert items == 4 + 3 + 1 + 1 + 2 + 15 + 4 + 1 + 7
     footnotes = [t for t in tokens if t.type == "footnote_open"]
     assert len(footnotes) == 3  # foa-30-1, foa-30-2a, foa-5-3 – each once, also where cited twice
     html = MarkdownIt("commonmark").use(footnote_plugin).render(to_markdown(data))
@@ -93,9 +98,13 @@ def test_user_text_full_of_markdown_and_html_stays_literal() -> None:
         for i, t in enumerate(tokens)
         if t.type == "list_item_open" and "Beskriv" in tokens[i + 2].content
     ]
-    # In the answers and in the protocol facts; the pasted newline opened no list item of its own.
-    assert len(answer_items) == 2 and all("\\<script\\>" in item and "- ny linje" in item for item in answer_items)
-    assert len([t for t in tokens if t.type == "heading_open"]) == 9
+    # In the answers, on one line; the pasted newline opened no list item of its own.
+    assert len(answer_items) == 1 and all("\\<script\\>" in item and "- ny linje" in item for item in answer_items)
+    # In the protocol, as the buyer's own words: a paragraph with its line break kept, still no list item.
+    reason = markdown.split("### Oppdragsgiverens begrunnelser", 1)[1].split("###", 1)[0]
+    assert "\\<script\\>alert(1)\\</script\\>\\\n\\- ny linje" in reason
+    assert "alert(1)&lt;/script&gt;<br />\n- ny linje</p>" in html  # a hard line break, not a list
+    assert len([t for t in tokens if t.type == "heading_open"]) == 13  # no heading from the text itself
 
 
 def test_same_trace_same_bytes() -> None:
@@ -383,8 +392,8 @@ def test_conclusions_on_the_way_are_kept_shown_and_go_into_the_protocol() -> Non
     assert screen.index("Vurderinger underveis") < screen.index("Under terskelverdien kan dere invitere")  # the result
     markdown = to_markdown(trace)
     protocol = markdown.split("## Til anskaffelsesprotokollen", 1)[1]
-    assert "**Vurderinger underveis:**" in protocol
-    assert "- Dere kan ikke kjøpe direkte, men dere kan kanskje begrense konkurransen" in protocol
+    assert "### Delkonklusjoner" in protocol
+    assert "- Oppdragsgiveren kan ikke kjøpe direkte, men oppdragsgiveren kan kanskje begrense konkurransen" in protocol
     assert "- Hvorfor direkte kjøp ikke er aktuelt, og hvilken reservasjonsregel oppdragsgiveren vil bruke." in protocol
     jsonschema.validate(trace, schema_document())
     assert parse_trace(json.dumps(trace).encode("utf-8"), "t.json") == trace
@@ -394,4 +403,4 @@ def test_a_trace_from_before_the_conclusions_on_the_way_still_makes_a_report() -
     trace = trace_of(SKETCH, "reserverte-kontrakter", {"tjenestetype": "annet"})
     del trace["passed"]
     markdown = to_markdown(trace)
-    assert "underveis" not in markdown and "## Resultat" in markdown
+    assert "underveis" not in markdown and "Delkonklusjoner" not in markdown and "## Konklusjon" in markdown

@@ -1113,7 +1113,7 @@ def test_control_characters_at_an_amount_prompt_are_refused(tmp_path: Path) -> N
 def test_control_characters_in_free_text_are_removed_before_they_reach_the_trace(tmp_path: Path) -> None:
     trace = tmp_path / "t.json"
     child = at_text(trace)
-    child.send(PASTE_START + "Renhold\x1b[31m og\x07 vask\nav kontorer" + PASTE_END + ENTER)
+    child.send(PASTE_START + "Renhold\x1b[31m og\x07 vask\nav kontorer" + PASTE_END + ENTER + ENTER)
     child.expect("Haster det")
     data = stop_and_read(child, trace)
     text = next(s["answer"] for s in data["steps"] if s["key"] == "beskrivelse")
@@ -1131,7 +1131,7 @@ def test_ten_thousand_characters_at_a_prompt_are_refused_with_a_reason(tmp_path:
 
     trace_text = tmp_path / "t2.json"
     child = at_text(trace_text)
-    child.send(PASTE_START + "x" * 10_000 + PASTE_END + ENTER)
+    child.send(PASTE_START + "x" * 10_000 + PASTE_END + ENTER + ENTER)
     child.expect(re.escape("svaret er for langt (10000 tegn; høyst 2000)"))
     child.expect("Svar:")
     data = stop_and_read(child, trace_text)

@@ -91,7 +91,7 @@ def test_choices_are_numbered_lines_and_a_bad_answer_is_asked_again_with_the_rea
 
 
 def test_help_back_and_every_input_kind_as_typed_words() -> None:
-    lines = ["?", "kommune", "<", "", "1 300 000", "1.3.2026", "2026-03-01", "Renhold", "kanskje", "ja", "Valg A"]
+    lines = ["?", "kommune", "<", "", "1 300 000", "1.3.2026", "2026-03-01", "Renhold", "", "kanskje", "ja", "Valg A"]
     state, engine, asker = plain_walk(KINDS, "hoved", lines)
     assert "Forklaring:\nVelg type oppdragsgiver.\nRettslig grunnlag:\nLOA § 4" in asker.text
     assert "Enter = behold «En kommune»" in asker.text  # back: the earlier answer is kept with Enter
@@ -121,9 +121,9 @@ def test_ctrl_c_and_ctrl_d_stop_with_the_answers_so_far(stop: str | None) -> Non
 def test_the_same_answers_give_the_same_trace_in_plain_mode_and_in_the_menus() -> None:
     from test_prompts import DOWN, ENTER, ScriptedAsker
 
-    keys = [DOWN * 3 + ENTER, ENTER, "1 300 000" + ENTER, "2026-03-01" + ENTER, "Renhold" + ENTER]
+    keys = [DOWN * 3 + ENTER, ENTER, "1 300 000" + ENTER, "2026-03-01" + ENTER, "Renhold" + ENTER + ENTER]
     keys += ["ja" + ENTER, ENTER]
-    lines = ["?", "1", "1 300 000", "2026-03-01", "Renhold", "ja", "1"]
+    lines = ["?", "1", "1 300 000", "2026-03-01", "Renhold", "", "ja", "1"]
     traces = []
     pipe: PipeInput
     with create_pipe_input() as pipe:
@@ -176,6 +176,13 @@ def test_a_plain_walk_in_a_dumb_terminal(tmp_path: Path) -> None:
     answer(child, "1")
     child.expect_exact("skriv «endre»: ")
     child.sendline("")
+    child.expect_exact("Saksopplysninger til rapporten")  # a trace is to be written: asked once, Enter skips
+    for label in ("Saksnummer: ", "Oppdragsgiver: ", "Oppdragsgiverens adresse: ", "Hva anskaffelsen gjelder: "):
+        child.expect_exact(label)
+        child.sendline("")
+    for label in ("Leverandør: ", "Saksbehandler: "):
+        child.expect_exact(label)
+        child.sendline("")
     child.expect_exact("Konkurransen kan reserveres for ideelle organisasjoner")
     child.expect(pexpect.EOF)
     shown = child.before or ""
@@ -197,6 +204,8 @@ def test_plain_is_chosen_with_the_option_in_any_terminal() -> None:
     child.expect_exact("skriv «endre»: ")
     child.sendline("")
     child.expect_exact("Vurder reservasjon for integreringsbedrifter")
+    child.expect_exact("Lagre rapporten? (ja eller nei; Enter = nei): ")
+    child.sendline("")
     child.expect(pexpect.EOF)
     shown = child.before or ""
     child.close()

@@ -62,8 +62,7 @@ def run(pipe: PipeInput, root: Any, tree: str, keys: list[str]) -> tuple[State, 
 
 
 def test_select_and_amount_prompts_walk_to_an_outcome(pipe: PipeInput) -> None:
-    # helse_sosial, on the threshold, utbytteforbud=ja (the cursor starts on «Vet ikke»: up twice to «Ja»)
-    keys = [ENTER, "7 800 000" + ENTER, UP + UP + ENTER]
+    keys = [ENTER, "7 800 000" + ENTER, UP + UP + ENTER]  # helse_sosial, on the threshold, up from «Vet ikke» to «Ja»
     state, engine, asker = run(pipe, SKETCH, "reserverte-kontrakter", keys)
     outcome = engine.outcome(state)
     assert outcome is not None and outcome.id == "kan_reservere"
@@ -154,7 +153,7 @@ def test_back_reaches_answers_from_a_file_and_asks_them_at_the_prompt(pipe: Pipe
     engine = engine_for(SKETCH)
     preset = Answers({"tjenestetype": "helse_sosial", "kontraktsverdi": "9 mill"}, origin="delvis.json")
     # Both earlier answers come from the file, so the first prompt is utbytteforbud. The cursor starts on
-    # «Vet ikke»: down past «? Forklaring» to «← Tilbake»; then "<" in the amount field goes back once more.
+    # «Vet ikke»: two down, past «? Forklaring», is «← Tilbake»; then "<" in the amount field goes back once more.
     asker = ScriptedAsker(pipe, [DOWN + DOWN + ENTER, "<" + ENTER, DOWN + ENTER])
     state = walk(engine, "reserverte-kontrakter", preset, asker)
     assert asker.keys == []
@@ -186,4 +185,4 @@ def test_both_askers_can_instruct_every_kind_of_free_answer() -> None:
 
     free = set(get_args(InputKind)) - {"choice"}
     assert free <= set(prompts._INSTRUCTIONS), free - set(prompts._INSTRUCTIONS)
-    assert free <= set(session.INSTRUCTIONS), free - set(session.INSTRUCTIONS)
+    assert free <= set(session.INSTRUCTIONS), free - set(session.INSTRUCTIONS)  # plain mode's

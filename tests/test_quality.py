@@ -39,7 +39,7 @@ def test_cli_import_and_non_interactive_run_never_load_questionary() -> None:
     )
     result = run(sys.executable, "-c", code, str(ROOT / "tests" / "trees" / "sketch"))
     assert "LOADED []" in result.stderr, result.stderr
-    assert '"schema": "anskaffelse.trace/2"' in result.stdout
+    assert '"schema": "anskaffelse.trace/3"' in result.stdout
 
 
 def test_a_plain_wheel_ships_the_catalogue_and_the_trace_schema(tmp_path: Path) -> None:

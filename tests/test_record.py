@@ -37,9 +37,25 @@ def save(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
+def as_version_2(data: dict[str, Any]) -> dict[str, Any]:
+    """A trace as version 2 wrote it: none of version 3's keys (case, legal text, alternatives; navigation and
+    input in the steps; waypoint in the outcomes), sealed again."""
+    for key in ("sak", "law_as_of", "alternatives", "notices", "thresholds_file"):
+        data.pop(key, None)
+    for step in data["steps"]:
+        step.pop("navigation", None)
+        step.pop("input", None)
+    for outcome in [data["outcome"], *data.get("passed", [])]:
+        if outcome:
+            outcome.pop("waypoint", None)
+    data["schema"] = "anskaffelse.trace/2"
+    data["content_sha256"] = content_hash(data)
+    return data
+
+
 def as_version_1(path: Path) -> Path:
-    """A trace as version 1 wrote it: no hash, no catalogue_files, no notices (all version 2 on)."""
-    data = load(path)
+    """A trace as version 1 wrote it: no hash, no catalogue_files (and nothing of version 3)."""
+    data = as_version_2(load(path))
     del data["content_sha256"], data["catalogue_files"]
     data.pop("notices", None)
     data["schema"] = "anskaffelse.trace/1"
@@ -60,7 +76,7 @@ def forged(path: Path) -> Path:
 
 def test_the_hash_is_sha256_of_canonical_json_without_the_hash(tmp_path: Path) -> None:
     data = load(write_trace(tmp_path))
-    assert data["schema"] == "anskaffelse.trace/2"
+    assert data["schema"] == "anskaffelse.trace/3"
     body = {k: v for k, v in data.items() if k != "content_sha256"}
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     assert data["content_sha256"] == hashlib.sha256(canonical).hexdigest()
@@ -173,7 +189,7 @@ def test_a_version_1_trace_stays_readable_by_export_replay_and_verify(tmp_path: 
     code, report, err = cli("export", trace)
     assert code == 0, err
     assert "Kontrollsum for tracen: ingen kontrollsum" in report and "ENDRET" not in report
-    assert "Kilder og terskelverdier" not in report
+    assert "Katalogens øvrige filer" not in report
     code, out, err = cli("replay", trace, "--trees", SKETCH, "--dato", "2026-11-27")
     assert code == 0, err + out
     code, out, err = cli("verify", trace, "--trees", SKETCH)
@@ -295,13 +311,16 @@ def mutations(data: dict[str, Any], rng: Any) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("version", ["anskaffelse.trace/1", "anskaffelse.trace/2"])
+@pytest.mark.parametrize("version", ["anskaffelse.trace/1", "anskaffelse.trace/2", "anskaffelse.trace/3"])
 def test_the_fast_check_says_valid_only_where_jsonschema_does(tmp_path: Path, version: str) -> None:
     import random
 
     from anskaffelse import trace as trace_module
 
-    data = load(write_trace(tmp_path))
+    data = load(write_trace(tmp_path, name="v3.json"))
+    data["sak"] = {"saksnummer": "2026/1", "cpv": {"code": "85311000", "label": "85311000 Sosialomsorg"}}
+    if version.endswith("/2"):
+        data = as_version_2(data)
     if version.endswith("/1"):
         data = load(as_version_1(write_trace(tmp_path, name="v1.json")))
     fast = trace_module._fast_check(version)

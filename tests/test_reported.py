@@ -115,7 +115,7 @@ def test_the_reported_value_is_never_the_threshold_but_is_named_and_marked(root:
     assert used == [(1300000, "bekreftet"), (1500000, "rapportert")]
     assert trace["outcome"]["title"] == "Mellom 1 300 000 kr og 1 500 000 kr"
     report = to_markdown(trace)  # type: ignore[arg-type]
-    assert "1 500 000 kr ekskl. mva., gjeldende fra 2026-04-21 – rapportert, ikke bekreftet" in report
+    assert "1 500 000 kr ekskl. mva., gjeldende fra 21. april 2026 – rapportert, ikke bekreftet" in report
 
 
 def test_a_value_the_organisation_has_confirmed_is_used_and_marked_as_theirs(root: Path, tmp_path: Path) -> None:
@@ -159,7 +159,7 @@ def test_a_change_in_the_law_is_named_from_its_date_on_the_outcomes_citing_the_s
     assert before["notices"] == []
     assert [(n["source"], n["status"], n["from"]) for n in after["notices"]] == [("loa-4", "rapportert", "2026-07-01")]
     report = to_markdown(after)  # type: ignore[arg-type]
-    assert "**LOA § 4 (rapportert, sist undersøkt 2026-11-30):** Regelendring 1. juli 2026" in report
+    assert "**LOA § 4 (rapportert, sist undersøkt 30. november 2026):** Regelendring 1. juli 2026" in report
     code, out, _ = cli("run", "band", "--set", "verdi=100000", "--trees", root, "--dato", "2026-07-01")
     assert code == 0 and "Regelendring 1. juli 2026" in out
 

@@ -30,6 +30,20 @@ def spawn(*args: str) -> pexpect.spawn:
     return pexpect.spawn(CLI, list(args), env=env, encoding="utf-8", timeout=PATIENCE, dimensions=(40, 100))
 
 
+def decline_to_save(child: pexpect.spawn) -> None:
+    """«Lagre rapporten?» at the end of a walk that saved nothing: Enter, the cursor is on «Nei»."""
+    child.expect("Lagre rapporten?")
+    child.send(ENTER)
+
+
+def skip_the_case_details(child: pexpect.spawn) -> None:
+    """The case details asked before a trace or report is written: Enter skips each."""
+    child.expect("Saksopplysninger")
+    for label in ("Saksnummer", "Oppdragsgiver:", "adresse", "gjelder", "Leverandør", "Saksbehandler"):
+        child.expect(label)
+        child.send(ENTER)
+
+
 def test_a_whole_walk_in_a_pseudo_terminal() -> None:
     child = spawn("run", "reserverte-kontrakter", "--trees", str(SKETCH))
     child.expect("Hva slags tjeneste skal dere kjøpe")
@@ -44,6 +58,7 @@ def test_a_whole_walk_in_a_pseudo_terminal() -> None:
     child.expect("Konkurransen kan reserveres for ideelle organisasjoner")
     shown_with_the_result = child.before or ""
     child.expect("FOA § 30-2a")
+    decline_to_save(child)
     child.expect(pexpect.EOF)
     child.close()
     assert "Svarene deres" not in shown_with_the_result  # reviewed a moment ago: not printed again
@@ -61,6 +76,7 @@ def test_answer_two_go_back_one_change_it_and_finish() -> None:
     child.expect("Anslått samlet verdi")
     child.send("\x15" + "2 mill" + ENTER)  # the old answer is pre-filled: clear it, type a new one
     child.expect("Under terskelverdien gjelder bare del I")
+    decline_to_save(child)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -243,6 +259,7 @@ def test_the_resume_command_keeps_the_options_and_writes_the_report(tmp_path: Pa
     child.send("40 mill" + ENTER)
     child.expect("Forbyr vedtektene utbytte")
     child.send(UP + UP + ENTER)  # «Ja»
+    skip_the_case_details(child)
     child.expect("Rapporten er lagret i")
     child.expect(pexpect.EOF)
     child.close()
@@ -270,10 +287,11 @@ def test_aeoeaa_can_be_typed_and_are_shown() -> None:
     screen = io.StringIO()
     child.logfile_read = screen
     child.expect("Beskriv tjenesten kort")
-    child.send("Kafé i Tromsø æøå ÆØÅ" + ENTER)
+    child.send("Kafé i Tromsø æøå ÆØÅ" + ENTER + ENTER)  # a free text ends with an empty line
     child.expect("Haster det")
     child.send("nei" + ENTER)
     child.expect("Stort kjøp")
+    decline_to_save(child)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -162,9 +162,9 @@ BROKEN: list[tuple[str, Callable[[str], str], str]] = [
     ),
     (
         "unknown-version",
-        edited(lambda d: d.update(schema="anskaffelse.trace/3")),
-        "schema: ukjent trace-versjon «anskaffelse.trace/3»; denne versjonen av anskaffelse leser "
-        "anskaffelse.trace/1, anskaffelse.trace/2",
+        edited(lambda d: d.update(schema="anskaffelse.trace/4")),
+        "schema: ukjent trace-versjon «anskaffelse.trace/4»; denne versjonen av anskaffelse leser "
+        "anskaffelse.trace/1, anskaffelse.trace/2, anskaffelse.trace/3",
     ),
     ("truncated", lambda text: text[: len(text) // 2], "ugyldig JSON"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from .casefile import MAX_DESCRIPTION, CaseProblem, case_text, check_key, details_of
 from .errors import AnskaffelseError, AnswerError, TraceError, UsageError
 from .findings import Findings, display_path
 from .model import Origin
@@ -30,6 +31,8 @@ class Answers:
     # Answers an interrupted walk had beyond where it stood (the person had gone back): offered as
     # the prompt's default when their question comes, never applied without asking.
     suggested: dict[str, str] = field(default_factory=dict)
+    case: dict[str, str] = field(default_factory=dict)  # saksnummer, oppdragsgiver, … (casefile)
+    description: str | None = None  # an answers file's `description`, kept in the trace
 
     def merged(self, other: Answers) -> Answers:
         values = {k: v for k, v in self.values.items() if k not in other.suggested}
@@ -47,6 +50,8 @@ class Answers:
             origins,
             other.partial or self.partial,
             suggested,
+            {**self.case, **other.case},
+            other.description or self.description,
         )
 
     def origin_of(self, key: str) -> Origin:
@@ -77,17 +82,17 @@ def load_answers(path: str | os.PathLike[str]) -> Answers:
         raise UsageError(f"{y.loc}: svarfilen må være en tabell med «answers:» (eller en lagret trace)")
     if "schema" in y.items:  # meant as a trace, of a version (or a tool) this reader will name
         return _from_trace(parse_trace(data, shown), shown)
-    allowed = ("tree", "answers", "dato", "description", "expect")
+    allowed = ("tree", "answers", "dato", "description", "expect", "sak")
     for key, (key_y, _) in y.items.items():
         if key not in allowed:
             raise UsageError(f"{key_y.loc}: ukjent nøkkel «{key}» i svarfilen; tillatt: {', '.join(allowed)}")
     answers_y = y.items.get("answers", (None, None))[1]
     if answers_y is None:
         raise UsageError(f"{y.loc}: svarfilen mangler «answers:»")
-    _scalar(y, "description")  # free text for the reader; must still be a single value
     tree, day, expect = _scalar(y, "tree"), _date(y, "dato", UsageError), _expected_outcome(y)
+    case, description = _case(y), _description(y)
     if isinstance(answers_y, YScalar) and answers_y.tag == _NULL:
-        return Answers({}, tree, shown, day, expect)
+        return Answers({}, tree, shown, day, expect, case=case, description=description)
     if not isinstance(answers_y, YMap):
         raise UsageError(f"{answers_y.loc}: «answers» må være en tabell: spørsmål: svar")
     values: dict[str, str] = {}
@@ -97,7 +102,43 @@ def load_answers(path: str | os.PathLike[str]) -> Answers:
                 f"{value_y.loc}: svaret på «{key}» må være én verdi, ikke en liste eller tabell eller tomt"
             )
         values[key] = value_y.text
-    return Answers(values, tree, shown, day, expect)
+    return Answers(values, tree, shown, day, expect, case=case, description=description)
+
+
+def _case(y: YMap) -> dict[str, str]:
+    """An answers file's `sak:` (saksnummer, oppdragsgiver, …), each a single value; errors name the line."""
+    item = y.items.get("sak")
+    if item is None:
+        return {}
+    case_y = item[1]
+    if not isinstance(case_y, YMap):
+        raise UsageError(f"{case_y.loc}: «sak» må være en tabell, f.eks. saksnummer: 2026/123")
+    found: dict[str, str] = {}
+    for key, (key_y, value_y) in case_y.items.items():
+        problem = check_key(key)
+        if problem:
+            raise UsageError(f"{key_y.loc}: {problem}")
+        if isinstance(value_y, YScalar) and value_y.tag == _NULL:
+            continue  # left empty in the file: not given
+        text = _scalar(case_y, key)
+        try:
+            text = case_text(text or "")
+        except CaseProblem as error:
+            raise UsageError(f"{value_y.loc}: sak: {key}: {error}") from None
+        if text:
+            found[key] = text
+    return found
+
+
+def _description(y: YMap) -> str | None:
+    """An answers file's `description` (free text for the reader, kept in the trace); a single value."""
+    text = _scalar(y, "description")
+    if text is None:
+        return None
+    try:
+        return case_text(text, limit=MAX_DESCRIPTION) or None
+    except CaseProblem as error:
+        raise UsageError(f"{y.items['description'][1].loc}: description: {error}") from None
 
 
 def _expected_outcome(y: YMap) -> str | None:
@@ -153,7 +194,19 @@ def _from_trace(trace: Trace, shown: str) -> Answers:
         day = parse_date(trace["date_of_assessment"]).isoformat()
     except ValueProblem as problem:
         raise TraceError(f"{shown}: date_of_assessment: {problem}") from None
-    return Answers(values, trace["tree"]["id"], shown, day, origins=origins, partial=resumed, suggested=suggested)
+    case = trace.get("sak")
+    description = case.get("beskrivelse") if case else None
+    return Answers(
+        values,
+        trace["tree"]["id"],
+        shown,
+        day,
+        origins=origins,
+        partial=resumed,
+        suggested=suggested,
+        case=details_of(case),
+        description=description,
+    )
 
 
 def parse_set_option(items: list[str]) -> Answers:

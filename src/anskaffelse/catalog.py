@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import CatalogueError
 from .findings import Finding, Findings, Location, display_path, errors_only
 from .loader import build_tree
+from .metadata import CATALOGUE_FILE, build_law_as_of
 from .model import SUPPLIED, Catalogue, Source, Threshold, Tree
 from .phrases import capped_lines
 from .registry import SOURCES_FILE, THRESHOLDS_FILE, build_sources, build_supplied, build_thresholds
@@ -55,7 +56,8 @@ def read_document(path: Path, r: Reader) -> tuple[Y | None, str]:
 
 
 def load_catalogue(root: str | os.PathLike[str], findings: Findings) -> Catalogue:
-    """Load every tree in a directory with its kilder.yaml and terskelverdier.yaml; problems go to `findings`."""
+    """Load every tree in a directory with its kilder.yaml and terskelverdier.yaml (and katalog.yaml, when there
+    is one); problems go to `findings`."""
     base = Path(root)
     r = Reader(findings)
     shown_root = display_path(base)
@@ -74,6 +76,7 @@ def load_catalogue(root: str | os.PathLike[str], findings: Findings) -> Catalogu
     trees: dict[str, Tree] = {}
     sources: dict[str, Source] = {}
     thresholds: dict[str, Threshold] = {}
+    law_as_of: tuple[tuple[str, dt.date], ...] = ()
     for special in (SOURCES_FILE, THRESHOLDS_FILE):
         if base / special not in files:
             r.add(Location(display_path(base / special)), f"katalogen mangler {special}")
@@ -85,12 +88,16 @@ def load_catalogue(root: str | os.PathLike[str], findings: Findings) -> Catalogu
             sources = build_sources(y, r)
         elif y is not None and path.name == THRESHOLDS_FILE:
             thresholds = build_thresholds(y, r)
+        elif y is not None and path.name == CATALOGUE_FILE:
+            law_as_of = build_law_as_of(y, r)
         elif y is not None and (tree := build_tree(y, r, display_path(path), sha)) is not None:
             if tree.id in trees:
                 r.add(tree.loc, f"tre-id «{tree.id}» finnes allerede i {trees[tree.id].loc.file}")
             else:
                 trees[tree.id] = tree
-    return Catalogue(trees, sources, thresholds, shown_root, tuple(str(p) for p in files), tuple(digests))
+    return Catalogue(
+        trees, sources, thresholds, shown_root, tuple(str(p) for p in files), tuple(digests), law_as_of=law_as_of
+    )
 
 
 def check(root: Path) -> tuple[Catalogue, list[Finding]]:

@@ -14,7 +14,7 @@ import typer
 
 from . import norsk
 from . import options as o
-from .errors import AnskaffelseError, ExitCode, Interrupted, UsageError
+from .errors import AnskaffelseError, ExitCode, Interrupted
 from .streams import console, emit, interactive, out, say
 
 norsk.install()
@@ -125,6 +125,7 @@ def run(
     tree: o.TreeArg = None,
     answers: o.AnswersOpt = None,
     set_: o.SetOpt = None,
+    case: o.CaseOpt = None,
     non_interactive: o.NonInteractiveOpt = False,
     trace: o.TraceOpt = None,
     markdown: o.MarkdownOpt = None,
@@ -145,7 +146,7 @@ def run(
       anskaffelse run direkte-anskaffelse \\
           --set kontraktsverdi="2,5 mill"
       anskaffelse run veiviser --answers svar.yaml \\
-          --non-interactive --markdown notat.md
+          --case saksnummer=2026/123 --markdown notat.md
     """
     from . import runner
 
@@ -162,33 +163,30 @@ def run(
         for line in runner.stopped(walk, stop, trace, resume):
             say(line)
         return ExitCode.INTERRUPTED
-    for line in runner.notes(walk, data, options):
-        say(line)
-    text = runner.result_text(data, options, as_json=as_json)
-    if text is None:
-        from .render import show_report
+    from .runend import finish
 
-        show_report(console(), data, reviewed=asker is not None and not no_review)
-    out(text or "", nl=False)
-    return ExitCode.OK
+    return finish(walk, data, options, asker, as_json=as_json)
 
 
-@app.command(short_help="Lag markdown-rapporten fra en lagret trace.")
+@app.command(short_help="Lag rapporten fra en lagret trace: markdown, eller Word (.docx).")
 def export(
-    trace_file: o.TraceFileArg, output: o.OutputOpt = None, format_: o.ExportFormatOpt = None, force: o.ForceOpt = False
+    trace_file: o.TraceFileArg,
+    output: o.OutputOpt = None,
+    format_: o.ExportFormatOpt = None,
+    template: o.TemplateOpt = None,
+    force: o.ForceOpt = False,
 ) -> int:
-    """Lag markdown-rapporten fra en lagret trace.
+    """Lag rapporten fra en lagret trace: markdown (standard), eller et Word-dokument med -o FIL.docx.
 
     \b
     Eksempel:
       anskaffelse export vurdering.json -o notat.md
+      anskaffelse export vurdering.json -o notat.docx \\
+          --template mal.docx
     """
-    from .export import to_markdown
-    from .trace import read_trace
+    from .runend import export_report
 
-    if format_ not in (None, "markdown"):
-        raise UsageError(f"--format: ukjent format «{format_}»; velg markdown")
-    emit(to_markdown(read_trace(trace_file)), output, force=force)
+    export_report(trace_file, output, format_, template, force=force)
     return ExitCode.OK
 
 
@@ -275,9 +273,9 @@ def cpv(query: o.CpvQueryArg, as_json: o.JsonListOpt = False, limit: o.LimitOpt 
     return ExitCode.OK  # no match is an answer too («ingen treff»), not an error
 
 
-@app.command(short_help="Skriv JSON Schema for trær, kilder.yaml eller terskelverdier.yaml.")
+@app.command(short_help="Skriv JSON Schema for trær, kilder.yaml, terskelverdier.yaml eller katalog.yaml.")
 def schema(name: o.SchemaArg) -> int:
-    """Skriv JSON Schema (draft-07) for tree (et tre), sources (kilder.yaml) eller thresholds (terskelverdier.yaml).
+    """Skriv JSON Schema (draft-07): tree (et tre), sources (kilder.yaml), thresholds (terskelverdier.yaml), catalogue.
 
     \b
     Eksempel:

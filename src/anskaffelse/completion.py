@@ -14,7 +14,7 @@ from typing import Any
 
 from .model import Call, Catalogue, Goto
 
-REGISTRIES = ("kilder", "terskelverdier")
+REGISTRIES = ("kilder", "terskelverdier", "katalog")
 
 
 def _root(ctx: Any) -> Path:

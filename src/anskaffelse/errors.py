@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     INVALID = 1  # a tree, catalogue or trace is invalid
     USAGE = 2  # bad usage or a bad answer
     CHANGED = 3  # replay: the outcome or the walk changed
+    UNAVAILABLE = 69  # an optional part is not installed (pandoc, for Word): EX_UNAVAILABLE
     INTERNAL = 70  # a bug: EX_SOFTWARE
     IO_ERROR = 74  # an output stream or file could not be written: EX_IOERR
     INTERRUPTED = 130  # Ctrl-C / Ctrl-D

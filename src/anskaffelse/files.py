@@ -125,6 +125,11 @@ def _write_into(target: Path, text: str) -> Path:
     return target
 
 
+def mode_for(target: Path) -> int:
+    """The mode a report written to `target` gets: the old file's permission bits, or a new file's."""
+    return _mode_for(target)
+
+
 def _mode_for(target: Path) -> int:
     if target.exists():
         return stat.S_IMODE(target.stat().st_mode) & 0o777

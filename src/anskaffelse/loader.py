@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .findings import Location, suggest
+from .metadata import flag
 from .model import (
     VERDICTS,
     AllOf,
@@ -33,7 +34,19 @@ from .yamlfile import Reader, Y, YMap, YScalar, YSeq, get, key_loc
 
 NODE_KINDS = ("question", "branch", "call", "goto", "outcome", "compute")
 _TREE_KEYS = ("id", "title", "version", "valid_from", "start", "nodes", "description")
-_QUESTION_KEYS = ("question", "help", "sources", "fact", "choices", "input", "next", "sets", "default", "optional")
+_QUESTION_KEYS = (
+    "question",
+    "help",
+    "sources",
+    "fact",
+    "choices",
+    "input",
+    "next",
+    "sets",
+    "default",
+    "optional",
+    "navigation",
+)
 _COMPUTE_KEYS = ("compute", "value", "label", "explain", "sources", "next")
 # An address printed in reports and on screens: https, and nothing that could end a link or start markup.
 _NODE_KEYS = tuple(dict.fromkeys(("question", "branch", "call", "returns", "goto", "outcome", *_QUESTION_KEYS)))
@@ -125,7 +138,8 @@ def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question 
         sources=r.idents(get(m, "sources"), f"{what}: sources"),
         fact=fact,
         templates=build_question_templates(get(m, "question"), get(m, "help"), r, what),
-        optional=_flag(get(m, "optional"), r, f"{what}: optional"),
+        optional=flag(get(m, "optional"), f"{what}: optional", r),
+        navigation=flag(get(m, "navigation"), f"{what}: navigation", r),
     )
     input_y = get(m, "input")
     choices_y = get(m, "choices")
@@ -164,15 +178,6 @@ def build_question(node_id: str, loc: Location, m: YMap, r: Reader) -> Question 
     if sets and kind != "cpv":
         r.add(key_loc(m, "sets"), f"{what}: sets hører bare til et CPV-spørsmål (input: cpv)")
     return Question(node_id, text, input_kind, loc, next=nxt, sets=sets, **common)  # type: ignore[arg-type]
-
-
-def _flag(y: Y | None, r: Reader, what: str) -> bool:
-    if y is None:
-        return False
-    if not isinstance(y, YScalar) or y.text not in ("true", "false"):
-        r.add(y.loc, f"{what}: skriv true eller false")
-        return False
-    return y.text == "true"
 
 
 def build_choices(node_id: str, y: Y, r: Reader) -> tuple[Choice, ...] | None:

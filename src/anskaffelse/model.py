@@ -1,8 +1,7 @@
 """The catalogue and a walk as immutable records. Stdlib only; every element keeps its file position.
 
-The catalogue's records (eq=False) compare by identity: one load makes each of them once, and
-generating field-by-field equality for each class is a tenth of the command's start-up. Places,
-findings and a walk's steps compare by value.
+The catalogue's records (eq=False) compare by identity: one load makes each of them once (field-by-field
+equality for each class is a tenth of the start-up). Places, findings and a walk's steps compare by value.
 """
 
 from __future__ import annotations
@@ -201,6 +200,7 @@ class Question:
     sets: str | None = None  # a CPV question: the choice fact its classification answers (see engine)
     default: str | None = None  # the choice the cursor starts on: the cautious one (see validate)
     optional: bool = False  # an answers file without this answer counts as «vet ikke» (a reason to write)
+    navigation: bool = False  # only chooses the way through the catalogue: no fact, left out of the protocol
     # The text and help as templates, when either has a `{…}` placeholder (rendered by the engine).
     templates: tuple[Part, Part] | None = None
 
@@ -356,6 +356,7 @@ class Catalogue:
     files: tuple[str, ...] = ()
     digests: tuple[tuple[str, str], ...] = ()  # (file as shown, sha256 of the bytes read) for every file read
     supplied: tuple[str, str] | None = None  # the user's own thresholds file (`--thresholds`): (file, sha256)
+    law_as_of: tuple[tuple[str, dt.date], ...] = ()  # katalog.yaml: the legal texts followed, as they read on a date
 
 
 # --- a walk, as recorded ------------------------------------------------------

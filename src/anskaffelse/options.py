@@ -139,6 +139,14 @@ SetOpt = Annotated[
     list[str] | None,
     _option("--set", help="Ett svar (kan gjentas).", metavar="ID=VERDI", autocompletion=_complete("set_values")),
 ]
+CaseOpt = Annotated[
+    list[str] | None,
+    _option(
+        "--case",
+        help="En saksopplysning (kan gjentas): saksnummer, oppdragsgiver, adresse, gjelder, leverandor, saksbehandler.",
+        metavar="NØKKEL=VERDI",
+    ),
+]
 NonInteractiveOpt = Annotated[bool, typer.Option("--non-interactive", help="Aldri spør; et manglende svar er en feil.")]
 TraceOpt = Annotated[
     Path | None,
@@ -174,7 +182,16 @@ LinkBaseOpt = Annotated[
 ]
 OldMermaidOpt = Annotated[bool, typer.Option("--mermaid", hidden=True)]
 OldMarkdownOpt = Annotated[bool, typer.Option("--markdown", hidden=True)]
-ExportFormatOpt = Annotated[str | None, _option("--format", help="markdown (standard).", metavar="FORMAT")]
+ExportFormatOpt = Annotated[
+    str | None,
+    _option("--format", help="markdown (standard) eller docx (Word; også når -o slutter på .docx).", metavar="FORMAT"),
+]
+TemplateOpt = Annotated[
+    Path | None,
+    _path_option(
+        "--template", help="Word: et dokument med organisasjonens stiler (reference doc).", metavar="MAL.docx"
+    ),
+]
 
 # cpv
 CpvQueryArg = Annotated[list[str], typer.Argument(help="En CPV-kode, starten av en, eller ord.", metavar="SØK")]
@@ -200,9 +217,11 @@ YesOpt = Annotated[bool, typer.Option("--yes", help="Med --update: oppdater uten
 # schema
 SchemaArg = Annotated[
     str,
-    typer.Argument(help="tree, sources eller thresholds.", metavar="SKJEMA", autocompletion=lambda: SCHEMA_NAMES),
+    typer.Argument(
+        help="tree, sources, thresholds eller catalogue.", metavar="SKJEMA", autocompletion=lambda: SCHEMA_NAMES
+    ),
 ]
-SCHEMA_NAMES = ["tree", "sources", "thresholds"]
+SCHEMA_NAMES = ["tree", "sources", "thresholds", "catalogue"]
 
 SHOW_FORMATS = ("tekst", "mermaid", "markdown", "dot")
 SHOW_SUFFIXES = {".md": "markdown", ".mmd": "mermaid", ".dot": "dot", ".gv": "dot"}

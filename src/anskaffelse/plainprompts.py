@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from .casefile import CASE_FIELDS, CaseProblem, case_text
 from .engine import Engine, State
 from .errors import AnswerError, Interrupted
 from .model import Catalogue, Choice, Question
 from .paths import questions_left_in_walk
-from .session import INSTRUCTIONS, Asker, Reply
+from .session import CASE_INTRO, INSTRUCTIONS, SAVE_QUESTION, Asker, Reply
 from .values import ValueProblem, format_amount, parse_amount
 
 HELP_WORD = "?"
@@ -92,7 +93,7 @@ class PlainAsker:
         self.write(self._hint(question, default, can_go_back))
         help_shown = False
         while True:
-            typed = self._input("Svar: ").strip()
+            typed = self._lines() if question.input == "text" else self._input("Svar: ").strip()
             if typed == HELP_WORD:
                 help_shown = True
                 self.write(explanation(question, engine.catalogue))
@@ -105,6 +106,49 @@ class PlainAsker:
             if problem is None:
                 return Reply(raw=raw, help_shown=help_shown)
             self.write(f"Ugyldig svar: {problem}. Prøv igjen.")
+
+    def _lines(self) -> str:
+        """A free text: the lines typed or pasted, until an empty line («?», «<» or nothing on the first line
+        answer at once)."""
+        lines = [self._input("Svar: ").rstrip()]
+        if lines[0].strip() in ("", HELP_WORD, BACK_WORD):
+            return lines[0].strip()
+        while line := self._input("").rstrip():
+            lines.append(line)
+        return "\n".join(lines).strip()
+
+    def case_details(self, known: Mapping[str, str]) -> dict[str, str]:
+        details = dict(known)
+        missing = [(key, label) for key, label in CASE_FIELDS if not details.get(key)]
+        if missing:
+            self.write("")
+            self.write(CASE_INTRO)
+        for key, label in missing:
+            while True:
+                try:
+                    text = case_text(self._input(f"{label}: "))
+                    break
+                except CaseProblem as problem:
+                    self.write(f"Ugyldig svar: {problem}. Prøv igjen.")
+            if text:
+                details[key] = text
+        return details
+
+    def offer_save(self, suggested: str, problem: Callable[[str], str | None]) -> str | None:
+        self.write("")
+        while True:
+            typed = _words(self._input(f"{SAVE_QUESTION} (ja eller nei; Enter = nei): "))
+            if typed in ("", "nei", "n"):
+                return None
+            if typed in ("ja", "j"):
+                break
+            self.write("Ugyldig svar: skriv ja eller nei.")
+        while True:
+            name = self._input(f"Filnavn (.md eller .docx; Enter = {suggested}): ").strip() or suggested
+            wrong = problem(name)
+            if wrong is None:
+                return name
+            self.write(f"Ugyldig filnavn: {wrong}. Prøv igjen.")
 
     def _where(self, engine: Engine, state: State) -> str:
         left = questions_left_in_walk(engine, state, self.memo) - 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import questionary
@@ -11,12 +12,13 @@ from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from rich.console import Console
 from rich.text import Text
 
+from .casefile import CASE_FIELDS, CaseProblem, case_text
 from .engine import Engine, State
 from .errors import AnswerError, Interrupted
 from .model import Question
 from .paths import questions_left_in_walk
 from .render import answers_view, help_panel, step_row
-from .session import INSTRUCTIONS, Reply
+from .session import CASE_INTRO, INSTRUCTIONS, SAVE_QUESTION, Reply
 from .values import ValueProblem, format_amount, parse_amount
 
 HELP = "\x00help"
@@ -78,6 +80,49 @@ class QuestionaryAsker:
 
     def warn(self, message: str) -> None:
         self.console.print(Text(f"⚠ {message}", style="yellow"))
+
+    def case_details(self, known: Mapping[str, str]) -> dict[str, str]:
+        details = dict(known)
+        missing = [(key, label) for key, label in CASE_FIELDS if not details.get(key)]
+        if missing:
+            self.console.print(Text(CASE_INTRO, style="bold"))
+        for key, label in missing:
+            prompt = questionary.text(f"{label}:", qmark="→", validate=_case_problem, **self.prompt_kwargs)
+            text = case_text(str(self._asked(prompt) or ""))
+            if text:
+                details[key] = text
+        return details
+
+    def offer_save(self, suggested: str, problem: Callable[[str], str | None]) -> str | None:
+        no, yes = "\x00no", "\x00yes"
+        choices = [
+            questionary.Choice("Nei, ferdig", value=no),
+            questionary.Choice("Ja, lagre rapporten (og tracen ved siden av)", value=yes),
+        ]
+        confirm = questionary.select(
+            SAVE_QUESTION, choices=choices, qmark="?", instruction="(piltaster og Enter)", **self.prompt_kwargs
+        )
+        if self._asked(confirm) != yes:
+            return None
+        name = questionary.text(
+            "Filnavn (.md eller .docx):",
+            default=suggested,
+            qmark="→",
+            validate=lambda typed: problem(typed) or True,
+            **self.prompt_kwargs,
+        )
+        return str(self._asked(name)).strip()
+
+    @staticmethod
+    def _asked(prompt: questionary.Question) -> Any:
+        """The answer at a prompt; Ctrl-C or Ctrl-D stops (Interrupted)."""
+        try:
+            answer = _eof_stops(prompt).unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted() from None
+        if answer is None:
+            raise Interrupted()
+        return answer
 
     def ask(self, engine: Engine, state: State, question: Question, default: str | None, can_go_back: bool) -> Reply:
         tree = engine.tree(state.tree)
@@ -190,6 +235,8 @@ class QuestionaryAsker:
         try:
             if question.input == "choice":
                 answer = _eof_stops(self._select(question, default, can_go_back)).unsafe_ask()
+            elif question.input == "text":
+                answer = _lines(questionary.text("Svar:", qmark="→", multiline=True, **self.prompt_kwargs)).unsafe_ask()
             else:
                 answer = _suspends(questionary.text("Svar:", qmark="→", **self.prompt_kwargs)).unsafe_ask()
         except (KeyboardInterrupt, EOFError):
@@ -220,6 +267,31 @@ class QuestionaryAsker:
             qmark="→",
             **self.prompt_kwargs,
         )
+
+
+def _case_problem(typed: str) -> bool | str:
+    try:
+        case_text(typed)
+    except CaseProblem as problem:
+        return str(problem)
+    return True
+
+
+def _lines(prompt: questionary.Question) -> questionary.Question:
+    """A free text on several lines: Enter on an empty line (or on «?», «<» or nothing) answers, Enter
+    elsewhere starts a new line; a paste keeps its lines (the terminal's bracketed paste, or line by line)."""
+    bindings = KeyBindings()
+
+    @bindings.add("enter", eager=True)
+    def _enter(event: Any) -> None:
+        buffer = event.current_buffer
+        if buffer.text.strip() in ("", HELP_KEY, BACK_KEY) or not buffer.document.current_line.strip():
+            buffer.text = buffer.text.rstrip()
+            buffer.validate_and_handle()
+        else:
+            buffer.insert_text("\n")
+
+    return _suspends(prompt, bindings)
 
 
 def _eof_stops(prompt: questionary.Question) -> questionary.Question:

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from .model import Catalogue, Question, Step, Threshold
 from .phrases import visible
-from .texts import DISCLAIMER, ORIGIN_LABELS, PERMISSIVE, VERDICT_LABELS, marked
+from .texts import DISCLAIMER, ORIGIN_LABELS, PERMISSIVE, VERDICT_LABELS, WAYPOINT_LABEL, marked
 from .trace import ThresholdUsed, Trace, TraceOutcome, TraceSource
 from .values import format_amount
 
@@ -149,6 +149,8 @@ def outcome_panel(outcome: TraceOutcome) -> Group:
             _bullets(outcome["document"]),
         ]
     verdict = VERDICT_LABELS.get(outcome["verdict"], outcome["verdict"])
+    if outcome.get("waypoint"):  # a settled conclusion other trees go on from: a neutral label
+        verdict, style = WAYPOINT_LABEL, "cyan"
     panel = _VerdictPanel(Group(*parts), Text(f" {verdict} ", style=f"bold reverse {style}"), style)
     caveat = Text(DISCLAIMER, style="italic dim")
     if outcome["verdict"] in PERMISSIVE:  # read before the box that says yes, not after the sources
@@ -196,7 +198,27 @@ def report(trace: Trace, warnings: list[str], width: int = 100, *, answers: bool
         parts.append(_hanging([Text(n["text"]) for n in trace.get("notices", [])], mark="⚠", style="bold yellow"))
     if trace["outcome"]:
         parts.append(outcome_panel(trace["outcome"]))
+    if trace.get("alternatives"):
+        parts.append(what_if_view(trace))
     return Group(*parts)
+
+
+WHAT_IF_SHOWN = 6  # lines on the screen; the report has the whole table
+
+
+def what_if_view(trace: Trace) -> RenderableType:
+    """The answers that would flip the result, briefly (the whole table is in the report)."""
+    from .report import flips
+
+    found = flips(trace.get("alternatives") or [])
+    if not found:
+        return Group()
+    rows = [Text(line) for line in found[:WHAT_IF_SHOWN]]
+    if len(found) > WHAT_IF_SHOWN:
+        rows.append(Text(f"… og {len(found) - WHAT_IF_SHOWN} til", style="dim"))
+    heading = Text("Hva ville endret resultatet", style="bold italic")
+    note = Text("Hele tabellen, med beløpsgrensene, står i rapporten.", style="dim")
+    return Group(Text(""), heading, _hanging(rows), note)
 
 
 def passed_view(passed: list[TraceOutcome]) -> Group:
@@ -333,7 +355,7 @@ def replay_view(result: Replayed) -> Group:
 
 def show_report(console: Console, data: Trace, *, reviewed: bool) -> None:
     """The end of `run` on the screen (`reviewed`: the answers were just on it, so not again)."""
-    from .export import caveat_lines
+    from .caveats import caveat_lines
 
     console.print(report(data, caveat_lines(data), console.width, answers=not reviewed), crop=False)
 

@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .alternatives import what_if
 from .answers import Answers, load_answers, parse_set_option
+from .casefile import case_record, cpv_of, details_of, parse_case_option
 from .catalog import open_catalogue, trees_dir, with_supplied
 from .engine import Engine, State
 from .errors import Interrupted, UsageError
-from .export import build_trace, to_markdown
+from .export import build_trace, ordered, to_markdown
 from .files import check_writable, program, remove_partial, same_file, state_folder, write_partial, write_text
 from .model import Step
 from .phrases import visible
+from .record import seal
 from .session import Asker, unknown_keys, walk
 from .trace import Trace
 from .values import ValueProblem, parse_date
@@ -33,6 +36,7 @@ class RunOptions:
     tree: str | None = None
     answers: Sequence[Path] = ()
     sets: Sequence[str] = ()
+    cases: Sequence[str] = ()  # --case KEY=VALUE
     dato: str | None = None
     trees: Path | None = None
     trace: Path | None = None
@@ -54,6 +58,7 @@ class RunOptions:
             params.get("tree"),
             tuple(Path(a) for a in params.get("answers") or ()),
             tuple(params.get("set_") or ()),
+            tuple(params.get("case") or ()),
             params.get("dato"),
             path("trees"),
             path("trace"),
@@ -72,7 +77,8 @@ class Walk:
     engine: Engine
     tree_id: str
     preset: Answers
-    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
+    # Local time with its offset: the report says «utarbeidet 30. november 2026 kl. 10.12» as the clock on the wall did.
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone().replace(microsecond=0))
 
 
 def assessment_day(dato: str | None, fallback: str | None = None) -> dt.date:
@@ -94,6 +100,8 @@ def prepare(options: RunOptions, say: Callable[[str], None]) -> Walk:
         preset = preset.merged(load_answers(path))
     if options.sets:
         preset = preset.merged(parse_set_option(list(options.sets)))
+    if options.cases:
+        preset = preset.merged(Answers(case=parse_case_option(options.cases)))
     if options.tree and preset.tree and options.tree != preset.tree:
         raise UsageError(f"svarfilen {preset.origin} gjelder treet «{preset.tree}», ikke «{options.tree}»")
     tree_id = options.tree or preset.tree or DEFAULT_TREE
@@ -131,7 +139,15 @@ def execute(walk_: Walk, options: RunOptions, asker: Asker | None, *, terminal: 
     state = walk(
         engine, walk_.tree_id, preset, asker, terminal=terminal or options.non_interactive, review=options.review
     )
-    data = build_trace(engine, state, walk_.tree_id, walk_.created, complete=True)
+    details = dict(preset.case)
+    if asker is not None and (options.trace is not None or options.markdown is not None):
+        try:
+            details = asker.case_details(details)  # asked once, each skippable: the report is to be written
+        except Interrupted:
+            raise Interrupted(state=state, given=state.steps) from None
+    case = case_record(details, preset.description, cpv_of(state.steps))
+    alternatives = what_if(engine, walk_.tree_id, state)
+    data = build_trace(engine, state, walk_.tree_id, walk_.created, complete=True, case=case, alternatives=alternatives)
     try:
         if options.trace and str(options.trace) != "-":
             write_text(options.trace, json.dumps(data, ensure_ascii=False, indent=2) + "\n", force=True, private=True)
@@ -179,6 +195,33 @@ def notes(walk_: Walk, data: Trace, options: RunOptions) -> list[str]:
     return found
 
 
+def case_details(data: Trace) -> dict[str, str]:
+    """The case details a trace has (for asking the others)."""
+    return details_of(data.get("sak"))
+
+
+def with_case(data: Trace, details: dict[str, str]) -> Trace:
+    """The trace with these case details (its description and CPV code kept), sealed again."""
+    old = data.get("sak") or {}
+    cpv = old.get("cpv")
+    record = case_record(details, old.get("beskrivelse"), (cpv["code"], cpv["label"]) if cpv else None)
+    new: Trace = {**data}
+    new.pop("sak", None)
+    if record:
+        new["sak"] = record
+    return seal(ordered(new))
+
+
+def write_report(path: Path, data: Trace, *, force: bool) -> None:
+    """The report of a trace in a file: Word for a .docx name, else markdown."""
+    if path.suffix.lower() == ".docx":
+        from .word import write_docx
+
+        write_docx(data, path, force=force)
+    else:
+        write_text(path, to_markdown(data), force=force)
+
+
 def expectation_warning(preset: Answers, data: Trace) -> str | None:
     """A case file's `expect:` that the walk did not meet."""
     reached = data["outcome"]["node"] if data["outcome"] else None
@@ -210,7 +253,8 @@ def save_partial(walk_: Walk, stop: Interrupted, trace: Path | None) -> Saved:
     more = tuple(s for s in given if s.origin not in ("fact", "computed") and s.key not in here)
     if not _all_steps(state) and not more:
         return Saved(None, "Ingen svar er gitt ennå, så ingenting er lagret.")
-    data = build_trace(walk_.engine, state, walk_.tree_id, walk_.created, complete=False, more=more)
+    case = case_record(walk_.preset.case, walk_.preset.description, cpv_of(state.steps))
+    data = build_trace(walk_.engine, state, walk_.tree_id, walk_.created, complete=False, more=more, case=case)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     try:
         to_trace = trace is not None and str(trace) != "-"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,16 +35,27 @@ class Asker(Protocol):
         """Show all answers before the result; the answer key to change, or None to see the result."""
         ...
 
+    def case_details(self, known: Mapping[str, str]) -> dict[str, str]:
+        """Ask once for each case detail not known yet (Enter skips it); the details known and given."""
+        ...
+
+    def offer_save(self, suggested: str, problem: Callable[[str], str | None]) -> str | None:
+        """«Lagre rapporten?»: the file name to save it in (`problem` says what is wrong with one), or None."""
+        ...
+
 
 # How to answer a question of each kind, as the prompt says it.
 INSTRUCTIONS = {
     "amount": "beløp ekskl. mva., f.eks. 2 500 000 eller 2,5 mill, eller «vet ikke»",
     "date": "dato, ÅÅÅÅ-MM-DD, eller «vet ikke»",
-    "text": "fritekst, eller «vet ikke»",
+    "text": "fritekst, gjerne flere linjer; en tom linje (Enter to ganger) avslutter; eller «vet ikke»",
     "yesno": "ja, nei eller «vet ikke»",
     "number": "et tall, f.eks. 12, eller «vet ikke»",
     "cpv": "en CPV-kode med åtte sifre (finn den med «anskaffelse cpv ORD»), eller «vet ikke»",
 }
+
+CASE_INTRO = "Saksopplysninger til rapporten og anskaffelsesprotokollen (Enter hopper over et felt):"
+SAVE_QUESTION = "Lagre rapporten?"
 
 INPUT_KINDS = {
     "amount": "et beløp i kroner, f.eks. 2 500 000 eller 2,5 mill",

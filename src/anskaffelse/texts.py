@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,10 @@ VERDICT_LABELS = {
 }
 
 PERMISSIVE = ("tillatt", "utenfor_regelverket")  # verdicts that let the buyer go ahead: the caveat comes first
+# A result other trees go on from (which part of the regulation applies, «this is a procurement»): settled, so
+# not labelled «Må vurderes nærmere» when a walk ends there.
+WAYPOINT_LABEL = "Avklaring"
+
 ORIGIN_LABELS = {
     "asked": "besvart i veiviseren",
     "file": "oppgitt på forhånd",
@@ -90,6 +95,12 @@ def describe_condition(cond: object, catalogue: Catalogue) -> str:
     return f"{cond.fact} {symbols[cond.op]} {shown}"
 
 
+def marked_md(u: Mapping[str, Any]) -> str:
+    """marked() for markdown: the text escaped, the space before it kept."""
+    shown = marked(u)
+    return f" {md(shown.strip())}" if shown else ""
+
+
 def marked(u: Mapping[str, Any]) -> str:
     """How a threshold value that is not the catalogue's confirmed one is marked, wherever it is shown."""
     if u.get("status") == "oppgitt":
@@ -97,3 +108,75 @@ def marked(u: Mapping[str, Any]) -> str:
     if u.get("status") == "rapportert":
         return f" – rapportert, ikke bekreftet ({u.get('origin', '')})"
     return ""
+
+
+MONTHS = (
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
+
+
+def prose_date(iso: str) -> str:
+    """2026-06-01 → «1. juni 2026», as a date is written in Norwegian prose (the text itself when it is no date:
+    the caller escapes it as any other text)."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return _written(day)
+
+
+def md_date(iso: str) -> str:
+    """prose_date for markdown: a real date as it is written («1. juni 2026»: it opens no list in the middle
+    of a line), anything else escaped."""
+    written = prose_date(iso)
+    return written if written != iso else md(iso)
+
+
+def md_time(iso: str) -> str:
+    """prose_time for markdown (anything that is no time escaped)."""
+    written = prose_time(iso)
+    return written if written != iso else md(iso)
+
+
+def answer_md(step: Mapping[str, Any]) -> str:
+    """A step's answer for the report: its label, escaped; a date as it is written in prose."""
+    if step.get("input") == "date" and step["answer"] != "vet_ikke":
+        return md_date(str(step["answer"]))
+    return md(step["answer_label"])
+
+
+def _written(day: dt.date) -> str:
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def prose_time(iso: str) -> str:
+    """2026-11-30T10:12:05+01:00 → «30. november 2026 kl. 10.12», in the time the trace was written with
+    (« UTC» added when that is UTC: traces from before version 3 were written in UTC)."""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    utc = " UTC" if moment.utcoffset() == dt.timedelta(0) else ""
+    return f"{_written(moment.date())} kl. {moment.hour:02d}.{moment.minute:02d}{utc}"
+
+
+def estimated_value(steps: Iterable[Mapping[str, Any]]) -> str | None:
+    """The contract's estimated value (the fact «kontraktsverdi») as «40 000 000 kr», when the walk knows it."""
+    for step in steps:
+        if step["key"] == "kontraktsverdi" and step["answer"] != "vet_ikke":
+            try:
+                return format_amount(Decimal(str(step["answer"])))
+            except ArithmeticError:
+                return None
+    return None

@@ -18,17 +18,19 @@ from importlib import resources
 from typing import Any, NotRequired, TypedDict, cast
 
 from .errors import TraceError, UsageError
-from .findings import display_path, suggest
+from .findings import display_path
 from .model import Origin
 from .schemacheck import compile_schema, inlined
+from .schemamessages import describe, json_path, kind_of, short
 from .yamlfile import YamlProblem, read_bytes
 
-TRACE_SCHEMA = "anskaffelse.trace/2"  # the version this tool writes
+TRACE_SCHEMA = "anskaffelse.trace/3"  # the version this tool writes
 # Every version this tool reads, and its schema in anskaffelse/schemas/. A published version is
 # never removed: a new one (anskaffelse.trace/3, trace-3.schema.json) is added beside it.
 SCHEMA_VERSIONS: dict[str, str] = {
     "anskaffelse.trace/1": "trace-1.schema.json",
     "anskaffelse.trace/2": "trace-2.schema.json",  # adds content_sha256 and catalogue_files
+    "anskaffelse.trace/3": "trace-3.schema.json",  # adds sak, law_as_of, alternatives; navigation and input in steps
 }
 MAX_PROBLEMS = 10  # problems listed for one trace; the first is the message, the rest its details
 MAX_VALUES = 100_000  # values (strings, numbers, …) in a trace; a walk of 200 questions makes a few thousand
@@ -74,6 +76,8 @@ class TraceStep(TypedDict):
     origin: Origin
     help_shown: bool
     sources: list[TraceSource]
+    navigation: NotRequired[bool]  # version 3 on: a question that only chooses the way (not a fact)
+    input: NotRequired[str]  # version 3 on, free answers only: amount, number, date, text, yesno or cpv
 
 
 class TraceOutcome(TypedDict):
@@ -85,6 +89,7 @@ class TraceOutcome(TypedDict):
     steps: list[str]
     document: list[str]
     sources: list[TraceSource]
+    waypoint: NotRequired[bool]  # version 3 on: an outcome other trees go on from (a conclusion on the way)
 
 
 ThresholdUsed = TypedDict(
@@ -109,6 +114,54 @@ TraceNotice = TypedDict(  # a change in the law (Source.changes)
 )
 
 
+class TraceCpv(TypedDict):
+    code: str
+    label: str
+
+
+class TraceCase(TypedDict, total=False):
+    """The case details (version 3 on; see casefile)."""
+
+    saksnummer: str
+    oppdragsgiver: str
+    adresse: str
+    gjelder: str
+    leverandor: str
+    saksbehandler: str
+    beskrivelse: str
+    cpv: TraceCpv
+
+
+class LawAsOf(TypedDict):
+    law: str
+    date: str
+
+
+class TraceResult(TypedDict):
+    tree: str
+    node: str
+    verdict: str
+    title: str
+
+
+class TraceOther(TypedDict):
+    """Another answer (or, for an amount, a band of amounts) and where it leads (see alternatives)."""
+
+    answer: str
+    answer_label: str
+    outcome: TraceResult | None  # None: the walk would need answers it does not have
+    needs: NotRequired[str]
+    passed: NotRequired[list[str]]
+    current: NotRequired[bool]
+
+
+class TraceAlternative(TypedDict):
+    key: str
+    question: str
+    answer_label: str
+    others: list[TraceOther]
+
+
 class Trace(TypedDict):
     schema: str
     content_sha256: NotRequired[str]  # version 2 on: see record.content_hash
@@ -117,6 +170,8 @@ class Trace(TypedDict):
     date_of_assessment: str
     tree: TraceTree
     catalogue_files: NotRequired[list[CatalogueFile]]  # version 2 on: kilder.yaml, terskelverdier.yaml
+    sak: NotRequired[TraceCase]  # version 3 on, when there are case details
+    law_as_of: NotRequired[list[LawAsOf]]  # version 3 on, when the catalogue says which legal texts it follows
     steps: list[TraceStep]
     outcome: TraceOutcome | None
     thresholds: list[ThresholdUsed]
@@ -124,6 +179,7 @@ class Trace(TypedDict):
     passed: NotRequired[list[TraceOutcome]]  # traces from before it have none
     notices: NotRequired[list[TraceNotice]]  # changes in the law the catalogue does not yet follow
     thresholds_file: NotRequired[CatalogueFile]  # the user's own thresholds (--thresholds)
+    alternatives: NotRequired[list[TraceAlternative]]  # version 3 on: what would have changed the result
     complete: bool
 
 
@@ -150,7 +206,7 @@ def parse_trace(data: bytes, shown: str) -> Trace:
     if problem:
         raise TraceError(f"{shown}: {problem}")
     if not isinstance(value, dict):
-        raise TraceError(f"{shown}: ikke en trace fra anskaffelse (forventet et JSON-objekt, fant {_kind(value)})")
+        raise TraceError(f"{shown}: ikke en trace fra anskaffelse (forventet et JSON-objekt, fant {kind_of(value)})")
     version = value.get("schema")
     if not isinstance(version, str) or version not in SCHEMA_VERSIONS:
         raise TraceError(f"{shown}: {_unknown_version(version, present='schema' in value)}")
@@ -173,10 +229,10 @@ def _unknown_version(version: object, *, present: bool) -> str:
         return f"ikke en trace fra anskaffelse (mangler «schema»; forventet {readable})"
     if isinstance(version, str) and version.startswith("anskaffelse.trace/"):
         return (
-            f"schema: ukjent trace-versjon «{_short(version)}»; denne versjonen av anskaffelse leser {readable} "
+            f"schema: ukjent trace-versjon «{short(version)}»; denne versjonen av anskaffelse leser {readable} "
             "(er tracen laget med en nyere versjon?)"
         )
-    return f"ikke en trace fra anskaffelse (schema er {_kind(version)}; forventet {readable})"
+    return f"ikke en trace fra anskaffelse (schema er {kind_of(version)}; forventet {readable})"
 
 
 def _decode(data: bytes, shown: str) -> str:
@@ -251,7 +307,7 @@ def _scan(value: Any) -> str | None:
         if not isinstance(item, dict | list):
             problem = _leaf(item)
             if problem:
-                return f"{_path(path)}: {problem}"
+                return f"{json_path(path)}: {problem}"
             continue
         count += len(item)
         if count > MAX_VALUES:
@@ -259,9 +315,9 @@ def _scan(value: Any) -> str | None:
         if isinstance(item, dict):
             bad = next((m for m in map(_BAD_CHAR.search, item) if m), None)
             if bad:
-                return f"{_path(path)}: en nøkkel har {_bad_char(bad.group())}, som ikke kan stå i en trace"
+                return f"{json_path(path)}: en nøkkel har {_bad_char(bad.group())}, som ikke kan stå i en trace"
             if isinstance(item, _Object) and item.twice is not None:
-                return f"{_path(path)}: nøkkelen «{_short(item.twice)}» står to ganger"
+                return f"{json_path(path)}: nøkkelen «{short(item.twice)}» står to ganger"
         children = item.items() if isinstance(item, dict) else enumerate(item)
         stack += reversed([((*path, key), child) for key, child in children])
     return None
@@ -290,7 +346,7 @@ def _bad_char(char: str) -> str:
 def _refused(text: str) -> str:
     if text in ("NaN", "Infinity", "-Infinity"):
         return f"«{text}» er ikke et tall en trace kan inneholde"
-    return f"tallet «{_short(text)}» er urimelig stort (høyst 15 sifre før desimaltegnet)"
+    return f"tallet «{short(text)}» er urimelig stort (høyst 15 sifre før desimaltegnet)"
 
 
 # --- the schema check -------------------------------------------------------------
@@ -305,7 +361,7 @@ def _check(value: dict[str, Any], version: str) -> list[str]:
         return []
     problems: list[str] = []
     for error in _validator(version).iter_errors(value):
-        problem = _describe(error)
+        problem = describe(error)
         if problem not in problems:
             problems.append(problem)
         if len(problems) >= MAX_PROBLEMS:
@@ -348,91 +404,3 @@ def _is_datetime(text: object) -> bool:
     if isinstance(text, str):
         dt.datetime.fromisoformat(text)
     return True
-
-
-_TYPES = {
-    "object": "et objekt ({…})",
-    "array": "en liste ([…])",
-    "string": "tekst",
-    "integer": "et heltall",
-    "number": "et tall",
-    "boolean": "true eller false",
-    "null": "null",
-}
-_PATTERNS = {
-    "^[a-z][a-z0-9_-]*$": "er ikke en gyldig id (små bokstaver a–z, sifre, - og _, og først en bokstav)",
-    "^[0-9a-f]{64}$": "er ikke en sha256-sjekksum (64 tegn 0–9 og a–f)",
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "er ikke en dato ÅÅÅÅ-MM-DD",
-    "^[0-9]{1,15}([.][0-9]{1,2})?$": "er ikke et beløp (sifre, høyst 15 før desimaltegnet og 2 etter, f.eks. 1300000)",
-    "^(https?://\\S+)?$": "er ikke en http(s)-adresse",
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?$": (
-        "er ikke et tidspunkt ÅÅÅÅ-MM-DDTtt:mm:ss+00:00"
-    ),
-}
-
-
-def _describe(error: Any) -> str:
-    """One schema error as `path: problem` in Norwegian."""
-    path, kind, instance, expected = tuple(error.absolute_path), error.validator, error.instance, error.validator_value
-    where = _path(path)
-    if kind == "required":
-        missing = next((k for k in expected if k not in instance), "?")
-        return f"{_path((*path, missing))} mangler"
-    if kind == "additionalProperties":
-        known = list(error.schema.get("properties", {}))
-        extra = next((k for k in instance if k not in known), "?")
-        hint = suggest(extra, known) or f"; tillatt: {', '.join(known)}"
-        return f"{where}: ukjent nøkkel «{_short(extra)}»{hint}"
-    if kind == "type":
-        wanted = [expected] if isinstance(expected, str) else expected
-        return f"{where}: forventet {' eller '.join(_TYPES.get(t, t) for t in wanted)}, fant {_kind(instance)}"
-    if kind in ("enum", "const"):
-        allowed = expected if kind == "enum" else [expected]
-        return f"{where}: {_kind(instance)} er ikke en gyldig verdi ({', '.join(str(a) for a in allowed)})"
-    if kind == "pattern":
-        return f"{where}: «{_short(instance)}» {_PATTERNS.get(expected, f'har feil form (mønster {expected})')}"
-    if kind == "format":
-        what = "tidspunktet" if expected == "date-time" else "datoen"
-        return f"{where}: {what} «{_short(instance)}» finnes ikke i kalenderen"
-    if kind in ("exclusiveMinimum", "minimum"):
-        return f"{where}: tallet {_short(str(instance))} må være større enn {expected}"
-    if kind in ("exclusiveMaximum", "maximum"):
-        return f"{where}: tallet {_short(str(instance))} er urimelig stort (høyst 15 sifre før desimaltegnet)"
-    if kind == "maxLength":
-        return f"{where}: teksten er for lang ({len(instance)} tegn; høyst {expected})"
-    if kind in ("minLength", "minItems"):
-        return f"{where}: kan ikke være tom"
-    return f"{where}: {error.message}"  # a keyword a later schema may use; jsonschema's own words
-
-
-def _path(path: tuple[str | int, ...]) -> str:
-    """A JSON path as a reader writes it: steps[0].origin (the top level: «tracen»)."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
-            out += f".{part}" if out else part
-        else:
-            out += f"[{json.dumps(_short(part), ensure_ascii=False)}]"
-    return out or "tracen"
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, dict):
-        return "et objekt"
-    if isinstance(value, list):
-        return "en liste"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return f"tallet {_short(str(value))}"
-    return f"«{_short(str(value))}»"
-
-
-def _short(text: str) -> str:
-    """Text as a message quotes it: on one line (a line break or tab shown as \\n or \\t), at most 40 characters."""
-    text = text.replace("\n", "\\n").replace("\t", "\\t")
-    return text if len(text) <= 40 else text[:37] + "…"

@@ -20,13 +20,14 @@ SCHEMAS = {
     "tree": ("tree.schema.json", "et tre (trees/*.yaml)"),
     "sources": ("sources.schema.json", "kilder.yaml"),
     "thresholds": ("thresholds.schema.json", "terskelverdier.yaml"),
+    "catalogue": ("catalogue.schema.json", "katalog.yaml (valgfri)"),
 }
 SCHEMA_DIR = "schemas"
 DECLARATION = "# yaml-language-server: $schema="
 
 
 def schema_path(name: str) -> Path:
-    """The bundled schema file for `tree`, `sources` or `thresholds`."""
+    """The bundled schema file for `tree`, `sources`, `thresholds` or `catalogue`."""
     from .catalog import bundled_trees
 
     if name not in SCHEMAS:
@@ -41,8 +42,9 @@ def schema_text(name: str) -> str:
 
 def schema_for(file_name: str) -> str:
     """Which schema a catalogue file follows: kilder.yaml → sources, terskelverdier.yaml → thresholds,
-    any other → tree."""
-    return {"kilder.yaml": "sources", "terskelverdier.yaml": "thresholds"}.get(file_name, "tree")
+    katalog.yaml → catalogue, any other → tree."""
+    known = {"kilder.yaml": "sources", "terskelverdier.yaml": "thresholds", "katalog.yaml": "catalogue"}
+    return known.get(file_name, "tree")
 
 
 def declaration(file_name: str) -> str:
