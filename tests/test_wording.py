@@ -224,3 +224,11 @@ def test_amounts_are_found_as_people_write_them() -> None:
 
     found = [v for v, _ in amounts_in("1,3 millioner, 7,8 mill. og 100 000 kroner; § 30-3; 2026; 30 %; 2300000 kr")]
     assert found == [Decimal(1_300_000), Decimal(7_800_000), Decimal(100_000), Decimal(2_300_000)]
+
+
+def test_show_paths_tries_the_limits_in_expression_conditions_and_vet_ikke_at_an_amount(root: Path) -> None:
+    from anskaffelse.paths import enumerate_paths
+
+    engine = Engine(open_catalogue(root), DAY)
+    # «verdi >= terskel(nasjonal)» is only in an expression, and «ukjent» needs «vet ikke» at the amount.
+    assert {p.outcome for p in enumerate_paths(engine, "hoved2")} == {"over", "under", "ukjent"}

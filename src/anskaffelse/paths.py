@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .engine import Engine, State
 from .errors import AnswerError
-from .model import AllOf, AnyOf, Branch, Call, Compare, Compute, Condition, Goto, Not, Question, ThresholdRef
+from .model import (
+    AllOf,
+    AnyOf,
+    Branch,
+    Call,
+    Compare,
+    Compute,
+    Condition,
+    Expression,
+    Goto,
+    Not,
+    Question,
+    ThresholdRef,
+)
 from .phrases import number
 from .texts import VERDICT_LABELS, md
 
@@ -30,18 +44,30 @@ class WalkedPath:
     verdict: str
 
 
-def amount_probes(engine: Engine) -> list[Decimal]:
-    """Amounts that fall on each side of every limit a branch may compare with (below, on, above)."""
+def amount_limits(engine: Engine) -> list[Decimal]:
+    """Every limit a branch may compare an amount with, sorted."""
     limits: set[Decimal] = set()
     for tree in engine.catalogue.trees.values():
         for node in tree.nodes.values():
             if isinstance(node, Branch):
                 for rule in node.rules:
                     limits |= _limits(rule.when, engine) if rule.when else set()
+    return sorted(limits)
+
+
+def amount_probes(engine: Engine) -> list[Decimal]:
+    """Amounts that fall on each side of every limit a branch may compare with (below, on, above)."""
     probes = {Decimal(1)}
-    for limit in limits:
+    for limit in amount_limits(engine):
         probes |= {limit - 1, limit, limit + 1} - {Decimal(0)}
     return sorted(p for p in probes if p > 0)
+
+
+def _band(value: Decimal, limits: list[Decimal]) -> str:
+    """Where an amount lies among the limits: two amounts in the same band pass every comparison
+    with a limit alike, so the walks that follow are the same."""
+    at = bisect_left(limits, value)
+    return f"band {at}{'=' if at < len(limits) and limits[at] == value else '<'}"
 
 
 def _limits(cond: Condition, engine: Engine) -> set[Decimal]:
@@ -53,10 +79,25 @@ def _limits(cond: Condition, engine: Engine) -> set[Decimal]:
         if isinstance(cond.operand, Decimal):
             return {cond.operand}
         if isinstance(cond.operand, ThresholdRef):
-            threshold = engine.catalogue.thresholds.get(cond.operand.id)
-            value = threshold.value_on(engine.day) if threshold else None
-            return {value.amount} if value else set()
+            return _threshold_amount(cond.operand.id, engine)
+    if isinstance(cond, Expression):
+        # An expression's limits: every threshold it names and every amount written in it.
+        from .expr.syntax import MoneyLit, Threshold
+
+        found: set[Decimal] = set()
+        for item in _nodes(cond.parsed):
+            if isinstance(item, Threshold):
+                found |= _threshold_amount(item.id, engine)
+            elif isinstance(item, MoneyLit):
+                found.add(Decimal(item.value.ore) / 100)
+        return found
     return set()
+
+
+def _threshold_amount(threshold_id: str, engine: Engine) -> set[Decimal]:
+    threshold = engine.catalogue.thresholds.get(threshold_id)
+    value = threshold.value_on(engine.day) if threshold else None
+    return {value.amount} if value else set()
 
 
 # One CPV code of each kind (vedlegg 3, vedlegg 2, works, another service, goods, only probably
@@ -76,6 +117,8 @@ def compared_amounts(engine: Engine) -> set[str]:
             visit(cond.item)
         elif isinstance(cond, Compare) and cond.op in ("gt", "gte", "lt", "lte"):
             found.add(cond.fact)
+        elif isinstance(cond, Expression):
+            found.update(_facts(cond))
 
     for tree in engine.catalogue.trees.values():
         for node in tree.nodes.values():
@@ -91,7 +134,8 @@ def candidates(question: Question, probes: list[Decimal], day: dt.date, compared
     if question.input == "choice":
         return [c.id for c in question.choices]
     if question.input == "amount":
-        return [str(p) for p in probes] if compared is None or question.key in compared else ["100000"]
+        # An amount a branch tests: each side of every limit, and «vet ikke» (an unknown amount has a route of its own).
+        return [*(str(p) for p in probes), "vet ikke"] if compared is None or question.key in compared else ["100000"]
     if question.input == "number":
         return ["1"]
     if question.input == "cpv":
@@ -112,6 +156,15 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
     """
     probes = amount_probes(engine)
     compared = compared_amounts(engine)
+    limits = amount_limits(engine)
+    # An amount that branches only compare (no computation reads it) matters by its band, not its value.
+    banded = compared - {
+        n
+        for t in engine.catalogue.trees.values()
+        for c in t.nodes.values()
+        if isinstance(c, Compute)
+        for n in _names(c.expression)
+    }
     relevant = _Relevance(engine)
     found: dict[tuple[tuple[str, str], ...], WalkedPath] = {}
     expanded: set[object] = set()
@@ -126,7 +179,7 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
             future = relevant.of_state(state)
             known = tuple(
                 sorted(
-                    (k, str(v) if ("value", k) in future else "")
+                    (k, _shown(k, v, banded, limits) if ("value", k) in future else "")
                     for k, v in state.facts.items()
                     if ("asked", k) in future or ("value", k) in future
                 )
@@ -150,6 +203,10 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
         for raw in reversed(trying):
             todo.append((engine.answer(state, raw), (*answers, (question.key, raw))))
     return sorted(found.values(), key=lambda p: p.answers)
+
+
+def _shown(key: str, value: object, banded: set[str], limits: list[Decimal]) -> str:
+    return _band(value, limits) if key in banded and isinstance(value, Decimal) else str(value)
 
 
 def _too_many(tree_id: str, question: Question, here: int) -> str:
@@ -234,26 +291,33 @@ class _Relevance:
         return self.memo[key]
 
 
-def _names(expression: object) -> set[str]:
-    """The fact names an expression reads (the expr AST's Name nodes, found by walking its fields)."""
+def _nodes(expression: object) -> list[object]:
+    """Every node of an expr syntax tree, found by walking its fields."""
     from dataclasses import fields, is_dataclass
 
-    from .expr.syntax import Name
-
-    found: set[str] = set()
+    found: list[object] = []
     todo = [expression]
     while todo:
         item = todo.pop()
-        if isinstance(item, Name):
-            found.add(item.name)
-        elif isinstance(item, tuple | list):
+        if isinstance(item, tuple | list):
             todo.extend(item)
         elif is_dataclass(item):
+            found.append(item)
             todo.extend(getattr(item, f.name) for f in fields(item))
     return found
 
 
+def _names(expression: object) -> set[str]:
+    """The fact names an expression reads: its Name nodes, and the facts that kjent(…) tests."""
+    from .expr.syntax import Known, Name
+
+    nodes = _nodes(expression)
+    return {n.name for n in nodes if isinstance(n, Name)} | {n.fact for n in nodes if isinstance(n, Known)}
+
+
 def _facts(cond: Condition) -> set[str]:
+    if isinstance(cond, Expression):
+        return _names(cond.parsed)
     if isinstance(cond, Compare):
         return {cond.fact}
     if isinstance(cond, Not):
