@@ -93,7 +93,7 @@ EXPECTED: dict[str, tuple[str, list[str], list[str]]] = {
         ["§ 8-18", "§ 30-6", "§ 10-5", "Begrunnelsen mangler"],
     ),
     "150": ("vurder", ["Begrunnelsen mangler", "mangler og må skrives inn", "tekniske årsaker"], ["«vet ikke»"]),
-    "163": ("vurder", ["Dere kjenner ikke verdien"], ["Anslått verdi er vet ikke"]),
+    "163": ("vurder", ["Dere svarte «vet ikke» på verdien", "FOA § 5-4"], ["Anslått verdi er vet ikke"]),
     # Del IV: § 30-5 (4), § 30-6, § 30-10; brukervalg where award is advised.
     "152": (
         "vurder",

@@ -358,7 +358,7 @@ def test_ctrl_c_before_any_answer_leaves_no_file_behind(tmp_path: Path) -> None:
 def at_cpv_prompt(trace: Path) -> pexpect.spawn:
     """`run hvilke-regler` at the CPV question, its prompt live."""
     child = spawn("run", "hvilke-regler", "--trace", str(trace), "--dato", "2026-06-01")
-    child.expect("Hvem er oppdragsgiver")
+    child.expect("Hva slags oppdragsgiver")
     child.send(ENTER)
     child.expect("Hvilken CPV-kode")
     child.expect("Svar:")

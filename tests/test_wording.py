@@ -253,3 +253,11 @@ def test_a_question_that_is_not_optional_still_stops_a_walk_without_its_answer(r
     engine = Engine(open_catalogue(root), DAY)
     with pytest.raises(AnswerError, match="verdi"):
         walk(engine, "hoved2", Answers({"art": "annet"}, origin="test"), None, terminal=False)
+
+
+def test_show_paths_tries_the_limits_in_expression_conditions_and_vet_ikke_at_an_amount(root: Path) -> None:
+    from anskaffelse.paths import enumerate_paths
+
+    engine = Engine(open_catalogue(root), DAY)
+    # «verdi >= terskel(nasjonal)» is only in an expression, and «ukjent» needs «vet ikke» at the amount.
+    assert {p.outcome for p in enumerate_paths(engine, "hoved2")} == {"over", "under", "ukjent"}

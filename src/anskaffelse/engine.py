@@ -88,6 +88,9 @@ class Engine:
         self.catalogue = catalogue
         self.day = day
         self._types: dict[str, Any] | None = None  # the facts' types, for computations (made when first needed)
+        self._last_env: tuple[Mapping[str, Value], Any] | None = None  # a walk's facts are immutable: reuse their env
+        # The thresholds each expression condition names, and those it asks the reported value of (by its id).
+        self._refs: dict[int, tuple[list[str], list[str]]] = {}
 
     # -- queries ----------------------------------------------------------------
 
@@ -138,7 +141,12 @@ class Engine:
 
         if self._types is None:
             self._types = fact_types(self.catalogue)
-        return environment(self.catalogue, facts, self.day, self._types)
+        if self._last_env is not None and self._last_env[0] is facts:  # the same (immutable) facts: the same env
+            return self._last_env[1]
+        env = environment(self.catalogue, facts, self.day, self._types)
+        if isinstance(facts, MappingProxyType):
+            self._last_env = (facts, env)
+        return env
 
     def outcome(self, state: State) -> Outcome | None:
         node = self.node(state)
@@ -343,33 +351,39 @@ class Engine:
 
     def _choose(self, branch: Branch, state: State, used: list[ThresholdUse]) -> str:
         """The target of the first rule that holds; `used` collects the thresholds compared with."""
+        env: list[Any] = []  # the facts for expressions, made once for all the rules of the branch
         for rule in branch.rules:
-            if rule.when is None or self._holds(rule.when, state, branch, used):
+            if rule.when is None or self._holds(rule.when, state, branch, used, env):
                 return rule.next
         raise CatalogueError(f"{branch.loc}: ingen regel passet og otherwise mangler")
 
-    def _holds(self, cond: Condition, state: State, branch: Branch, used: list[ThresholdUse]) -> bool:
+    def _holds(self, cond: Condition, state: State, branch: Branch, used: list[ThresholdUse], env: list[Any]) -> bool:
         if isinstance(cond, AllOf):
-            return all(self._holds(c, state, branch, used) for c in cond.items)
+            return all(self._holds(c, state, branch, used, env) for c in cond.items)
         if isinstance(cond, AnyOf):
-            return any(self._holds(c, state, branch, used) for c in cond.items)
+            return any(self._holds(c, state, branch, used, env) for c in cond.items)
         if isinstance(cond, Not):
-            return not self._holds(cond.item, state, branch, used)
+            return not self._holds(cond.item, state, branch, used, env)
         if isinstance(cond, Expression):
-            return self._expression(cond, state, used)
+            return self._expression(cond, state, used, env)
         return self._compare(cond, state, branch, used)
 
-    def _expression(self, cond: Expression, state: State, used: list[ThresholdUse]) -> bool:
+    def _expression(self, cond: Expression, state: State, used: list[ThresholdUse], env: list[Any]) -> bool:
         """An expression holds only when it is true: «vet ikke» or a fact not yet known is not true."""
         from .expr import ExprError
 
-        for ref in expression_thresholds(cond):
+        refs = self._refs.get(id(cond))
+        if refs is None:
+            refs = self._refs[id(cond)] = (expression_thresholds(cond), expression_thresholds(cond, reported=True))
+        for ref in refs[0]:
             self._amount(ThresholdRef(ref, cond.loc), used)
             newer = self.catalogue.thresholds[ref].reported_on(self.day) if ref in self.catalogue.thresholds else None
-            if newer is not None and ref in expression_thresholds(cond, reported=True):
+            if newer is not None and ref in refs[1]:
                 used.append(_use(self.catalogue.thresholds[ref], newer))
+        if not env:
+            env.append(self.env(state.facts))
         try:
-            return holds(cond, self.env(state.facts))
+            return holds(cond, env[0])
         except ExprError as problem:
             raise AnswerError(
                 f"betingelsen kunne ikke regnes ut: {problem.message}", details=[f"i treet: {cond.loc}", cond.source]

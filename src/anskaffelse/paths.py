@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -45,18 +46,30 @@ class WalkedPath:
     verdict: str
 
 
-def amount_probes(engine: Engine) -> list[Decimal]:
-    """Amounts that fall on each side of every limit a branch may compare with (below, on, above)."""
+def amount_limits(engine: Engine) -> list[Decimal]:
+    """Every limit a branch may compare an amount with, sorted."""
     limits: set[Decimal] = set()
     for tree in engine.catalogue.trees.values():
         for node in tree.nodes.values():
             if isinstance(node, Branch):
                 for rule in node.rules:
                     limits |= _limits(rule.when, engine) if rule.when else set()
+    return sorted(limits)
+
+
+def amount_probes(engine: Engine) -> list[Decimal]:
+    """Amounts that fall on each side of every limit a branch may compare with (below, on, above)."""
     probes = {Decimal(1)}
-    for limit in limits:
+    for limit in amount_limits(engine):
         probes |= {limit - 1, limit, limit + 1} - {Decimal(0)}
     return sorted(p for p in probes if p > 0)
+
+
+def _band(value: Decimal, limits: list[Decimal]) -> str:
+    """Where an amount lies among the limits: two amounts in the same band pass every comparison
+    with a limit alike, so the walks that follow are the same."""
+    at = bisect_left(limits, value)
+    return f"band {at}{'=' if at < len(limits) and limits[at] == value else '<'}"
 
 
 def _limits(cond: Condition, engine: Engine) -> set[Decimal]:
@@ -117,7 +130,8 @@ def candidates(question: Question, probes: list[Decimal], day: dt.date, compared
     if question.input == "choice":
         return [c.id for c in question.choices]
     if question.input == "amount":
-        return [str(p) for p in probes] if compared is None or question.key in compared else ["100000"]
+        # An amount a branch tests: each side of every limit, and «vet ikke» (an unknown amount has a route of its own).
+        return [*(str(p) for p in probes), "vet ikke"] if compared is None or question.key in compared else ["100000"]
     if question.input == "number":
         return ["1"]
     if question.input == "cpv":
@@ -138,6 +152,15 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
     """
     probes = amount_probes(engine)
     compared = compared_amounts(engine)
+    limits = amount_limits(engine)
+    # An amount that branches only compare (no computation reads it) matters by its band, not its value.
+    banded = compared - {
+        n
+        for t in engine.catalogue.trees.values()
+        for c in t.nodes.values()
+        if isinstance(c, Compute)
+        for n in facts_named(c.expression)
+    }
     relevant = _Relevance(engine)
     found: dict[tuple[tuple[str, str], ...], WalkedPath] = {}
     expanded: set[object] = set()
@@ -152,7 +175,7 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
             future = relevant.of_state(state)
             known = tuple(
                 sorted(
-                    (k, str(v) if ("value", k) in future else "")
+                    (k, _shown(k, v, banded, limits) if ("value", k) in future else "")
                     for k, v in state.facts.items()
                     if ("asked", k) in future or ("value", k) in future
                 )
@@ -176,6 +199,10 @@ def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
         for raw in reversed(trying):
             todo.append((engine.answer(state, raw), (*answers, (question.key, raw))))
     return sorted(found.values(), key=lambda p: p.answers)
+
+
+def _shown(key: str, value: object, banded: set[str], limits: list[Decimal]) -> str:
+    return _band(value, limits) if key in banded and isinstance(value, Decimal) else str(value)
 
 
 def _too_many(tree_id: str, question: Question, here: int) -> str:
@@ -261,14 +288,14 @@ class _Relevance:
 
 
 def _facts(cond: Condition) -> set[str]:
+    if isinstance(cond, Expression):
+        return facts_named(cond.parsed)
     if isinstance(cond, Compare):
         return {cond.fact}
     if isinstance(cond, Not):
         return _facts(cond.item)
     if isinstance(cond, (AllOf, AnyOf)):
         return set().union(*(_facts(c) for c in cond.items))
-    if isinstance(cond, Expression):  # `when: "regelverk = …"`: every fact the expression reads
-        return facts_named(cond.parsed)
     return set()
 
 
