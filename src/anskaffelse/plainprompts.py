@@ -13,7 +13,7 @@ from typing import Any
 from .engine import Engine, State
 from .errors import AnswerError, Interrupted
 from .model import Catalogue, Choice, Question
-from .paths import questions_left_in_walk
+from .progress import Progress
 from .session import INSTRUCTIONS, Asker, Reply
 from .values import ValueProblem, format_amount, parse_amount
 
@@ -65,7 +65,7 @@ class PlainAsker:
     ) -> None:
         self.read = read
         self.write = write
-        self.memo: dict[tuple[str, str], int] = {}
+        self.progress: Progress | None = None
         self.told_keys = False
 
     def _input(self, prompt: str) -> str:
@@ -107,10 +107,9 @@ class PlainAsker:
             self.write(f"Ugyldig svar: {problem}. Prøv igjen.")
 
     def _where(self, engine: Engine, state: State) -> str:
-        left = questions_left_in_walk(engine, state, self.memo) - 1
-        asked = sum(1 for s in state.steps if s.origin not in ("fact", "computed"))
-        more = f"inntil {left} til" if left > 0 else "siste"
-        return f"{engine.tree(state.tree).title} – spørsmål {asked + 1} ({more})"
+        if self.progress is None or self.progress.engine is not engine:
+            self.progress = Progress(engine)
+        return f"{engine.tree(state.tree).title} – {self.progress.line(state)}"
 
     @staticmethod
     def _hint(question: Question, default: str | None, can_go_back: bool) -> str:

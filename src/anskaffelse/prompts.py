@@ -14,7 +14,7 @@ from rich.text import Text
 from .engine import Engine, State
 from .errors import AnswerError, Interrupted
 from .model import Question
-from .paths import questions_left_in_walk
+from .progress import Progress
 from .render import answers_view, help_panel, step_row
 from .session import INSTRUCTIONS, Reply
 from .values import ValueProblem, format_amount, parse_amount
@@ -39,7 +39,7 @@ class QuestionaryAsker:
     def __init__(self, console: Console, **prompt_kwargs: Any) -> None:
         self.console = console
         self.prompt_kwargs = prompt_kwargs  # tests pass input=/output= for prompt_toolkit
-        self.memo: dict[tuple[str, str], int] = {}
+        self.progress: Progress | None = None
         self.told_keys = False  # how to get help, go back and stop: said once, before the first question
 
     def review(self, engine: Engine, state: State) -> str | None:
@@ -82,10 +82,9 @@ class QuestionaryAsker:
     def ask(self, engine: Engine, state: State, question: Question, default: str | None, can_go_back: bool) -> Reply:
         tree = engine.tree(state.tree)
         help_shown = False
-        left = questions_left_in_walk(engine, state, self.memo) - 1
-        asked = sum(1 for s in state.steps if s.origin not in ("fact", "computed"))  # reused: not asked again
-        where = f"{tree.title} · spørsmål {asked + 1}"
-        where += f" (inntil {left} til)" if left > 0 else " (siste)"
+        if self.progress is None or self.progress.engine is not engine:
+            self.progress = Progress(engine)
+        where = f"{tree.title} · {self.progress.line(state)}"
         show = True
         while True:
             # The question is drawn by rich, which wraps between words; the prompt line stays short,
