@@ -16,7 +16,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .engine import Engine, State
+from .engine import UNKNOWN, Engine, State
 from .errors import AnswerError
 from .futures import SameFuture
 from .model import Call, Goto, Question
@@ -33,7 +33,7 @@ MAX_CHOICES_TRIED = 50_000  # at one question: a list this long is no tree of or
 ESTIMATE_TREE = "verdiberegning"
 # One CPV code of each kind (vedlegg 3, vedlegg 2, works, another service, goods, only probably
 # covered) and «vet ikke».
-CPV_PROBES = ["85311000", "55510000", "45000000", "72000000", "03111000", "98311200", "vet_ikke"]
+CPV_PROBES = ["85311000", "55510000", "45000000", "72000000", "03111000", "98311200", UNKNOWN]
 
 Route = tuple[tuple[str, str], ...]
 
@@ -179,7 +179,7 @@ class Walker:
         kinds: dict[Hashable, str] = {}
         if question.input in ("amount", "number") and question.key in self.compared:
             for raw in trying:
-                kinds.setdefault(self.same.kinds.of(question.key, Decimal(raw)), raw)
+                kinds.setdefault(self.same.kinds.of(question.key, UNKNOWN if raw == UNKNOWN else Decimal(raw)), raw)
         elif question.choices and not self.listing:
             nodes = self.engine.tree(tree_id).nodes
             for choice in question.choices:
@@ -233,23 +233,20 @@ def amount_probes(limits: set[Decimal]) -> list[Decimal]:
 
 
 def candidates(question: Question, probes: list[Decimal], day: dt.date, compared: set[str]) -> list[str]:
-    """Raw answers worth trying at a question (an amount no condition compares, such as a unit price
-    that a computation uses: one typical amount)."""
+    """Raw answers worth trying at a question: every choice; at a free question a typical answer (an
+    amount a condition compares: one on each side of every limit) and «vet ikke»."""
     if question.input == "choice":
         return [c.id for c in question.choices]
-    if question.input in ("amount", "number") and question.key in compared:
-        return [str(p) for p in probes]
-    if question.input == "amount":
-        return ["100000"]
-    if question.input == "number":
-        return ["1"]
     if question.input == "cpv":
         return CPV_PROBES
-    if question.input == "yesno":
-        return ["ja", "nei"]
-    if question.input == "date":
-        return [day.isoformat()]
-    return ["Eksempeltekst"]
+    if question.input in ("amount", "number") and question.key in compared:
+        typical = [str(p) for p in probes]
+    else:
+        typical = _TYPICAL.get(question.input, ["Eksempeltekst"]) or [day.isoformat()]
+    return [*typical, UNKNOWN]
+
+
+_TYPICAL = {"amount": ["100000"], "number": ["1"], "yesno": ["ja", "nei"], "date": []}
 
 
 def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
