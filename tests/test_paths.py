@@ -304,3 +304,24 @@ def test_the_progress_line_never_waits_long_and_gives_up_on_a_huge_tree(monkeypa
     monkeypatch.setattr(Progress, "TRIES", 10)
     small = Progress(engine, wait=None)
     assert small.line(start) == "spørsmål 1" and small.gave_up
+
+
+def test_the_readme_table_of_questions_is_what_show_paths_counts() -> None:
+    from anskaffelse.paths import questions_table
+
+    text = (BUNDLED.parent / "README.md").read_text(encoding="utf-8")
+    between = text.split("<!-- spørsmål: start -->\n", 1)[1].split("<!-- spørsmål: slutt -->", 1)[0]
+    day = re.search(r"Vurderingsdato (\d{4}-\d\d-\d\d)", between)
+    assert day is not None
+    engine = Engine(open_catalogue(BUNDLED), dt.date.fromisoformat(day.group(1)))
+    assert between == questions_table(engine), "kjør python scripts/gen_readme_paths.py"
+
+
+def test_the_first_question_of_the_veiviser_says_the_readme_median() -> None:
+    text = (BUNDLED.parent / "README.md").read_text(encoding="utf-8")
+    row = re.search(r"^\| `veiviser` \| [\d ]+ \| ([\d,]+) \|", text, re.M)
+    day = re.search(r"Vurderingsdato (\d{4}-\d\d-\d\d)", text)
+    assert row is not None and day is not None
+    usual = int(Decimal(row.group(1).replace(",", ".")) + Decimal("0.5"))
+    engine = Engine(open_catalogue(BUNDLED), dt.date.fromisoformat(day.group(1)))
+    assert Progress(engine, wait=None).line(engine.start("veiviser")) == f"spørsmål 1 av vanligvis {usual}"

@@ -314,6 +314,26 @@ def listing(engine: Engine, tree_id: str) -> tuple[list[WalkedPath], Summary]:
     return paths, summary(engine, tree_id, walker)
 
 
+def questions_table(engine: Engine) -> str:
+    """README's table: for each tree of the catalogue, the paths and how many questions they ask
+    (typing the total value, and with the guided estimate); made by scripts/gen_readme_paths.py."""
+    rows = [
+        f"Vurderingsdato {engine.day}; tallene er de `anskaffelse show TRE --paths` viser "
+        "(lag tabellen på nytt med `python scripts/gen_readme_paths.py`).",
+        "",
+        "| tre | veier når dere skriver inn verdien | median | høyst | veier med verdiberegningen | median | høyst |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for tree_id in sorted(engine.catalogue.trees):
+        result = summary(engine, tree_id)
+        cells = [
+            f"{number(t.paths)} | {shown(t.median)} | {t.most}" if t else "– | – | –"
+            for t in (result.typed, result.estimated)
+        ]
+        rows.append(f"| `{tree_id}` | {' | '.join(cells)} |")
+    return "\n".join(rows) + "\n"
+
+
 def shown(value: Decimal) -> str:
     """A median as a reader sees it: 12, or 12,5."""
     return str(int(value)) if value == value.to_integral_value() else str(value).replace(".", ",")
