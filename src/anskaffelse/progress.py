@@ -21,7 +21,9 @@ class Progress:
 
     def __init__(self, engine: Engine, wait: float | None = 0.1) -> None:
         self.engine, self.wait = engine, wait
-        self.walkers: dict[bool, Walker] = {}
+        # Made here, in the walk's own thread: what they read of the catalogue once (the facts' types)
+        # is then complete before the count runs beside the walk.
+        self.walkers = {typed: Walker(engine, typed_only=typed, limit=self.TRIES) for typed in (True, False)}
         self.counted: tuple[State, Counter[int]] | None = None
         self.job: threading.Thread | None = None
         self.gave_up = False
@@ -54,9 +56,7 @@ class Progress:
         typed = not estimates(state.visited)
         counts: Counter[int] = Counter()
         for typed_only in (True, False) if typed else (False,):
-            walker = self.walkers.get(typed_only)
-            if walker is None:
-                walker = self.walkers[typed_only] = Walker(self.engine, typed_only=typed_only, limit=self.TRIES)
+            walker = self.walkers[typed_only]
             walker.tries = 0
             try:
                 counts = walker.future(state).counts()
