@@ -8,14 +8,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine import Engine, State
 from .errors import AnswerError, Interrupted
 from .model import Catalogue, Choice, Question
-from .progress import Progress
 from .session import INSTRUCTIONS, Asker, Reply
 from .values import ValueProblem, format_amount, parse_amount
+
+if TYPE_CHECKING:
+    from .progress import Progress
 
 HELP_WORD = "?"
 BACK_WORD = "<"
@@ -108,6 +110,8 @@ class PlainAsker:
 
     def _where(self, engine: Engine, state: State) -> str:
         if self.progress is None or self.progress.engine is not engine:
+            from .progress import Progress  # only when a question is asked: `run --json` never needs it
+
             self.progress = Progress(engine)
         return f"{engine.tree(state.tree).title} – {self.progress.line(state)}"
 

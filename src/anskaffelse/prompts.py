@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import questionary
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
@@ -14,10 +14,12 @@ from rich.text import Text
 from .engine import Engine, State
 from .errors import AnswerError, Interrupted
 from .model import Question
-from .progress import Progress
 from .render import answers_view, help_panel, step_row
 from .session import INSTRUCTIONS, Reply
 from .values import ValueProblem, format_amount, parse_amount
+
+if TYPE_CHECKING:
+    from .progress import Progress
 
 HELP = "\x00help"
 BACK = "\x00back"
@@ -83,6 +85,8 @@ class QuestionaryAsker:
         tree = engine.tree(state.tree)
         help_shown = False
         if self.progress is None or self.progress.engine is not engine:
+            from .progress import Progress
+
             self.progress = Progress(engine)
         where = f"{tree.title} · {self.progress.line(state)}"
         show = True
