@@ -72,6 +72,8 @@ nodes:
         next: ukjent
       - when: 'utfall = a og pris >= terskel(nasjonal)'
         next: mellom
+      - when: 'aar * 2 > 3 og utfall != b'
+        next: mellom
       - otherwise: liten
   stor: {outcome: {verdict: vurder, title: Stor, text: T, sources: [loa-4]}}
   ukjent: {outcome: {verdict: vurder, title: Ukjent, text: T, sources: [loa-4]}}
@@ -166,6 +168,23 @@ def test_merging_states_loses_no_route_and_adds_none(
     assert routes(fast) == routes(slow)
     assert fast.counts() == slow.counts() and fast.counts(typed=True) == slow.counts(typed=True)
     assert merged.tries <= slow_walker.tries
+
+
+def test_values_are_told_apart_as_far_as_the_conditions_can(uttrykk: Path) -> None:
+    from anskaffelse.futures import Kinds
+
+    kinds = Kinds(Engine(open_catalogue(uttrykk), DAY))
+    assert kinds.strict["andel"] == {Decimal(30)} and kinds.strict["pris"] == {Decimal(1_300_000)}
+    assert kinds.loose["belop"] == {Decimal(2_000_000)}
+    assert kinds.named["kjopertype"] == {"stat", "kommune"} and kinds.named["utfall"] == {"a", "b"}
+    assert "aar" in kinds.opaque  # in a sum: every value counts
+    assert kinds.compared("andel", Decimal(29)) == kinds.compared("andel", Decimal(1))
+    assert kinds.compared("andel", Decimal(30)) == kinds.compared("andel", Decimal(31))
+    assert kinds.compared("andel", Decimal(29)) != kinds.compared("andel", Decimal(30))
+    assert kinds.compared("belop", Decimal(2_000_000)) != kinds.compared("belop", Decimal(2_000_001))
+    assert kinds.compared("kjopertype", "annen") == kinds.compared("kjopertype", "noe annet")
+    assert kinds.compared("kjopertype", "vet_ikke") not in (kinds.compared("kjopertype", x) for x in ("stat", "annen"))
+    assert kinds.of("pris", Decimal(5)) != kinds.of("pris", Decimal(6))  # read by a computation
 
 
 def test_the_expression_tree_has_every_outcome_and_kleene_logic_counts(uttrykk: Path) -> None:

@@ -38,6 +38,7 @@ from .model import (
     ThresholdRef,
     Value,
 )
+from .wording import facts_named, holds, walk
 
 ABSENT = "\x00ukjent"  # a fact not answered yet (a value of its own in the keys below)
 OTHER = "\x00annet"  # a text or choice that no condition names
@@ -150,32 +151,31 @@ class Kinds:
             self.strict.setdefault(fact, set()).add(limit)
         (self.strict if op in _STRICT else self.loose).setdefault(fact, set()).add(limit)
 
-    def _expr(self, node: Any) -> None:
-        if isinstance(node, x.Compare):
-            left, right, op = node.left, node.right, node.op
-            if isinstance(right, x.Name) and not isinstance(left, x.Name):
-                left, right, op = right, left, _MIRROR[op]
-            if isinstance(left, x.Name) and self._constant(right):
-                word = _word(right)
-                if word is not None and op in ("=", "!="):
-                    self.named.setdefault(left.name, set()).add(word)
-                else:
-                    self._limit(left.name, op, self.amount(right))
-                return
-        elif isinstance(node, x.Member) and isinstance(node.item, x.Name):
-            words = [_word(o) for o in node.options]
-            if all(w is not None for w in words):
-                self.named.setdefault(node.item.name, set()).update(w for w in words if w is not None)
-                return
-        elif isinstance(node, x.Name):
-            self.opaque.add(node.name)
-            return
-        for child in _children(node):
-            self._expr(child)
+    def _expr(self, parsed: Any) -> None:
+        """An expression condition: a fact compared with a constant, or listed against choice ids, is
+        told apart by those; a fact used in any other way (in a sum, a function) by every value."""
+        analysed: set[int] = set()
+        for node in walk(parsed):
+            if isinstance(node, x.Compare):
+                left, right, op = node.left, node.right, node.op
+                if isinstance(right, x.Name) and not isinstance(left, x.Name):
+                    left, right, op = right, left, _MIRROR[op]
+                if isinstance(left, x.Name) and isinstance(right, _CONSTANTS):
+                    analysed.add(id(left))
+                    word = _word(right)
+                    if word is not None and op in ("=", "!="):
+                        self.named.setdefault(left.name, set()).add(word)
+                    else:
+                        self._limit(left.name, op, self.amount(right))
+            elif isinstance(node, x.Member) and isinstance(node.item, x.Name):
+                words = [_word(o) for o in node.options]
+                if all(w is not None for w in words):
+                    analysed.add(id(node.item))
+                    self.named.setdefault(node.item.name, set()).update(w for w in words if w is not None)
+        self.opaque |= {n.name for n in walk(parsed) if isinstance(n, x.Name) and id(n) not in analysed}
 
-    @staticmethod
-    def _constant(node: object) -> bool:
-        return isinstance(node, x.ChoiceId | x.Str | x.Threshold | x.MoneyLit | x.Num)
+
+_CONSTANTS = (x.ChoiceId, x.Str, x.Threshold, x.MoneyLit, x.Num)
 
 
 def _word(node: object) -> str | None:
@@ -185,36 +185,9 @@ def _word(node: object) -> str | None:
     return node.value if isinstance(node, x.Str) else None
 
 
-def _children(node: object) -> list[object]:
-    """The sub-expressions of an expr node (its fields that are nodes, or tuples of them)."""
-    from dataclasses import fields, is_dataclass
-
-    found: list[object] = []
-    if not is_dataclass(node):
-        return found
-    for f in fields(node):
-        value = getattr(node, f.name)
-        items = value if isinstance(value, tuple) else (value,)
-        for item in items:
-            if isinstance(item, tuple):
-                found += [part for part in item if is_dataclass(part)]
-            elif is_dataclass(item):
-                found.append(item)
-    return found
-
-
-def names(expression: object) -> set[str]:
+def names(expression: Any) -> set[str]:
     """The facts an expression reads: its names and the facts `kjent(…)` asks about."""
-    found: set[str] = set()
-    todo = [expression]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, x.Name):
-            found.add(item.name)
-        elif isinstance(item, x.Known):
-            found.add(item.fact)
-        todo += _children(item)
-    return found
+    return facts_named(expression)
 
 
 def condition_facts(cond: Condition) -> set[str]:
@@ -357,8 +330,6 @@ class SameFuture:
         if isinstance(cond, Not):
             return not self._holds(cond.item, facts)
         if isinstance(cond, Expression):
-            from .wording import holds
-
             return holds(cond, self.engine.env(facts))
         value = facts[cond.fact]
         if cond.op == "eq":
