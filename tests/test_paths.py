@@ -110,11 +110,14 @@ nodes:
 def uttrykk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import shutil
 
+    from test_facts import TREE  # a CPV code that answers the kind of service, and a computed value
+
     root = tmp_path_factory.mktemp("uttrykk")
     for name in ("kilder.yaml", "terskelverdier.yaml"):
         shutil.copy(KINDS / name, root / name)
     (root / "uttrykk.yaml").write_text(UTTRYKK, encoding="utf-8")
     (root / "under.yaml").write_text(UNDER, encoding="utf-8")
+    (root / "verdi.yaml").write_text(TREE, encoding="utf-8")
     return root
 
 
@@ -155,7 +158,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("root", "tree"), [*CASES, (None, "uttrykk")], ids=lambda v: getattr(v, "name", v))
+@pytest.mark.parametrize(
+    ("root", "tree"), [*CASES, (None, "uttrykk"), (None, "verdi")], ids=lambda v: getattr(v, "name", v)
+)
 def test_merging_states_loses_no_route_and_adds_none(
     root: Path | None, tree: str, uttrykk: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

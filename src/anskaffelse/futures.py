@@ -5,7 +5,8 @@ Two states at the same question (tree, node and call stack) have the same routes
 they agree on everything the rest of the walk can still read:
 - which of the facts asked, computed or tested later are known already (a known fact's question is
   skipped);
-- the value of a fact that a computation still to come reads, or that a choice question routes by;
+- the value of a fact that a computation still to come reads (or a CPV code that may still answer
+  the kind of service), or that a choice question routes by;
 - for each branch still ahead that tests a known fact: the rule it takes, for every kind of value the
   facts it tests and that are not known yet may get («the residual»). Values are told apart only as
   far as some condition can tell them apart: an amount by the limits it is compared with, a choice
@@ -70,6 +71,8 @@ class Kinds:
                     self.exact |= names(node.expression)
                 elif isinstance(node, Question) and node.fact and len({c.next for c in node.choices}) > 1:
                     self.exact.add(node.fact)
+                elif isinstance(node, Question) and node.fact and node.sets:
+                    self.exact.add(node.fact)  # a CPV code: the kind of service it gives
         self._sorted = {f: sorted(v) for f, v in self.strict.items()}
         self._sorted_loose = {f: sorted(v) for f, v in self.loose.items()}
 
@@ -207,7 +210,7 @@ class _Ahead:
 
     asked: tuple[str, ...]  # facts whose being known changes the walk
     by_value: tuple[str, ...]  # facts a choice question routes by
-    computed: tuple[tuple[str, tuple[str, ...]], ...]  # (fact, the facts its expression reads)
+    computed: tuple[tuple[str, tuple[str, ...]], ...]  # (fact, the facts it is made from), while not known
     branches: tuple[tuple[Branch, tuple[str, ...]], ...]  # each branch ahead and the facts it tests
 
 
@@ -259,6 +262,8 @@ class SameFuture:
                 asked |= {f for f in (node.fact, node.sets) if f}
                 if node.fact and len({c.next for c in node.choices}) > 1:
                     by_value.add(node.fact)
+                if node.fact and node.sets:  # a known code, met again, answers `sets` if it is still open
+                    computed.append((node.sets, (node.fact,)))
             elif isinstance(node, Compute):
                 asked.add(node.fact)
                 computed.append((node.fact, tuple(sorted(names(node.expression)))))
