@@ -224,9 +224,9 @@ def as_text(engine: Engine, tree_id: str, chosen: str, *, paths: bool, link_base
     if paths:
         if chosen != "markdown":
             raise UsageError("--paths skrives som tekst på skjermen eller som --format markdown")
-        from .paths import enumerate_paths, paths_markdown
+        from .paths import paths_document
 
-        return paths_markdown(engine, enumerate_paths(engine, tree_id))
+        return paths_document(engine, tree_id)
     tree, base = engine.tree(tree_id), check_link_base(link_base)
     if chosen == "dot":
         return to_dot(tree, engine.catalogue, base)

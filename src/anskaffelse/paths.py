@@ -1,38 +1,41 @@
-"""Every path through a tree: the answers that lead to each outcome. Pure; used by tests and `show --paths`."""
+"""Every path through a tree: the answers that lead to each outcome, and how many questions the paths
+ask. Pure; used by tests, `show --paths` and the progress line of a walk.
+
+A path is a distinct route through the nodes (one path however many answers lead along it). Amounts
+are tried on each side of every limit a condition compares them with; a question's other answers
+are all tried. States with the same future (futures.SameFuture) are walked once, and the routes on
+from them are kept once, shared (a `Future`), so that counting every path stays fast even where
+there are hundreds of thousands of them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from collections import Counter
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .engine import Engine, State
+from .engine import UNKNOWN, Engine, State
 from .errors import AnswerError
-from .model import (
-    AllOf,
-    AnyOf,
-    Branch,
-    Call,
-    Compare,
-    Compute,
-    Condition,
-    Expression,
-    Goto,
-    Not,
-    Part,
-    Question,
-    ThresholdRef,
-)
+from .futures import SameFuture
+from .model import Call, Goto, Question
 from .phrases import number
 from .texts import VERDICT_LABELS, md
-from .wording import facts_named, money_literals, thresholds_named
 
-MAX_PATHS = 100_000
-# Answers tried while listing the paths: the bundled `veiviser` needs about 8 000. More than this is
-# refused at once, with a count, rather than taking minutes and printing megabytes.
-MAX_TRIES = 500_000  # answers tried in all (veiviser needs about 400 000)
+MAX_PATHS = 100_000  # paths listed at most
+# Answers tried while walking every path: more is refused at once, with a count, rather than taking
+# minutes. The bundled `veiviser` needs about 180 000.
+MAX_TRIES = 500_000
 MAX_CHOICES_TRIED = 50_000  # at one question: a list this long is no tree of ordinary size
+# The guided estimate of the value (FOA § 5-4): paths through it are counted apart from the paths
+# where the buyer types the total value.
+ESTIMATE_TREE = "verdiberegning"
+# One CPV code of each kind (vedlegg 3, vedlegg 2, works, another service, goods, only probably
+# covered) and «vet ikke».
+CPV_PROBES = ["85311000", "55510000", "45000000", "72000000", "03111000", "98311200", UNKNOWN]
+
+Route = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -40,263 +43,319 @@ class WalkedPath:
     """One distinct route: the raw answers given, the nodes passed, and where it ended."""
 
     answers: tuple[tuple[str, str], ...]
-    visited: tuple[tuple[str, str], ...]
+    visited: Route
     outcome_tree: str
     outcome: str
     verdict: str
 
+    @property
+    def questions(self) -> int:
+        """The questions the buyer answered on this path."""
+        return len(self.answers)
 
-def amount_limits(engine: Engine) -> list[Decimal]:
-    """Every limit a branch may compare an amount with, sorted."""
-    limits: set[Decimal] = set()
-    for tree in engine.catalogue.trees.values():
-        for node in tree.nodes.values():
-            if isinstance(node, Branch):
-                for rule in node.rules:
-                    limits |= _limits(rule.when, engine) if rule.when else set()
-    return sorted(limits)
+    @property
+    def estimated(self) -> bool:
+        """Whether the path goes through the guided estimate of the value."""
+        return estimates(self.visited)
 
 
-def amount_probes(engine: Engine) -> list[Decimal]:
-    """Amounts that fall on each side of every limit a branch may compare with (below, on, above)."""
+def estimates(route: Route) -> bool:
+    return any(tree == ESTIMATE_TREE for tree, _ in route)
+
+
+class Future:
+    """Every route on from an open question: for each way on (the nodes passed up to the next
+    question or the outcome), the future from there (None: the walk ended). Shared, never copied."""
+
+    __slots__ = ("_counts", "ways")
+
+    def __init__(self, ways: tuple[tuple[Route, Future | None], ...]) -> None:
+        self.ways = ways
+        self._counts: dict[bool, Counter[int]] = {}
+
+    def counts(self, *, typed: bool = False) -> Counter[int]:
+        """How many routes ask how many questions from here (this one included); `typed`: only the
+        routes that do not go through the guided estimate."""
+        found = self._counts.get(typed)
+        if found is None:
+            found = Counter()
+            for route, then in self.ways:
+                if typed and estimates(route):
+                    continue
+                found.update({1: 1} if then is None else {n + 1: c for n, c in then.counts(typed=typed).items()})
+            self._counts[typed] = found
+        return found
+
+
+Step = tuple[str, str, str, str]  # (tree, node, answer key, raw answer)
+
+
+@dataclass(frozen=True)
+class _Ending:
+    """One way from an open question to an outcome: the answers, the nodes passed, and the outcome."""
+
+    steps: tuple[Step, ...]
+    route: Route
+    tree: str
+    outcome: str
+    verdict: str
+
+
+class Walker:
+    """Walks every path from a state once per distinct future (see the module docstring).
+
+    With `listing`, it keeps the paths a reader sees in `show --paths`: from each state with a new
+    future, each answer that ends the walk on a route not listed yet, and each answer to a question
+    not yet shown in a listed path (followed by the first way on from where it leads). So every answer
+    tried at every question, and every outcome reached, is in the list at least once."""
+
+    def __init__(self, engine: Engine, *, typed_only: bool = False, listing: bool = False, limit: int = MAX_TRIES):
+        self.engine = engine
+        self.same = SameFuture(engine)
+        self.typed_only, self.listing, self.limit = typed_only, listing, limit
+        self.probes = amount_probes(self.same.kinds.limits())
+        self.compared = set(self.same.kinds.strict) | set(self.same.kinds.loose)
+        self.found: list[WalkedPath] = []
+        self.routes: set[Route] = set()  # the routes listed
+        self.shown: set[tuple[str, str, str]] = set()  # (tree, node, raw answer) in a listed path
+        self.tries = 0
+        self.tree_id = ""
+        self._walked: dict[Hashable, tuple[Future, _Ending | None]] = {}
+        self._shared: dict[tuple[tuple[Route, int], ...], Future] = {}
+        self._merged: dict[tuple[int, int], Future] = {}
+
+    def paths(self, tree_id: str) -> list[WalkedPath]:
+        """The listed paths through the tree, sorted by their answers."""
+        self.tree_id = tree_id
+        self.future(self.engine.start(tree_id))
+        return sorted(self.found, key=lambda p: p.answers)
+
+    def future(self, state: State) -> Future:
+        """The routes on from an open question (AnswerError when there are too many to try)."""
+        return self._walk(state, ())[0]
+
+    def _walk(self, state: State, walked: tuple[Step, ...]) -> tuple[Future, _Ending | None]:
+        key = self.same.key(state)
+        known = self._walked.get(key)
+        if known is not None:
+            return known
+        question = self.engine.question(state)
+        assert question is not None, "a walk that has ended has no future"
+        ways: dict[Route, Future | None] = {}
+        first: _Ending | None = None
+        for raw in self._candidates(state.tree, question):
+            child = self.engine.answer(state, raw)
+            route = child.visited[len(state.visited) :]
+            if self.typed_only and estimates(route):
+                continue
+            step = (state.tree, question.id, question.key, raw)
+            if child.done:
+                outcome = self.engine.outcome(child)
+                assert outcome is not None
+                then, ending = None, _Ending((step,), route, child.tree, outcome.id, outcome.verdict)
+            else:
+                then, after = self._walk(child, (*walked, step))
+                if after is None:  # no way on (every one went through the estimate)
+                    continue
+                ending = _Ending((step, *after.steps), route + after.route, after.tree, after.outcome, after.verdict)
+            if self.listing and (
+                (child.done and state.visited + route not in self.routes)
+                or (state.tree, question.id, raw) not in self.shown
+            ):
+                self._keep(state, walked, ending)
+            first = first or ending
+            ways[route] = self._merge(ways[route], then) if route in ways else then
+        result = self._walked[key] = (self._share(ways), first)
+        return result
+
+    def _candidates(self, tree_id: str, question: Question) -> list[str]:
+        """The answers to try: all of them for the listing; else one of each kind the rest of the walk
+        can tell apart (amounts on the same side of every limit, choices to the same node that no
+        condition tells apart), and in `typed_only` none that goes straight into the guided estimate."""
+        trying = candidates(question, self.probes, self.engine.day, self.compared)
+        self.tries += len(trying)
+        if self.tries > self.limit or len(trying) > MAX_CHOICES_TRIED:
+            raise AnswerError(_too_many(self.tree_id or question.key, question, len(trying), self.limit))
+        kinds: dict[Hashable, str] = {}
+        if question.input in ("amount", "number") and question.key in self.compared:
+            for raw in trying:
+                kinds.setdefault(self.same.kinds.of(question.key, UNKNOWN if raw == UNKNOWN else Decimal(raw)), raw)
+        elif question.choices and not self.listing:
+            nodes = self.engine.tree(tree_id).nodes
+            for choice in question.choices:
+                ahead = nodes.get(choice.next)
+                if not (self.typed_only and isinstance(ahead, Call | Goto) and ahead.tree == ESTIMATE_TREE):
+                    kinds.setdefault((choice.next, self.same.kinds.of(question.key, choice.id)), choice.id)
+        else:
+            return trying
+        return list(kinds.values())
+
+    def _keep(self, state: State, walked: tuple[Step, ...], ending: _Ending) -> None:
+        steps = (*walked, *ending.steps)
+        visited = state.visited + ending.route
+        answers = tuple((key, raw) for _, _, key, raw in steps)
+        self.found.append(WalkedPath(answers, visited, ending.tree, ending.outcome, ending.verdict))
+        self.routes.add(visited)
+        self.shown |= {(tree, node, raw) for tree, node, _, raw in steps}
+        if len(self.found) > MAX_PATHS:
+            raise AnswerError(f"treet «{self.tree_id}» har over {number(MAX_PATHS)} veier; de listes ikke")
+
+    def _share(self, ways: Mapping[Route, Future | None]) -> Future:
+        """The one Future with exactly these ways on (futures are compared by what they hold)."""
+        items = tuple(sorted(ways.items(), key=lambda item: item[0]))
+        key = tuple((route, id(then)) for route, then in items)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = Future(items)
+        return found
+
+    def _merge(self, one: Future | None, other: Future | None) -> Future | None:
+        """The routes of both (two answers that lead on along the same nodes, with other facts)."""
+        if one is other:
+            return one
+        assert one is not None and other is not None, "a route ends in an outcome or at a question, not both"
+        key = (id(one), id(other)) if id(one) < id(other) else (id(other), id(one))
+        found = self._merged.get(key)
+        if found is None:
+            ways: dict[Route, Future | None] = dict(one.ways)
+            for route, then in other.ways:
+                ways[route] = self._merge(ways[route], then) if route in ways else then
+            found = self._merged[key] = self._share(ways)
+        return found
+
+
+def amount_probes(limits: set[Decimal]) -> list[Decimal]:
+    """Amounts that fall on each side of every limit (below, on, above)."""
     probes = {Decimal(1)}
-    for limit in amount_limits(engine):
+    for limit in limits:
         probes |= {limit - 1, limit, limit + 1} - {Decimal(0)}
     return sorted(p for p in probes if p > 0)
 
 
-def _band(value: Decimal, limits: list[Decimal]) -> str:
-    """Where an amount lies among the limits: two amounts in the same band pass every comparison
-    with a limit alike, so the walks that follow are the same."""
-    at = bisect_left(limits, value)
-    return f"band {at}{'=' if at < len(limits) and limits[at] == value else '<'}"
-
-
-def _limits(cond: Condition, engine: Engine) -> set[Decimal]:
-    if isinstance(cond, (AllOf, AnyOf)):
-        return set().union(*(_limits(c, engine) for c in cond.items))
-    if isinstance(cond, Not):
-        return _limits(cond.item, engine)
-    if isinstance(cond, Compare):
-        if isinstance(cond.operand, Decimal):
-            return {cond.operand}
-        if isinstance(cond.operand, ThresholdRef):
-            threshold = engine.catalogue.thresholds.get(cond.operand.id)
-            value = threshold.value_on(engine.day) if threshold else None
-            return {value.amount} if value else set()
-    if isinstance(cond, Expression):  # every amount it names: its thresholds (confirmed and reported) and literals
-        found = money_literals(cond.parsed)
-        for threshold in (
-            engine.catalogue.thresholds.get(ref) for ref in thresholds_named((Part(cond.source, None, cond.loc, cond),))
-        ):
-            for value in (threshold.value_on(engine.day), threshold.reported_on(engine.day)) if threshold else ():
-                if value is not None:
-                    found.add(value.amount)
-        return found
-    return set()
-
-
-# One CPV code of each kind (vedlegg 3, vedlegg 2, works, another service, goods, only probably
-# covered) and «vet ikke».
-CPV_PROBES = ["85311000", "55510000", "45000000", "72000000", "03111000", "98311200", "vet_ikke"]
-
-
-def compared_amounts(engine: Engine) -> set[str]:
-    """The facts a branch compares with an amount: only these need every amount probe."""
-    found: set[str] = set()
-
-    def visit(cond: Condition) -> None:
-        if isinstance(cond, AllOf | AnyOf):
-            for item in cond.items:
-                visit(item)
-        elif isinstance(cond, Not):
-            visit(cond.item)
-        elif isinstance(cond, Compare) and cond.op in ("gt", "gte", "lt", "lte"):
-            found.add(cond.fact)
-        elif isinstance(cond, Expression):  # any fact it names may be compared with an amount
-            found.update(facts_named(cond.parsed))
-
-    for tree in engine.catalogue.trees.values():
-        for node in tree.nodes.values():
-            for rule in node.rules if isinstance(node, Branch) else ():
-                if rule.when is not None:
-                    visit(rule.when)
-    return found
-
-
-def candidates(question: Question, probes: list[Decimal], day: dt.date, compared: set[str] | None = None) -> list[str]:
-    """Raw answers worth trying at a question (an amount no branch compares, such as a unit price
-    that a computation uses: one typical amount)."""
+def candidates(question: Question, probes: list[Decimal], day: dt.date, compared: set[str]) -> list[str]:
+    """Raw answers worth trying at a question: every choice; at a free question a typical answer (an
+    amount a condition compares: one on each side of every limit) and «vet ikke»."""
     if question.input == "choice":
         return [c.id for c in question.choices]
-    if question.input == "amount":
-        # An amount a branch tests: each side of every limit, and «vet ikke» (an unknown amount has a route of its own).
-        return [*(str(p) for p in probes), "vet ikke"] if compared is None or question.key in compared else ["100000"]
-    if question.input == "number":
-        return ["1"]
     if question.input == "cpv":
         return CPV_PROBES
-    if question.input == "yesno":
-        return ["ja", "nei"]
-    if question.input == "date":
-        return [day.isoformat()]
-    return ["Eksempeltekst", "vet_ikke"]  # «vet ikke» at a free text is a path of its own (a reason not given)
+    if question.input in ("amount", "number") and question.key in compared:
+        typical = [str(p) for p in probes]
+    else:
+        typical = _TYPICAL.get(question.input, ["Eksempeltekst"]) or [day.isoformat()]
+    return [*typical, UNKNOWN]
+
+
+_TYPICAL = {"amount": ["100000"], "number": ["1"], "yesno": ["ja", "nei"], "date": []}
 
 
 def enumerate_paths(engine: Engine, tree_id: str) -> list[WalkedPath]:
-    """Depth-first over every candidate answer; paths that pass the same nodes are kept once.
-
-    Two open questions with the same position, call stack and shared facts have the same future,
-    so that future is explored once (from the first of them): every distinct way on from every
-    point is walked, without multiplying the sub-trees a composite tree like `veiviser` calls.
-    """
-    probes = amount_probes(engine)
-    compared = compared_amounts(engine)
-    limits = amount_limits(engine)
-    # An amount that branches only compare (no computation reads it) matters by its band, not its value.
-    banded = compared - {
-        n
-        for t in engine.catalogue.trees.values()
-        for c in t.nodes.values()
-        if isinstance(c, Compute)
-        for n in facts_named(c.expression)
-    }
-    relevant = _Relevance(engine)
-    found: dict[tuple[tuple[str, str], ...], WalkedPath] = {}
-    expanded: set[object] = set()
-    todo: list[tuple[State, tuple[tuple[str, str], ...]]] = [(engine.start(tree_id), ())]
-    tries = 0
-    while todo:
-        state, answers = todo.pop()
-        question = engine.question(state)
-        if question is not None:
-            # The same future needs the same values of the facts it tests or computes with, and the same
-            # facts known among those it only asks for (a known fact's question is skipped, whatever its value).
-            future = relevant.of_state(state)
-            known = tuple(
-                sorted(
-                    (k, _shown(k, v, banded, limits) if ("value", k) in future else "")
-                    for k, v in state.facts.items()
-                    if ("asked", k) in future or ("value", k) in future
-                )
-            )
-            key = (state.tree, state.node, state.stack, known)
-            if key in expanded:
-                continue
-            expanded.add(key)
-        if question is None:
-            outcome = engine.outcome(state)
-            assert outcome is not None
-            if state.visited not in found:
-                found[state.visited] = WalkedPath(answers, state.visited, state.tree, outcome.id, outcome.verdict)
-                if len(found) > MAX_PATHS:
-                    raise AnswerError(f"treet «{tree_id}» har over {number(MAX_PATHS)} veier; de listes ikke")
-            continue
-        trying = candidates(question, probes, engine.day, compared)
-        tries += len(trying)
-        if tries > MAX_TRIES or len(trying) > MAX_CHOICES_TRIED:
-            raise AnswerError(_too_many(tree_id, question, len(trying)))
-        for raw in reversed(trying):
-            todo.append((engine.answer(state, raw), (*answers, (question.key, raw))))
-    return sorted(found.values(), key=lambda p: p.answers)
+    """The paths `show --paths` lists: from each state with a new future, every way on, each route once."""
+    return Walker(engine, listing=True).paths(tree_id)
 
 
-def _shown(key: str, value: object, banded: set[str], limits: list[Decimal]) -> str:
-    return _band(value, limits) if key in banded and isinstance(value, Decimal) else str(value)
-
-
-def _too_many(tree_id: str, question: Question, here: int) -> str:
-    limit = MAX_CHOICES_TRIED if here > MAX_CHOICES_TRIED else MAX_TRIES
+def _too_many(tree_id: str, question: Question, here: int, limit: int) -> str:
+    limit = MAX_CHOICES_TRIED if here > MAX_CHOICES_TRIED else limit
     return (
         f"treet «{tree_id}» har for mange veier til å listes: over {number(limit)} svar må prøves "
         f"(spørsmålet «{question.key}» alene har {number(here)} mulige svar); --paths er for trær av vanlig størrelse"
     )
 
 
-def questions_left_in_walk(engine: Engine, state: State, memo: dict[tuple[str, str], int]) -> int:
-    """The most questions still to come, counting what follows each pending call's return."""
-    left = questions_left(engine, state.tree, state.node, memo)
-    for frame in state.stack:
-        call = engine.catalogue.trees[frame.tree].nodes[frame.node]
-        left += max((questions_left(engine, frame.tree, t, memo) for t in call.targets()), default=0)
-    return left
+# --- how many questions -------------------------------------------------------------------------
 
 
-def questions_left(engine: Engine, tree_id: str, node_id: str, memo: dict[tuple[str, str], int] | None = None) -> int:
-    """The most questions any path from this node may still ask (an upper bound: known facts are skipped)."""
-    memo = {} if memo is None else memo
-    key = (tree_id, node_id)
-    if key in memo:
-        return memo[key]
-    memo[key] = 0  # a guard against cycles in an unvalidated tree
-    tree = engine.catalogue.trees[tree_id]
-    node = tree.nodes.get(node_id)
-    if node is None:
-        return 0
-    own = 1 if isinstance(node, Question) else 0
-    if isinstance(node, Call) and node.tree in engine.catalogue.trees:
-        called = engine.catalogue.trees[node.tree]
-        inner = questions_left(engine, called.id, called.start, memo)
-        after = max((questions_left(engine, tree_id, t, memo) for t in node.targets()), default=0)
-        result = inner + after
-    elif isinstance(node, Goto) and node.tree in engine.catalogue.trees:
-        other = engine.catalogue.trees[node.tree]
-        result = questions_left(engine, other.id, other.start, memo)
-    else:
-        result = own + max((questions_left(engine, tree_id, t, memo) for t in node.targets()), default=0)
-    memo[key] = result
-    return result
+@dataclass(frozen=True)
+class Tally:
+    """How many questions the paths of one kind ask: the number of paths, the median and the most."""
+
+    paths: int
+    median: Decimal
+    most: int
+
+    @classmethod
+    def of(cls, counts: Mapping[int, int]) -> Tally | None:
+        total = sum(counts.values())
+        if total == 0:
+            return None
+        ordered = sorted(counts.items())
+        return cls(total, (_nth(ordered, (total - 1) // 2) + _nth(ordered, total // 2)) / Decimal(2), ordered[-1][0])
 
 
-class _Relevance:
-    """Which facts can still change a walk from a node on: asked or tested downstream, across calls."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.trees = engine.catalogue.trees
-        self.memo: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}
-
-    def of_state(self, state: State) -> frozenset[tuple[str, str]]:
-        result = self.of_node(state.tree, state.node)
-        for frame in state.stack:
-            call = self.trees[frame.tree].nodes[frame.node]
-            for target in call.targets():
-                result |= self.of_node(frame.tree, target)
-        return result
-
-    def of_node(self, tree_id: str, node_id: str) -> frozenset[tuple[str, str]]:
-        """("value", fact) for facts a branch tests or a computation uses from here on; ("asked", fact)
-        for facts a question asks (known or not matters for those, not the value)."""
-        key = (tree_id, node_id)
-        if key in self.memo:
-            return self.memo[key]
-        self.memo[key] = frozenset()  # cycles cannot occur in a validated catalogue
-        node = self.trees[tree_id].nodes.get(node_id)
-        found: set[tuple[str, str]] = set()
-        if isinstance(node, Question) and node.fact:
-            found.add(("asked", node.fact))
-        if isinstance(node, Compute):
-            found |= {("value", name) for name in facts_named(node.expression)} | {("asked", node.fact)}
-        if isinstance(node, Branch):
-            for rule in node.rules:
-                found |= {("value", f) for f in _facts(rule.when)} if rule.when else set()
-        if isinstance(node, (Call, Goto)) and node.tree in self.trees:
-            found |= self.of_node(node.tree, self.trees[node.tree].start)
-        for target in node.targets() if node else ():
-            found |= self.of_node(tree_id, target)
-        self.memo[key] = frozenset(found)
-        return self.memo[key]
+def _nth(ordered: list[tuple[int, int]], index: int) -> int:
+    seen = 0
+    for value, count in ordered:
+        seen += count
+        if index < seen:
+            return value
+    raise IndexError(index)
 
 
-def _facts(cond: Condition) -> set[str]:
-    if isinstance(cond, Expression):
-        return facts_named(cond.parsed)
-    if isinstance(cond, Compare):
-        return {cond.fact}
-    if isinstance(cond, Not):
-        return _facts(cond.item)
-    if isinstance(cond, (AllOf, AnyOf)):
-        return set().union(*(_facts(c) for c in cond.items))
-    return set()
+@dataclass(frozen=True)
+class Summary:
+    """The questions of every path through a tree: typing the total value, and with the guided estimate."""
+
+    typed: Tally | None
+    estimated: Tally | None
+
+
+def summary(engine: Engine, tree_id: str, walker: Walker | None = None) -> Summary:
+    """Counted over every path (not only those listed), from the tree's start."""
+    walker = walker or Walker(engine)
+    future = walker.future(engine.start(tree_id))
+    every, typed = future.counts(), future.counts(typed=True)
+    return Summary(Tally.of(typed), Tally.of(every - typed))
+
+
+def listing(engine: Engine, tree_id: str) -> tuple[list[WalkedPath], Summary]:
+    """The listed paths and the count over every path, from one walk."""
+    walker = Walker(engine, listing=True)
+    paths = walker.paths(tree_id)
+    return paths, summary(engine, tree_id, walker)
+
+
+def questions_table(engine: Engine) -> str:
+    """README's table: for each tree of the catalogue, the paths and how many questions they ask
+    (typing the total value, and with the guided estimate); made by scripts/gen_readme_paths.py."""
+    rows = [
+        f"Vurderingsdato {engine.day}; tallene er de `anskaffelse show TRE --paths` viser "
+        "(lag tabellen på nytt med `python scripts/gen_readme_paths.py`).",
+        "",
+        "| tre | veier når dere skriver inn verdien | median | høyst | veier med verdiberegningen | median | høyst |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for tree_id in sorted(engine.catalogue.trees):
+        result = summary(engine, tree_id)
+        cells = [
+            f"{number(t.paths)} | {shown(t.median)} | {t.most}" if t else "– | – | –"
+            for t in (result.typed, result.estimated)
+        ]
+        rows.append(f"| `{tree_id}` | {' | '.join(cells)} |")
+    return "\n".join(rows) + "\n"
+
+
+def shown(value: Decimal) -> str:
+    """A median as a reader sees it: 12, or 12,5."""
+    return str(int(value)) if value == value.to_integral_value() else str(value).replace(".", ",")
+
+
+def summary_lines(result: Summary) -> list[str]:
+    """One sentence per kind of path: how many there are and how many questions they ask (the paths
+    that type the total value and those through the guided estimate apart, when a tree has both)."""
+    kinds = [(result.typed, "når dere skriver inn verdien"), (result.estimated, "med verdiberegningen")]
+    both = all(tally is not None for tally, _ in kinds)
+    lines = []
+    for tally, how in kinds:
+        if tally is not None:
+            what = "vei" if tally.paths == 1 else "veier"
+            lines.append(
+                f"Spørsmål {how if both else 'per vei'}: median {shown(tally.median)}, høyst {tally.most} "
+                f"(over alle {number(tally.paths)} {what} gjennom treet)."
+            )
+    return [*lines, "Listen viser hvert svar på hvert spørsmål og hvert utfall minst én gang."]
+
+
+# --- the paths as a reader sees them ------------------------------------------------------------
 
 
 def answer_keys(engine: Engine) -> dict[str, Question]:
@@ -314,15 +373,29 @@ def path_answers(engine: Engine, path: WalkedPath, questions: dict[str, Question
     return shown
 
 
-def paths_markdown(engine: Engine, paths: list[WalkedPath]) -> str:
+def questions_label(count: int) -> str:
+    return "1 spørsmål" if count == 1 else f"{count} spørsmål"
+
+
+def listing_title(engine: Engine, paths: list[WalkedPath]) -> str:
+    return f"Veier: {len(paths)} (vurderingsdato {engine.day}; beløp prøvd like under, på og like over hver terskel)"
+
+
+def paths_document(engine: Engine, tree_id: str) -> str:
+    """`show --paths --format markdown`: the count over every path, then the listed paths."""
+    paths, result = listing(engine, tree_id)
+    return paths_markdown(engine, paths, result)
+
+
+def paths_markdown(engine: Engine, paths: list[WalkedPath], result: Summary | None = None) -> str:
     """One list item per path, stable order, so a diff shows which paths a content change altered."""
-    lines = [
-        f"Veier: {len(paths)} (vurderingsdato {engine.day}; beløp prøvd like under, på og like over hver terskel)",
-        "",
-    ]
+    lines = [listing_title(engine, paths), ""]
+    if result is not None:
+        lines += [*summary_lines(result), ""]
     questions = answer_keys(engine)
     for n, path in enumerate(paths, 1):
         answers = "; ".join(path_answers(engine, path, questions)) or "(ingen spørsmål)"
         outcome = f"{path.outcome_tree}/{path.outcome}"
-        lines.append(f"{n}. {md(answers)} → **{md(outcome)}** ({VERDICT_LABELS[path.verdict]})")
+        verdict = VERDICT_LABELS[path.verdict]
+        lines.append(f"{n}. {md(answers)} → **{md(outcome)}** ({verdict}) – {questions_label(path.questions)}")
     return "\n".join(lines) + "\n"

@@ -8,15 +8,17 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .casefile import CASE_FIELDS, CaseProblem, case_text
 from .engine import Engine, State
 from .errors import AnswerError, Interrupted
 from .model import Catalogue, Choice, Question
-from .paths import questions_left_in_walk
 from .session import CASE_INTRO, INSTRUCTIONS, SAVE_QUESTION, Asker, Reply
 from .values import ValueProblem, format_amount, parse_amount
+
+if TYPE_CHECKING:
+    from .progress import Progress
 
 HELP_WORD = "?"
 BACK_WORD = "<"
@@ -66,7 +68,7 @@ class PlainAsker:
     ) -> None:
         self.read = read
         self.write = write
-        self.memo: dict[tuple[str, str], int] = {}
+        self.progress: Progress | None = None
         self.told_keys = False
 
     def _input(self, prompt: str) -> str:
@@ -151,10 +153,11 @@ class PlainAsker:
             self.write(f"Ugyldig filnavn: {wrong}. Prøv igjen.")
 
     def _where(self, engine: Engine, state: State) -> str:
-        left = questions_left_in_walk(engine, state, self.memo) - 1
-        asked = sum(1 for s in state.steps if s.origin not in ("fact", "computed"))
-        more = f"inntil {left} til" if left > 0 else "siste"
-        return f"{engine.tree(state.tree).title} – spørsmål {asked + 1} ({more})"
+        if self.progress is None or self.progress.engine is not engine:
+            from .progress import Progress  # only when a question is asked: `run --json` never needs it
+
+            self.progress = Progress(engine)
+        return f"{engine.tree(state.tree).title} – {self.progress.line(state)}"
 
     @staticmethod
     def _hint(question: Question, default: str | None, can_go_back: bool) -> str:

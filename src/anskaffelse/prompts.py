@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import questionary
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
@@ -16,10 +16,12 @@ from .casefile import CASE_FIELDS, CaseProblem, case_text
 from .engine import Engine, State
 from .errors import AnswerError, Interrupted
 from .model import Question
-from .paths import questions_left_in_walk
 from .render import answers_view, help_panel, step_row
 from .session import CASE_INTRO, INSTRUCTIONS, SAVE_QUESTION, Reply
 from .values import ValueProblem, format_amount, parse_amount
+
+if TYPE_CHECKING:
+    from .progress import Progress
 
 HELP = "\x00help"
 BACK = "\x00back"
@@ -41,7 +43,7 @@ class QuestionaryAsker:
     def __init__(self, console: Console, **prompt_kwargs: Any) -> None:
         self.console = console
         self.prompt_kwargs = prompt_kwargs  # tests pass input=/output= for prompt_toolkit
-        self.memo: dict[tuple[str, str], int] = {}
+        self.progress: Progress | None = None
         self.told_keys = False  # how to get help, go back and stop: said once, before the first question
 
     def review(self, engine: Engine, state: State) -> str | None:
@@ -127,10 +129,11 @@ class QuestionaryAsker:
     def ask(self, engine: Engine, state: State, question: Question, default: str | None, can_go_back: bool) -> Reply:
         tree = engine.tree(state.tree)
         help_shown = False
-        left = questions_left_in_walk(engine, state, self.memo) - 1
-        asked = sum(1 for s in state.steps if s.origin not in ("fact", "computed"))  # reused: not asked again
-        where = f"{tree.title} · spørsmål {asked + 1}"
-        where += f" (inntil {left} til)" if left > 0 else " (siste)"
+        if self.progress is None or self.progress.engine is not engine:
+            from .progress import Progress
+
+            self.progress = Progress(engine)
+        where = f"{tree.title} · {self.progress.line(state)}"
         show = True
         while True:
             # The question is drawn by rich, which wraps between words; the prompt line stays short,

@@ -16,15 +16,15 @@ from .texts import VERDICT_LABELS, describe_condition
 
 if TYPE_CHECKING:
     from .engine import Engine
-    from .paths import WalkedPath
+    from .paths import Summary, WalkedPath
 
 
 def drawing(engine: Engine, tree_id: str, *, paths: bool) -> RenderableType:
     """`show` on the screen: the tree drawn, or every path through it as a table."""
     if paths:
-        from .paths import enumerate_paths
+        from .paths import listing
 
-        return _Paths(engine, enumerate_paths(engine, tree_id))
+        return _Paths(engine, *listing(engine, tree_id))
     return tree_view(engine.tree(tree_id), engine.catalogue)
 
 
@@ -36,22 +36,24 @@ class _Paths:
     """Every path through a tree: a table on a wide screen, one a line on a narrow one or when there
     are very many (nothing cut off, and linear in the output)."""
 
-    def __init__(self, engine: Engine, paths: list[WalkedPath]) -> None:
-        self.engine, self.paths = engine, paths
+    def __init__(self, engine: Engine, paths: list[WalkedPath], result: Summary) -> None:
+        self.engine, self.paths, self.result = engine, paths, result
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from .paths import answer_keys, path_answers
+        from .paths import answer_keys, listing_title, path_answers, questions_label, summary_lines
 
         engine, paths, questions = self.engine, self.paths, answer_keys(self.engine)
-        title = f"{len(paths)} veier (vurderingsdato {engine.day})"
+        yield Text(listing_title(engine, paths), style="italic")
+        for line in summary_lines(self.result):
+            yield Text(line)
         if len(paths) > TABLE_ROWS or options.max_width < TABLE_WIDTH:
-            yield Text(title, style="italic")
             for n, path in enumerate(paths, 1):
                 answers = "; ".join(path_answers(engine, path, questions)) or "(ingen spørsmål)"
                 verdict = VERDICT_LABELS[path.verdict]
-                yield Text(f"{n}. {answers} → {path.outcome_tree}/{path.outcome} ({verdict})")
+                ending = f"{path.outcome_tree}/{path.outcome} ({verdict}) – {questions_label(path.questions)}"
+                yield Text(f"{n}. {answers} → {ending}")
             return
-        table = Table(title=title, title_justify="left", show_lines=True)
+        table = Table(show_lines=True)
         table.add_column("nr", justify="right", no_wrap=True)
         table.add_column("svar", min_width=30, ratio=3)
         table.add_column("utfall", ratio=1)
@@ -60,7 +62,8 @@ class _Paths:
             outcome = f"{path.outcome_tree}/{path.outcome}"
             table.add_row(
                 str(n),
-                escape("\n".join(path_answers(engine, path, questions))),
+                escape("\n".join(path_answers(engine, path, questions)))
+                + f"\n[italic]{questions_label(path.questions)}[/italic]",
                 escape(outcome),
                 VERDICT_LABELS[path.verdict],
             )
