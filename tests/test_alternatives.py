@@ -128,7 +128,7 @@ def test_the_report_has_the_whole_table_and_the_terminal_the_flips() -> None:
     assert "| 7 800 000 kr eller mer | samme resultat (svaret som er gitt) |" in table
     assert "nye spørsmål, først: «" in table  # also the answers that open new questions
     unchanged = table.split("Ingen andre svar på disse spørsmålene ville endret resultatet:\n\n", 1)[1]
-    assert "- Hvem er oppdragsgiver?" in unchanged
+    assert "- Hva slags oppdragsgiver er dere?" in unchanged
     console = make_console(width=120)
     with console.capture() as captured:
         console.print(report(trace, [], 120))
