@@ -10,7 +10,7 @@ from typing import Any
 
 from .model import AllOf, AnyOf, Catalogue, Compare, Expression, Not, ThresholdRef
 from .phrases import visible
-from .values import format_amount
+from .values import format_amount, written_date
 
 DISCLAIMER = (
     "Dette er veiledning, ikke juridisk rådgivning. Vurder alltid den konkrete saken, og søk juridisk bistand ved tvil."
@@ -110,22 +110,6 @@ def marked(u: Mapping[str, Any]) -> str:
     return ""
 
 
-MONTHS = (
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-)
-
-
 def prose_date(iso: str) -> str:
     """2026-06-01 → «1. juni 2026», as a date is written in Norwegian prose (the text itself when it is no date:
     the caller escapes it as any other text)."""
@@ -157,7 +141,7 @@ def answer_md(step: Mapping[str, Any]) -> str:
 
 
 def _written(day: dt.date) -> str:
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+    return written_date(day)
 
 
 def prose_time(iso: str) -> str:

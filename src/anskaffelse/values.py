@@ -199,3 +199,24 @@ def _short(raw: object) -> str:
     """A raw answer as it may be quoted in a message: one line, no control characters, at most 40 characters."""
     text = "".join(" " if ch in "\n\r\t" else "\ufffd" if unicodedata.category(ch)[0] == "C" else ch for ch in str(raw))
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+MONTHS = (
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
+
+
+def written_date(day: dt.date) -> str:
+    """2026-07-01 → «1. juli 2026», as a date is written in Norwegian prose."""
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"

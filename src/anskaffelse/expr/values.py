@@ -15,7 +15,7 @@ from decimal import (
 )
 from typing import Literal
 
-from anskaffelse.values import format_amount
+from anskaffelse.values import format_amount, written_date
 
 _LIMIT = 10**30  # |amount in øre| and |number| beyond this is an error, never a slow or inexact result
 
@@ -85,21 +85,6 @@ def _kind_of(value: Value) -> Kind:
 
 # --- formatting -----------------------------------------------------------------------------------
 
-_MONTHS = (
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-)
-
 
 def format_money(amount: Money) -> str:
     """1 300 000 kr, 1 234,50 kr (values.format_amount), −500 kr."""
@@ -121,7 +106,7 @@ def format_number(number: Decimal) -> str:
 
 def format_date(day: dt.date) -> str:
     """2026-07-01 → «1. juli 2026»."""
-    return f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"
+    return written_date(day)
 
 
 def format_value(
