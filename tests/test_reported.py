@@ -173,3 +173,17 @@ def test_the_bundled_catalogue_names_the_reform_and_the_reported_values() -> Non
     assert reported["eos-annen"] is not None and int(reported["eos-annen"].amount) == 2_500_000
     assert int(catalogue.thresholds["eos-annen"].value_on(day).amount) == 2_300_000  # type: ignore[union-attr]
     assert int(reported["nedre-grense"].amount) == 500_000  # type: ignore[union-attr]
+
+
+def test_the_bundled_trees_name_the_uncertain_band_and_a_confirmed_value_settles_it(tmp_path: Path) -> None:
+    case = BUNDLED / "cases" / "221-kommune-paa-bekreftet-eos-terskel.yaml"
+    code, out, _ = cli("run", "--answers", case, "--non-interactive", "--markdown", "-")
+    assert code == 0
+    assert "bekreftet til 2 300 000 kr, men 2 500 000 kr er meldt fra 21. april 2026" in " ".join(out.split())
+    own = tmp_path / "egne.yaml"
+    own.write_text(
+        "eos-annen:\n  source: Sjekket på anskaffelser.no\n  values:\n    - {from: 2026-04-21, amount: 2500000}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = cli("run", "--answers", case, "--non-interactive", "--thresholds", own, "--json")
+    assert code == 0 and json.loads(out)["outcome"]["node"] == "del-2"
