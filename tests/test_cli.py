@@ -369,14 +369,14 @@ def test_an_unexpected_exception_is_an_internal_error_with_exit_70(monkeypatch: 
 
 
 def test_the_report_carries_the_threshold_caveats_into_the_protocol(tmp_path: Path) -> None:
-    case = ROOT / "trees" / "cases" / "02-kaffe-arbeidsintegrering-35-prosent.yaml"  # dated 2026-06-01
+    case = ROOT / "trees" / "cases" / "02-kaffe-arbeidsintegrering-35-prosent.yaml"  # dated 2026-04-01
     md = tmp_path / "notat.md"
     code, _, err = invoke("run", "--answers", case, "--non-interactive", "--markdown", md)
     assert code == 0 and f"Rapporten er lagret i {md}" in " ".join(err.split())
     protocol = md.read_text(encoding="utf-8").split("## Til anskaffelsesprotokollen")[1]
     assert "### Forbehold om terskelverdier" in protocol
     # Every amount the walk used is confirmed only until 2025-12-31: said once, not per threshold.
-    caveat = "Ingen av beløpene er bekreftet for 2026-06-01: kildene bekrefter dem til og med 2025-12-31"
+    caveat = "Ingen av beløpene er bekreftet for 2026-04-01: kildene bekrefter dem til og med 2025-12-31"
     assert protocol.count(caveat) == 1 and "sjekk gjeldende verdi på anskaffelser.no" in protocol
     assert "er bekreftet som gjeldende til og med" not in protocol
 
