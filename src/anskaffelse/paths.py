@@ -308,10 +308,63 @@ def summary(engine: Engine, tree_id: str, walker: Walker | None = None) -> Summa
 
 
 def listing(engine: Engine, tree_id: str) -> tuple[list[WalkedPath], Summary]:
-    """The listed paths and the count over every path, from one walk."""
+    """The listed paths and the count over every path, from one walk; a longest path of each kind
+    (typing the value, with the estimate) is among those listed."""
     walker = Walker(engine, listing=True)
     paths = walker.paths(tree_id)
-    return paths, summary(engine, tree_id, walker)
+    start = engine.start(tree_id)
+    for typed in (True, False):
+        longest = _longest(walker, start, typed)
+        if longest is not None and longest.visited not in walker.routes:
+            walker.routes.add(longest.visited)
+            paths.append(longest)
+    return sorted(paths, key=lambda p: p.answers), summary(engine, tree_id, walker)
+
+
+def _longest(walker: Walker, start: State, typed: bool) -> WalkedPath | None:
+    """A path that asks the most questions (of those not through the estimate, if `typed`), with
+    answers that lead along it (found again by trying the answers at each question)."""
+    future: Future | None = walker.future(start)
+    ways: list[Route] = []
+    while future is not None:
+        options = [(r, t) for r, t in future.ways if not (typed and estimates(r))]
+        depths = [_depth(then, typed) for _, then in options]
+        if not options or max(depths) == 0:
+            return None
+        route, future = options[depths.index(max(depths))]
+        ways.append(route)
+    found = _answers_along(walker, start, ways, [0])
+    if found is None:
+        return None
+    done, answers = found
+    outcome = walker.engine.outcome(done)
+    assert outcome is not None
+    return WalkedPath(tuple(answers), done.visited, done.tree, outcome.id, outcome.verdict)
+
+
+def _depth(then: Future | None, typed: bool) -> int:
+    """The most questions on from here, this one included (0: no way on of this kind)."""
+    if then is None:
+        return 1
+    counts = then.counts(typed=typed)
+    return 1 + max(counts) if counts else 0
+
+
+def _answers_along(
+    walker: Walker, state: State, ways: list[Route], tried: list[int]
+) -> tuple[State, list[tuple[str, str]]] | None:
+    question = walker.engine.question(state)
+    if question is None or not ways or tried[0] > 10_000:
+        return None
+    for raw in candidates(question, walker.probes, walker.engine.day, walker.compared):
+        tried[0] += 1
+        child = walker.engine.answer(state, raw)
+        if child.visited[len(state.visited) :] != ways[0] or child.done != (len(ways) == 1):
+            continue
+        rest = (child, []) if child.done else _answers_along(walker, child, ways[1:], tried)
+        if rest is not None:
+            return rest[0], [(question.key, raw), *rest[1]]
+    return None
 
 
 def questions_table(engine: Engine) -> str:
@@ -378,7 +431,10 @@ def questions_label(count: int) -> str:
 
 
 def listing_title(engine: Engine, paths: list[WalkedPath]) -> str:
-    return f"Veier: {len(paths)} (vurderingsdato {engine.day}; beløp prøvd like under, på og like over hver terskel)"
+    return (
+        f"Veier: {len(paths)} (vurderingsdato {engine.day}; beløp prøvd like under, på og like over hver terskel, "
+        "og «vet ikke» ved hvert spørsmål)"
+    )
 
 
 def paths_document(engine: Engine, tree_id: str) -> str:
