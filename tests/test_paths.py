@@ -332,7 +332,7 @@ def test_the_progress_line_never_waits_long_and_gives_up_on_a_huge_tree(monkeypa
 
 
 def test_the_readme_table_of_questions_is_what_show_paths_counts() -> None:
-    from anskaffelse.paths import questions_table
+    from anskaffelse.pathtext import questions_table
 
     text = (BUNDLED.parent / "README.md").read_text(encoding="utf-8")
     between = text.split("<!-- spørsmål: start -->\n", 1)[1].split("<!-- spørsmål: slutt -->", 1)[0]
