@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from anskaffelse.catalog import open_catalogue  # noqa: E402
 from anskaffelse.engine import Engine  # noqa: E402
-from anskaffelse.paths import questions_table  # noqa: E402
+from anskaffelse.pathtext import questions_table  # noqa: E402
 
 START, END = "<!-- spørsmål: start -->\n", "<!-- spørsmål: slutt -->"
 DATE = re.compile(r"Vurderingsdato (\d{4}-\d\d-\d\d)")

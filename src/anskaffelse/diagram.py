@@ -224,7 +224,7 @@ def as_text(engine: Engine, tree_id: str, chosen: str, *, paths: bool, link_base
     if paths:
         if chosen != "markdown":
             raise UsageError("--paths skrives som tekst på skjermen eller som --format markdown")
-        from .paths import paths_document
+        from .pathtext import paths_document
 
         return paths_document(engine, tree_id)
     tree, base = engine.tree(tree_id), check_link_base(link_base)

@@ -21,7 +21,6 @@ from .errors import AnswerError
 from .futures import SameFuture
 from .model import Call, Goto, Question
 from .phrases import number
-from .texts import VERDICT_LABELS, md
 
 MAX_PATHS = 100_000  # paths listed at most
 # Answers tried while walking every path: more is refused at once, with a count, rather than taking
@@ -308,94 +307,60 @@ def summary(engine: Engine, tree_id: str, walker: Walker | None = None) -> Summa
 
 
 def listing(engine: Engine, tree_id: str) -> tuple[list[WalkedPath], Summary]:
-    """The listed paths and the count over every path, from one walk."""
+    """The listed paths and the count over every path, from one walk; a longest path of each kind
+    (typing the value, with the estimate) is among those listed."""
     walker = Walker(engine, listing=True)
     paths = walker.paths(tree_id)
-    return paths, summary(engine, tree_id, walker)
+    start = engine.start(tree_id)
+    for typed in (True, False):
+        longest = _longest(walker, start, typed)
+        if longest is not None and longest.visited not in walker.routes:
+            walker.routes.add(longest.visited)
+            paths.append(longest)
+    return sorted(paths, key=lambda p: p.answers), summary(engine, tree_id, walker)
 
 
-def questions_table(engine: Engine) -> str:
-    """README's table: for each tree of the catalogue, the paths and how many questions they ask
-    (typing the total value, and with the guided estimate); made by scripts/gen_readme_paths.py."""
-    rows = [
-        f"Vurderingsdato {engine.day}; tallene er de `anskaffelse show TRE --paths` viser "
-        "(lag tabellen på nytt med `python scripts/gen_readme_paths.py`).",
-        "",
-        "| tre | veier når dere skriver inn verdien | median | høyst | veier med verdiberegningen | median | høyst |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for tree_id in sorted(engine.catalogue.trees):
-        result = summary(engine, tree_id)
-        cells = [
-            f"{number(t.paths)} | {shown(t.median)} | {t.most}" if t else "– | – | –"
-            for t in (result.typed, result.estimated)
-        ]
-        rows.append(f"| `{tree_id}` | {' | '.join(cells)} |")
-    return "\n".join(rows) + "\n"
+def _longest(walker: Walker, start: State, typed: bool) -> WalkedPath | None:
+    """A path that asks the most questions (of those not through the estimate, if `typed`), with
+    answers that lead along it (found again by trying the answers at each question)."""
+    future: Future | None = walker.future(start)
+    ways: list[Route] = []
+    while future is not None:
+        options = [(r, t) for r, t in future.ways if not (typed and estimates(r))]
+        depths = [_depth(then, typed) for _, then in options]
+        if not options or max(depths) == 0:
+            return None
+        route, future = options[depths.index(max(depths))]
+        ways.append(route)
+    found = _answers_along(walker, start, ways, [0])
+    if found is None:
+        return None
+    done, answers = found
+    outcome = walker.engine.outcome(done)
+    assert outcome is not None
+    return WalkedPath(tuple(answers), done.visited, done.tree, outcome.id, outcome.verdict)
 
 
-def shown(value: Decimal) -> str:
-    """A median as a reader sees it: 12, or 12,5."""
-    return str(int(value)) if value == value.to_integral_value() else str(value).replace(".", ",")
+def _depth(then: Future | None, typed: bool) -> int:
+    """The most questions on from here, this one included (0: no way on of this kind)."""
+    if then is None:
+        return 1
+    counts = then.counts(typed=typed)
+    return 1 + max(counts) if counts else 0
 
 
-def summary_lines(result: Summary) -> list[str]:
-    """One sentence per kind of path: how many there are and how many questions they ask (the paths
-    that type the total value and those through the guided estimate apart, when a tree has both)."""
-    kinds = [(result.typed, "når dere skriver inn verdien"), (result.estimated, "med verdiberegningen")]
-    both = all(tally is not None for tally, _ in kinds)
-    lines = []
-    for tally, how in kinds:
-        if tally is not None:
-            what = "vei" if tally.paths == 1 else "veier"
-            lines.append(
-                f"Spørsmål {how if both else 'per vei'}: median {shown(tally.median)}, høyst {tally.most} "
-                f"(over alle {number(tally.paths)} {what} gjennom treet)."
-            )
-    return [*lines, "Listen viser hvert svar på hvert spørsmål og hvert utfall minst én gang."]
-
-
-# --- the paths as a reader sees them ------------------------------------------------------------
-
-
-def answer_keys(engine: Engine) -> dict[str, Question]:
-    """Every question of the catalogue by its answer key (made once per listing, not per path)."""
-    return {q.key: q for t in engine.catalogue.trees.values() for q in t.questions()}
-
-
-def path_answers(engine: Engine, path: WalkedPath, questions: dict[str, Question] | None = None) -> list[str]:
-    """The answers of a path as a reader sees them: «key = label»."""
-    questions = answer_keys(engine) if questions is None else questions
-    shown = []
-    for key, raw in path.answers:
-        question = questions[key]
-        shown.append(f"{key} = {engine.label(question, engine.parse(question, raw))}")
-    return shown
-
-
-def questions_label(count: int) -> str:
-    return "1 spørsmål" if count == 1 else f"{count} spørsmål"
-
-
-def listing_title(engine: Engine, paths: list[WalkedPath]) -> str:
-    return f"Veier: {len(paths)} (vurderingsdato {engine.day}; beløp prøvd like under, på og like over hver terskel)"
-
-
-def paths_document(engine: Engine, tree_id: str) -> str:
-    """`show --paths --format markdown`: the count over every path, then the listed paths."""
-    paths, result = listing(engine, tree_id)
-    return paths_markdown(engine, paths, result)
-
-
-def paths_markdown(engine: Engine, paths: list[WalkedPath], result: Summary | None = None) -> str:
-    """One list item per path, stable order, so a diff shows which paths a content change altered."""
-    lines = [listing_title(engine, paths), ""]
-    if result is not None:
-        lines += [*summary_lines(result), ""]
-    questions = answer_keys(engine)
-    for n, path in enumerate(paths, 1):
-        answers = "; ".join(path_answers(engine, path, questions)) or "(ingen spørsmål)"
-        outcome = f"{path.outcome_tree}/{path.outcome}"
-        verdict = VERDICT_LABELS[path.verdict]
-        lines.append(f"{n}. {md(answers)} → **{md(outcome)}** ({verdict}) – {questions_label(path.questions)}")
-    return "\n".join(lines) + "\n"
+def _answers_along(
+    walker: Walker, state: State, ways: list[Route], tried: list[int]
+) -> tuple[State, list[tuple[str, str]]] | None:
+    question = walker.engine.question(state)
+    if question is None or not ways or tried[0] > 10_000:
+        return None
+    for raw in candidates(question, walker.probes, walker.engine.day, walker.compared):
+        tried[0] += 1
+        child = walker.engine.answer(state, raw)
+        if child.visited[len(state.visited) :] != ways[0] or child.done != (len(ways) == 1):
+            continue
+        rest = (child, []) if child.done else _answers_along(walker, child, ways[1:], tried)
+        if rest is not None:
+            return rest[0], [(question.key, raw), *rest[1]]
+    return None

@@ -40,7 +40,7 @@ class _Paths:
         self.engine, self.paths, self.result = engine, paths, result
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from .paths import answer_keys, listing_title, path_answers, questions_label, summary_lines
+        from .pathtext import answer_keys, listing_title, path_answers, questions_label, summary_lines
 
         engine, paths, questions = self.engine, self.paths, answer_keys(self.engine)
         yield Text(listing_title(engine, paths), style="italic")
