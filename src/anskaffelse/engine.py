@@ -50,9 +50,8 @@ from .values import (
 )
 from .wording import expression_thresholds, holds, render_question, thresholds_of
 
-MAX_MOVES = 1_000_000
+MAX_MOVES = 1_000_000  # a guard against a catalogue that was not validated
 UNKNOWN = "vet_ikke"
-_AMOUNT_OPS = ("gt", "gte", "lt", "lte")  # a guard against a catalogue that was not validated
 
 
 @dataclass(frozen=True)
@@ -392,19 +391,10 @@ class Engine:
     def _compare(self, cond: Compare, state: State, branch: Branch, used: list[ThresholdUse]) -> bool:
         if cond.fact not in state.facts:
             raise CatalogueError(f"{cond.loc}: faktum «{cond.fact}» er ikke besvart før forgreningen «{branch.id}»")
-        value = state.facts[cond.fact]
-        if value == UNKNOWN and cond.op in _AMOUNT_OPS:
-            return False  # an amount not known is neither above nor below anything
-        if cond.op == "eq":
-            return str(value) == cond.operand
-        if cond.op == "ne":
-            return str(value) != cond.operand
-        if cond.op == "in":
-            return str(value) in (cond.operand if isinstance(cond.operand, tuple) else ())
-        limit = self._amount(cond.operand, used)
-        if not isinstance(value, Decimal):
-            raise CatalogueError(f"{cond.loc}: «{cond.fact}» er ikke et beløp")
-        return {"gt": value > limit, "gte": value >= limit, "lt": value < limit, "lte": value <= limit}[cond.op]
+        try:
+            return cond.holds(state.facts[cond.fact], lambda: self._amount(cond.operand, used))
+        except ValueError:
+            raise CatalogueError(f"{cond.loc}: «{cond.fact}» er ikke et beløp") from None
 
     def _amount(self, operand: object, used: list[ThresholdUse]) -> Decimal:
         if isinstance(operand, Decimal):

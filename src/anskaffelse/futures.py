@@ -336,16 +336,4 @@ class SameFuture:
             return not self._holds(cond.item, facts)
         if isinstance(cond, Expression):
             return holds(cond, self.engine.env(facts))
-        value = facts[cond.fact]
-        if cond.op == "eq":
-            return str(value) == cond.operand
-        if cond.op == "ne":
-            return str(value) != cond.operand
-        if cond.op == "in":
-            return str(value) in (cond.operand if isinstance(cond.operand, tuple) else ())
-        if value == UNKNOWN:
-            return False  # an amount not known is neither above nor below anything
-        limit = self.kinds.amount(cond.operand)
-        if limit is None or not isinstance(value, Decimal):
-            raise ValueError(f"{cond.loc}: ingen grense å sammenligne med")  # the engine refuses it too
-        return {"gt": value > limit, "gte": value >= limit, "lt": value < limit, "lte": value <= limit}[cond.op]
+        return cond.holds(facts[cond.fact], lambda: self.kinds.amount(cond.operand))  # ValueError as the engine

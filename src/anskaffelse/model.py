@@ -7,6 +7,7 @@ equality for each class is a tenth of the start-up). Places, findings and a walk
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -112,6 +113,23 @@ class Compare:
     op: str
     operand: str | Decimal | ThresholdRef | tuple[str, ...]
     loc: Location
+
+    def holds(self, value: object, limit: Callable[[], Decimal | None]) -> bool:
+        """Whether `value` meets the comparison; `limit` gives the amount compared with (asked only for
+        gt/gte/lt/lte on a known value). «vet_ikke» is neither above nor below anything. ValueError when
+        there is no amount to compare."""
+        if self.op == "eq":
+            return str(value) == self.operand
+        if self.op == "ne":
+            return str(value) != self.operand
+        if self.op == "in":
+            return str(value) in (self.operand if isinstance(self.operand, tuple) else ())
+        if value == "vet_ikke":
+            return False
+        amount = limit()
+        if amount is None or not isinstance(value, Decimal):
+            raise ValueError(f"{self.loc}: «{self.fact}» er ikke et beløp, eller det er ingen grense å sammenligne med")
+        return {"gt": value > amount, "gte": value >= amount, "lt": value < amount, "lte": value <= amount}[self.op]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
