@@ -16,7 +16,7 @@ Classification (basis.md § 7, «Service classification»):
   (the more specific annex: vedlegg 3 is a list of health and social services, vedlegg 2 a mix).
 - vedlegg 4 (§ 30-2) is a subset of vedlegg 3.
 
-Matching rule of `search` (names and buyers' words are folded: case, accents, æ/ø/å = ae/oe/aa):
+Matching rule of `search` (names and buyers' words are folded: case, accents, æ = ae, ø = oe = o, å = aa = a):
 a query word matches a name word that *starts* with it, or — if the word is at least 5 letters —
 a name word that *contains* it, as the part of a Norwegian compound («kantine» in «skolekantine»).
 So «rus» does not find «Grus» (3 letters, and not at a word start). A query word loses a simple
