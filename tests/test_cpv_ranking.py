@@ -30,7 +30,7 @@ def test_names_with_the_whole_word_before_compounds_and_shorter_before_longer() 
     assert codes("rengjøring", 5)[:3] == ["90910000", "90919300", "90911100"]
 
 
-@pytest.mark.parametrize("query", ["rengjøring", "vask", "kurs"])
+@pytest.mark.parametrize("query", ["rengjøring", "vask", "drift"])
 def test_code_order_breaks_a_tie(query: str) -> None:
     found = [m for m in cpv.search(query, limit=300) if m.why.startswith("navnet begynner med")]
     ties = 0
