@@ -29,7 +29,10 @@ some name: «skolekantine» → «kantine».
 
 Ranking: the exact code (and its sub-codes) or a code prefix; then the buyers' words (an exact word
 before a partial one, codes in the curated order); then names that start with the words, names
-with a word that starts with them, and compound parts; CPV code order within each group.
+with a word that starts with them, and compound parts. Within each of these three groups: the name
+that is just the query words («Rengjøring» for «rengjøring» or «rengjøringen»), then names where
+every query word stands as a whole word («Rengjøring av lokaler»), then the rest («Rengjøringsmidler»);
+shorter (more general) names before longer ones; CPV code order breaks a tie.
 
 Modules: ``codes`` (the data, the hierarchy, `classify`) → ``matching`` (`search`) → ``output`` (JSON and
 text). This package re-exports their public names; importing it reads nothing.

@@ -145,16 +145,17 @@ def search(query: str, limit: int = DEFAULT_LIMIT) -> list[Match]:
                 break
             worst = max(worst, tier)
         else:
-            ranked.append((worst, *_closeness(words, name_text), c))
+            ranked.append((worst, *_closeness(words, name_text), len(data.names[c]), c))
     ranked.sort()
     for tier, _exact, _whole, _length, c in ranked[: max(0, limit - len(found))]:
         found[c] = _match(c, data, _TIER_WHY[tier].format(q=shown))
     return list(found.values())[:limit]
 
 
-def _closeness(words: list[str], text: str) -> tuple[int, int, int]:
+def _closeness(words: list[str], text: str) -> tuple[int, int]:
     """How closely a name fits the query, smaller first, within one tier: (0 if the name is the query
-    words and nothing else, 0 if every query word is a whole word of the name, the name's length).
+    words and nothing else, 0 if every query word is a whole word of the name); the caller adds the
+    name's length.
 
     «Rengjøring» before «Rengjøring av lokaler» before «Rengjøringsmidler»; then shorter (more
     general) names before longer ones, and code order breaks a tie (the caller sorts by code last).
@@ -164,7 +165,7 @@ def _closeness(words: list[str], text: str) -> tuple[int, int, int]:
     wanted = [_base(w) for w in words]
     exact = 0 if kept == wanted else 1
     whole = 0 if all(w in name_words for w in wanted) else 1
-    return exact, whole, len(text)
+    return exact, whole
 
 
 def _base(word: str) -> str:
