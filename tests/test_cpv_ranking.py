@@ -3,6 +3,8 @@ shorter names; the exact code first for a code (issue 13, section 1, «Rank matc
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from anskaffelse import cpv
@@ -34,7 +36,7 @@ def test_names_with_the_whole_word_before_compounds_and_shorter_before_longer() 
 def test_code_order_breaks_a_tie(query: str) -> None:
     found = [m for m in cpv.search(query, limit=300) if m.why.startswith("navnet begynner med")]
     ties = 0
-    for first, second in zip(found, found[1:], strict=False):
+    for first, second in itertools.pairwise(found):
         whole = [query in m.name.casefold().replace("-", " ").split() for m in (first, second)]
         if len(first.name) == len(second.name) and whole[0] == whole[1]:
             ties += 1
