@@ -43,7 +43,8 @@ class Typist(PlainAsker):
 
 def at_cpv(engine: Engine) -> State:
     state = engine.answer(engine.start("hvilke-regler"), "annen")
-    assert engine.question(state) is not None and engine.question(state).key == "cpv"  # type: ignore[union-attr]
+    question = engine.question(state)
+    assert question is not None and question.key == "cpv"
     return state
 
 
