@@ -76,6 +76,12 @@ def test_vet_ikke_is_always_offered(typed: str) -> None:
     assert reply.raw == "vet_ikke"
 
 
+def test_the_note_of_a_buyers_word_is_shown_with_the_matches() -> None:
+    reply, typist = ask_cpv(["rusbehandling", "1"])
+    assert reply.raw == "85144000"
+    assert any(line.startswith("Merk: CPV har ingen egen kode for rusbehandling") for line in typist.screen)
+
+
 def test_a_new_search_and_a_prefix() -> None:
     reply, typist = ask_cpv(["kantine", "søk på nytt", "5551", "1"])
     assert reply.raw == "55510000"

@@ -146,6 +146,8 @@ class PlainAsker:
             matches = kept
         options = [(m.code, choosing.label(m)) for m in matches]
         options += [("", choosing.SEARCH_AGAIN), (choosing.UNKNOWN, choosing.NOT_FOUND)]
+        for note in choosing.notes(matches):
+            self.write(note)
         title = f"Treff for «{' '.join(words.split())[:60]}». Velg koden:"
         picked = self._numbered(title, tuple(options), None, back="tilbake" if can_go_back else "søk på nytt")
         if picked == BACK_WORD:

@@ -189,6 +189,8 @@ class QuestionaryAsker:
                 self.console.print(Text(choosing.DELIVERY_UNKNOWN, style="dim"))
                 return choosing.UNKNOWN
             matches = kept
+        for note in choosing.notes(matches):
+            self.console.print(Text(note, style="dim"))
         options = [(m.code, choosing.label(m)) for m in matches]
         options += [(again, choosing.SEARCH_AGAIN), (choosing.UNKNOWN, choosing.NOT_FOUND)]
         if can_go_back:

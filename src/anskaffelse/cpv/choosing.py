@@ -81,6 +81,11 @@ def narrowed(matches: list[Match], delivery: str) -> list[Match] | None:
     return None
 
 
+def notes(matches: list[Match]) -> list[str]:
+    """What to check, from the buyers' words that gave these matches («Merk: …»), each once."""
+    return [f"Merk: {note}" for note in dict.fromkeys(m.note for m in matches if m.note)]
+
+
 def label(match: Match) -> str:
     """«55510000 Kantinevirksomhet – særlig tjeneste (FOA vedlegg 2)»."""
     return f"{match.code} {match.name} – {match.classification.explanation}"
