@@ -387,7 +387,7 @@ def test_a_reading_app_is_asked_whether_it_is_teaching_or_software(tmp_path: Pat
     child = at_cpv_prompt(trace)
     child.send("leseapp" + ENTER)
     child.expect("undervisning gitt som en tjeneste, eller programvare")
-    child.send(DOWN + ENTER)  # programvare, en lisens eller en IT-tjeneste
+    child.send(UP + ENTER)  # from «Vet ikke» (the cautious start) up to programvare, en lisens eller en IT-tjeneste
     child.expect("Velg koden")
     child.expect("48190000 Undervisningsprogramvare")
     child.send(ENTER)

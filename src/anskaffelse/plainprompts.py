@@ -29,6 +29,12 @@ KEYS_TIP = (
 )
 
 
+# The CPV question searches here, as in the menus (prompts.py), instead of sending the buyer to `anskaffelse cpv`.
+_INSTRUCTIONS = {
+    "cpv": "en CPV-kode med åtte sifre, eller ord å søke på, f.eks. kantine; «vet ikke» hvis dere ikke finner den"
+}
+
+
 def wants_plain(plain: bool) -> bool:
     """--plain, or a terminal that says it can do nothing more (TERM=dumb)."""
     return plain or os.environ.get("TERM", "") == "dumb"
@@ -107,7 +113,69 @@ class PlainAsker:
             raw, problem = self._answer(engine, question, typed)
             if problem is None:
                 return Reply(raw=raw, help_shown=help_shown)
+            if question.input == "cpv" and _searchable(typed):
+                picked = self._pick_code(typed, can_go_back)  # words (or part of a code): search, let the buyer pick
+                if picked == BACK_WORD:
+                    return Reply(back=True)
+                if picked is not None:
+                    return Reply(raw=picked, help_shown=help_shown)
+                self.write("Skriv en kode eller andre ord å søke på, eller «vet ikke».")
+                continue
             self.write(f"Ugyldig svar: {problem}. Prøv igjen.")
+
+    def _pick_code(self, words: str, can_go_back: bool) -> str | None:
+        """The CPV code the buyer picks among the numbered matches for `words`, «vet_ikke», «<» (back), or
+        None to search again (the choices and the question of teaching or software: anskaffelse.cpv.choosing,
+        as in the menus)."""
+        from .cpv import choosing
+
+        matches = choosing.matches_for(words)
+        if not matches:
+            self.write(choosing.no_matches(words))
+            return None
+        if choosing.asks_teaching_or_software(matches):
+            delivery = self._numbered(
+                choosing.TEACHING_OR_SOFTWARE, choosing.DELIVERY_CHOICES, choosing.UNKNOWN, back="søk på nytt"
+            )
+            if delivery == BACK_WORD:
+                return None
+            kept = choosing.narrowed(matches, delivery)
+            if kept is None:
+                self.write(choosing.DELIVERY_UNKNOWN)
+                return choosing.UNKNOWN
+            matches = kept
+        options = [(m.code, choosing.label(m)) for m in matches]
+        options += [("", choosing.SEARCH_AGAIN), (choosing.UNKNOWN, choosing.NOT_FOUND)]
+        for note in choosing.notes(matches):
+            self.write(note)
+        title = f"Treff for «{' '.join(words.split())[:60]}». Velg koden:"
+        picked = self._numbered(title, tuple(options), None, back="tilbake" if can_go_back else "søk på nytt")
+        if picked == BACK_WORD:
+            return BACK_WORD if can_go_back else None
+        return picked or None
+
+    def _numbered(self, title: str, options: tuple[tuple[str, str], ...], default: str | None, back: str) -> str:
+        """One of `options` (value, label) as numbered lines: the value of the number or words typed, or
+        «<»; Enter takes `default` (without one, Enter asks again)."""
+        self.write(title)
+        for number, (_value, label) in enumerate(options, 1):
+            self.write(f"{number}) {label}")
+        keys = [f"skriv et nummer fra 1 til {len(options)}"]
+        if default is not None:
+            keys.append(f"Enter = «{dict(options)[default]}»")
+        self.write(f"({'; '.join([*keys, f'{BACK_WORD} = {back}'])})")
+        while True:
+            typed = self._input("Svar: ").strip()
+            if typed == BACK_WORD:
+                return BACK_WORD
+            if not typed and default is not None:
+                return default
+            if typed.isdigit() and 1 <= int(typed) <= len(options):
+                return options[int(typed) - 1][0]
+            named = [value for value, label in options if _words(typed) in (_words(value), _words(label))]
+            if typed and len(named) == 1:
+                return named[0]
+            self.write(f"Ugyldig svar: skriv et nummer fra 1 til {len(options)}. Prøv igjen.")
 
     def _lines(self) -> str:
         """A free text: the lines typed or pasted, until an empty line («?», «<» or nothing on the first line
@@ -164,7 +232,7 @@ class PlainAsker:
         what = (
             f"skriv et nummer fra 1 til {len(question.choices)} eller ordene"
             if question.choices
-            else INSTRUCTIONS[question.input]
+            else _INSTRUCTIONS.get(question.input) or INSTRUCTIONS[question.input]
         )
         keys = [f"{HELP_WORD} = forklaring"] + ([f"{BACK_WORD} = tilbake"] if can_go_back else [])
         keep = [f"Enter = behold «{_shown(question, default)}»"] if default else []
@@ -204,6 +272,12 @@ class PlainAsker:
             if text.isdigit() and 1 <= int(text) <= len(steps):
                 return steps[int(text) - 1].key
             self.write(f"Ugyldig svar: skriv et nummer fra 1 til {len(steps)}, eller bare Enter.")
+
+
+def _searchable(typed: str) -> bool:
+    from .cpv.choosing import searchable
+
+    return searchable(typed)
 
 
 def explanation(question: Question, catalogue: Catalogue) -> str:

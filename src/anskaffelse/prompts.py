@@ -154,8 +154,10 @@ class QuestionaryAsker:
                 continue
             if raw == BACK:
                 return Reply(back=True)
-            if question.input == "cpv" and self._problem(engine, question, raw):
-                picked = self._pick_code(raw)  # words (or part of a code): search and let the buyer pick
+            if question.input == "cpv" and self._problem(engine, question, raw) and _searchable(raw):
+                picked = self._pick_code(raw, can_go_back)  # words (or part of a code): search, let the buyer pick
+                if picked == BACK:
+                    return Reply(back=True)
                 if picked is None:
                     show = False
                     continue
@@ -168,57 +170,41 @@ class QuestionaryAsker:
                     continue
             return Reply(raw=raw, help_shown=help_shown)
 
-    def _pick_code(self, words: str) -> str | None:
-        """The CPV code the buyer picks among the matches for `words`, «vet_ikke», or None to search again."""
-        from .cpv import search
+    def _pick_code(self, words: str, can_go_back: bool) -> str | None:
+        """The CPV code the buyer picks among the matches for `words`, «vet_ikke», BACK, or None to search again
+        (the choices and the question of teaching or software: anskaffelse.cpv.choosing, as in plain mode)."""
+        from .cpv import choosing
 
-        again, unknown = "\x00again", "vet_ikke"
-        matches = search(words, limit=12)
+        again = "\x00again"
+        matches = choosing.matches_for(words)
         if not matches:
-            self.console.print(Text(f"⚠ Fant ingen CPV-kode for «{words[:60]}» – prøv andre ord.", style="yellow"))
+            self.console.print(Text(f"⚠ {choosing.no_matches(words)}", style="yellow"))
             return None
-        matches = self._teaching_or_software(matches)
-        choices = [
-            questionary.Choice(_wrapped(f"{m.code} {m.name} – {m.classification.explanation}"), value=m.code)
-            for m in matches
-        ]
-        choices += [
-            questionary.Choice("Søk på nytt", value=again),
-            questionary.Choice("Vet ikke / finner ikke koden", value=unknown),
-        ]
-        try:
-            picked = _eof_stops(
-                questionary.select(
-                    "Velg koden:", choices=choices, qmark="→", instruction="(piltaster og Enter)", **self.prompt_kwargs
-                )
-            ).unsafe_ask()
-        except (KeyboardInterrupt, EOFError):
-            raise Interrupted() from None
-        return None if picked in (again, None) else str(picked)
-
-    def _teaching_or_software(self, matches: list[Any]) -> list[Any]:
-        """When the words fit both teaching given as a service (CPV 80…, vedlegg 3) and software, a
-        licence or an IT service (48…, 72…, not vedlegg 3), ask which it is: it decides the rules."""
-        teaching = [m for m in matches if m.code.startswith("80")]
-        software = [m for m in matches if m.code.startswith(("48", "72"))]
-        if not teaching or not software:
-            return matches
-        asked = _eof_stops(
-            questionary.select(
-                "Kjøper dere undervisning gitt som en tjeneste, eller programvare, en lisens eller en IT-tjeneste?",
-                choices=[
-                    questionary.Choice("Undervisning gitt som en tjeneste (FOA vedlegg 3)", value="teaching"),
-                    questionary.Choice(
-                        "Programvare, en lisens eller en IT-tjeneste (ikke vedlegg 3)", value="software"
-                    ),
-                    questionary.Choice("Vet ikke", value="both"),
-                ],
-                qmark="→",
-                instruction="(piltaster og Enter)",
-                **self.prompt_kwargs,
+        if choosing.asks_teaching_or_software(matches):
+            delivery = self._select_one(
+                choosing.TEACHING_OR_SOFTWARE, choosing.DELIVERY_CHOICES, default=choosing.UNKNOWN
             )
-        ).unsafe_ask()
-        return {"teaching": teaching, "software": software}.get(str(asked), matches)
+            kept = choosing.narrowed(matches, delivery)
+            if kept is None:
+                self.console.print(Text(choosing.DELIVERY_UNKNOWN, style="dim"))
+                return choosing.UNKNOWN
+            matches = kept
+        for note in choosing.notes(matches):
+            self.console.print(Text(note, style="dim"))
+        options = [(m.code, choosing.label(m)) for m in matches]
+        options += [(again, choosing.SEARCH_AGAIN), (choosing.UNKNOWN, choosing.NOT_FOUND)]
+        if can_go_back:
+            options.append((BACK, choosing.BACK))
+        picked = self._select_one("Velg koden:", tuple(options))
+        return None if picked == again else picked
+
+    def _select_one(self, title: str, options: tuple[tuple[str, str], ...], default: str | None = None) -> str:
+        """One choice from a menu (value, label); Ctrl-C or Ctrl-D stops the walk."""
+        choices = [questionary.Choice(_wrapped(label), value=value) for value, label in options]
+        prompt = questionary.select(
+            title, choices=choices, default=default, qmark="→", instruction="(piltaster og Enter)", **self.prompt_kwargs
+        )
+        return str(self._asked(prompt))
 
     @staticmethod
     def _hint(question: Question, default: str | None, can_go_back: bool) -> str:
@@ -270,6 +256,12 @@ class QuestionaryAsker:
             qmark="→",
             **self.prompt_kwargs,
         )
+
+
+def _searchable(typed: str) -> bool:
+    from .cpv.choosing import searchable
+
+    return searchable(typed)
 
 
 def _case_problem(typed: str) -> bool | str:

@@ -16,7 +16,7 @@ Classification (basis.md § 7, «Service classification»):
   (the more specific annex: vedlegg 3 is a list of health and social services, vedlegg 2 a mix).
 - vedlegg 4 (§ 30-2) is a subset of vedlegg 3.
 
-Matching rule of `search` (names and buyers' words are folded: case, accents, æ/ø/å = ae/oe/aa):
+Matching rule of `search` (names and buyers' words are folded: case, accents, æ = ae, ø = oe = o, å = aa = a):
 a query word matches a name word that *starts* with it, or — if the word is at least 5 letters —
 a name word that *contains* it, as the part of a Norwegian compound («kantine» in «skolekantine»).
 So «rus» does not find «Grus» (3 letters, and not at a word start). A query word loses a simple
@@ -29,7 +29,10 @@ some name: «skolekantine» → «kantine».
 
 Ranking: the exact code (and its sub-codes) or a code prefix; then the buyers' words (an exact word
 before a partial one, codes in the curated order); then names that start with the words, names
-with a word that starts with them, and compound parts; CPV code order within each group.
+with a word that starts with them, and compound parts. Within each of these three groups: the name
+that is just the query words («Rengjøring» for «rengjøring» or «rengjøringen»), then names where
+every query word stands as a whole word («Rengjøring av lokaler»), then the rest («Rengjøringsmidler»);
+shorter (more general) names before longer ones; CPV code order breaks a tie.
 
 Modules: ``codes`` (the data, the hierarchy, `classify`) → ``matching`` (`search`) → ``output`` (JSON and
 text). This package re-exports their public names; importing it reads nothing.

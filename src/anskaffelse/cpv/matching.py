@@ -59,9 +59,11 @@ def _index() -> _Index:
 
 
 def fold(text: str) -> str:
-    """Lower case without accents, æ/ø/å written ae/oe/aa: «Kantinetjenester på Øya» → «kantinetjenester paa oeya»."""
+    """Lower case without accents; æ is ae, and ø, oe and o are all o, å, aa and a all a, so a buyer
+    may write «grøntvedlikehold», «groentvedlikehold» or «grontvedlikehold»: «Kantiner på Øya» → «kantiner pa oya»."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")  # str.translate is 5 times slower here
+    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "a")  # str.translate is 5 times slower here
+    text = text.replace("oe", "o").replace("aa", "a")
     if text.isascii():  # most names, once æ/ø/å are folded
         return text
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
@@ -132,7 +134,7 @@ def search(query: str, limit: int = DEFAULT_LIMIT) -> list[Match]:
                 for c in synonym.codes:
                     if c not in found:
                         found[c] = _match(c, data, f"søkeordet «{word}»", synonym.note)
-    ranked: list[tuple[int, str]] = []
+    ranked: list[tuple[int, int, int, int, str]] = []
     for c, name_text in index.names:
         if c in found:
             continue
@@ -143,11 +145,33 @@ def search(query: str, limit: int = DEFAULT_LIMIT) -> list[Match]:
                 break
             worst = max(worst, tier)
         else:
-            ranked.append((worst, c))
+            ranked.append((worst, *_closeness(words, name_text), len(data.names[c]), c))
     ranked.sort()
-    for tier, c in ranked[: max(0, limit - len(found))]:
+    for tier, _exact, _whole, _length, c in ranked[: max(0, limit - len(found))]:
         found[c] = _match(c, data, _TIER_WHY[tier].format(q=shown))
     return list(found.values())[:limit]
+
+
+def _closeness(words: list[str], text: str) -> tuple[int, int]:
+    """How closely a name fits the query, smaller first, within one tier: (0 if the name is the query
+    words and nothing else, 0 if every query word is a whole word of the name); the caller adds the
+    name's length.
+
+    «Rengjøring» before «Rengjøring av lokaler» before «Rengjøringsmidler»; then shorter (more
+    general) names before longer ones, and code order breaks a tie (the caller sorts by code last).
+    """
+    name_words = [_base(w) for w in text.split()]
+    kept = [w for w in name_words if w not in _SMALL_WORDS] or name_words
+    wanted = [_base(w) for w in words]
+    exact = 0 if kept == wanted else 1
+    whole = 0 if all(w in name_words for w in wanted) else 1
+    return exact, whole
+
+
+def _base(word: str) -> str:
+    """A stemmed word without a last «e», for telling whole words apart: «kantine» and «kantiner» → «kantin»."""
+    word = stem(word)
+    return word[:-1] if word.endswith("e") and len(word) > MIN_STEM else word
 
 
 def _compound_tail(word: str, index: _Index) -> str:
