@@ -261,3 +261,38 @@ def test_show_paths_tries_the_limits_in_expression_conditions_and_vet_ikke_at_an
     engine = Engine(open_catalogue(root), DAY)
     # «verdi >= terskel(nasjonal)» is only in an expression, and «ukjent» needs «vet ikke» at the amount.
     assert {p.outcome for p in enumerate_paths(engine, "hoved2")} == {"over", "under", "ukjent"}
+
+
+def test_a_source_with_a_condition_is_cited_only_on_walks_where_it_holds(catalogue_with: Callable[..., Path]) -> None:
+    cited = CALLER.replace(
+        '      document: ["Verdien: {verdi}."]\n      sources: [loa-4]',
+        "      document: [\"Verdien: {verdi}.\"]\n      sources: [loa-4, {id: foa-5-3, when: 'art = sosial'}]",
+    )
+    root = catalogue_with({"hoved2.yaml": cited, "regler.yaml": CALLED})
+    assert [str(f) for f in check(root)[1]] == []
+    for art, expected in (("sosial", ["loa-4", "foa-5-3"]), ("annet", ["loa-4"])):
+        engine, state = run(root, art=art, verdi="2 000 000")
+        trace = build_trace(engine, state, "hoved2", dt.datetime(2026, 6, 1, tzinfo=dt.UTC), complete=True)
+        assert trace["outcome"] is not None
+        assert [s["id"] for s in trace["outcome"]["sources"]] == expected
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("{id: foa-5-3, when: 'art = sosal'}", "«sosal» er ikke et svar på «art»"),
+        ("{id: foa-5-3}", "mangler"),
+        ("{id: foa-5-3, when: 'art = sosial', hvis: x}", "ukjent nøkkel «hvis»"),
+        ("{id: foa-5-4, when: 'art = sosial'}", "ukjent kilde «foa-5-4»"),
+    ],
+)
+def test_a_broken_conditional_source_is_an_error_with_file_and_line(
+    catalogue_with: Callable[..., Path], item: str, message: str
+) -> None:
+    broken = CALLER.replace(
+        '      document: ["Verdien: {verdi}."]\n      sources: [loa-4]',
+        f'      document: ["Verdien: {{verdi}}."]\n      sources: [loa-4, {item}]',
+    )
+    _, findings = check(catalogue_with({"hoved2.yaml": broken, "regler.yaml": CALLED}))
+    errors = [str(f) for f in findings if not f.warning]
+    assert any(message in e and "hoved2.yaml:" in e for e in errors), errors

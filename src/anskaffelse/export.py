@@ -26,7 +26,7 @@ from .trace import (
     TraceSource,
     TraceStep,
 )
-from .wording import render_outcome
+from .wording import outcome_sources, render_outcome
 
 
 def json_value(value: Value) -> int | str:
@@ -70,7 +70,9 @@ def build_trace(
     # Each conclusion on the way once (a tree called twice, say hvilke-regler, concludes the same).
     passed = [(t, catalogue.trees[t].nodes[n]) for t, n in dict.fromkeys(state.passed)]
     uses = state.thresholds + engine.thresholds_shown(state)
-    cited = [s for node in (outcome, *(n for _, n in passed)) if isinstance(node, Outcome) for s in node.sources]
+    env = engine.env(state.facts)
+    concluded = (outcome, *(n for _, n in passed))
+    cited = [s for node in concluded if isinstance(node, Outcome) for s in outcome_sources(node, env)]
     trace: Trace = {
         "schema": TRACE_SCHEMA,
         "content_sha256": "",  # set by seal, last; here so that it stands near the top of the file
@@ -175,7 +177,8 @@ def _step(catalogue: Catalogue, s: Step) -> TraceStep:
 
 def _outcome(engine: Engine, state: State, tree_id: str, outcome: Outcome) -> TraceOutcome:
     """An outcome as the walk reads it: its placeholders filled in and its conditional parts chosen."""
-    title, text, steps, document = render_outcome(outcome, engine.env(state.facts))
+    env = engine.env(state.facts)
+    title, text, steps, document = render_outcome(outcome, env)
     made: TraceOutcome = {
         "tree": tree_id,
         "node": outcome.id,
@@ -184,7 +187,7 @@ def _outcome(engine: Engine, state: State, tree_id: str, outcome: Outcome) -> Tr
         "text": text,
         "steps": steps,
         "document": document,
-        "sources": [_source(engine.catalogue, i) for i in outcome.sources],
+        "sources": [_source(engine.catalogue, i) for i in outcome_sources(outcome, env)],
     }
     if (tree_id, outcome.id) in waypoints(engine.catalogue):
         made["waypoint"] = True

@@ -29,7 +29,7 @@ from .model import (
     Tree,
 )
 from .values import ValueProblem, parse_amount
-from .wording import build_expression, build_parts, build_question_templates, build_template
+from .wording import build_expression, build_parts, build_question_templates, build_sources, build_template
 from .yamlfile import Reader, Y, YMap, YScalar, YSeq, get, key_loc
 
 NODE_KINDS = ("question", "branch", "call", "goto", "outcome", "compute")
@@ -355,8 +355,8 @@ def build_outcome(node_id: str, loc: Location, y: Y | None, r: Reader) -> Outcom
         verdict = None
     heading = build_template(get(m, "title"), r, f"{what}: title")
     text = build_parts(get(m, "text"), r, f"{what}: text", single=True) if "text" in m.items else None
-    sources = r.idents(get(m, "sources"), f"{what}: sources")
+    sources, source_when = build_sources(get(m, "sources"), r, f"{what}: sources")
     steps, document = (build_parts(get(m, k), r, f"{what}: {k}") for k in ("steps", "document"))
     if verdict is None or heading is None or text is None or steps is None or document is None:
         return None
-    return Outcome(node_id, verdict, heading.source, text, steps, sources, loc, document, heading)
+    return Outcome(node_id, verdict, heading.source, text, steps, sources, loc, document, heading, source_when)

@@ -313,6 +313,7 @@ class Outcome:
     loc: Location
     document: tuple[Part, ...] = ()
     heading: Part | None = None
+    source_when: tuple[tuple[str, Expression], ...] = ()  # sources cited only when a condition holds
 
     def targets(self) -> tuple[str, ...]:
         return ()

@@ -8,7 +8,9 @@ In a tree:
 * an outcome's ``title``, ``text``, ``steps`` and ``document``, and a question's ``question`` and
   ``help``, may hold ``{uttrykk}`` placeholders: ``{terskel(nasjonal)}``, ``{kontraktsverdi}``;
 * an outcome's ``text`` may be a list of paragraphs, and ``steps`` and ``document`` items may be
-  ``{when: "uttrykk", text: "…"}``: shown only when the condition holds for the walk.
+  ``{when: "uttrykk", text: "…"}``: shown only when the condition holds for the walk;
+* an outcome's ``sources`` items may be ``{id: kilde, when: "uttrykk"}``: cited only when the
+  condition holds, so a walk's record names the one provision that applies to it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from .model import (
 from .yamlfile import Reader, Y, YMap, YScalar, YSeq, get
 
 _PART_KEYS = ("when", "text")
+_SOURCE_KEYS = ("id", "when")
 
 
 # --- reading ------------------------------------------------------------------
@@ -95,6 +98,31 @@ def build_part(y: Y | None, r: Reader, what: str) -> Part | None:
     if part is None or when is None:
         return None
     return replace(part, when=when, loc=y.loc)
+
+
+def build_sources(y: Y | None, r: Reader, what: str) -> tuple[tuple[str, ...], tuple[tuple[str, Expression], ...]]:
+    """An outcome's sources: ids, or `{id: kilde, when: "uttrykk"}` for a source cited only when the
+    condition holds. Returns every id (for the checks) and the conditions of the conditional ones."""
+    if y is None:
+        return (), ()
+    if not isinstance(y, YSeq):
+        r.add(y.loc, f"{what}: forventet en liste av id-er eller {{id: …, when: …}}")
+        return (), ()
+    ids: list[str] = []
+    conditional: list[tuple[str, Expression]] = []
+    for n, item in enumerate(y.items, 1):
+        where = f"{what}, element {n}"
+        if not isinstance(item, YMap):
+            ident = r.ident(item, where)
+            ids += [ident] if ident is not None else []
+            continue
+        r.keys(item, _SOURCE_KEYS, _SOURCE_KEYS, where)
+        ident = r.ident(get(item, "id"), f"{where}: id") if "id" in item.items else None
+        when = build_expression(get(item, "when"), r, f"{where}: when") if "when" in item.items else None
+        if ident is not None and when is not None:
+            ids.append(ident)
+            conditional.append((ident, when))
+    return tuple(ids), tuple(conditional)
 
 
 def build_parts(y: Y | None, r: Reader, what: str, *, single: bool = False) -> tuple[Part, ...] | None:
@@ -180,6 +208,9 @@ def check_wording(catalogue: Catalogue, facts: Mapping[str, FactType]) -> Iterat
                 continue
             for name, part in parts:
                 yield from check_part(part, facts, catalogue.thresholds, f"{what}: {name}")
+            if isinstance(node, Outcome):
+                for _, when in node.source_when:
+                    yield from check_expression(when, facts, catalogue.thresholds)
             for loc, text in texts:
                 for shown, threshold_id in literal_thresholds(text, amounts):
                     yield Finding(
@@ -239,6 +270,12 @@ def render_outcome(outcome: Outcome, env: Env) -> tuple[str, str, list[str], lis
     title = render(outcome.heading.template, env) if outcome.heading is not None else outcome.title
     text = "\n\n".join(t.strip("\n") for t in render_parts(outcome.text, env))
     return title, text, render_parts(outcome.steps, env), render_parts(outcome.document, env)
+
+
+def outcome_sources(outcome: Outcome, env: Env) -> list[str]:
+    """The sources this walk cites: a conditional one only when its condition holds."""
+    skip = {source_id for source_id, when in outcome.source_when if not holds(when, env)}
+    return [s for s in outcome.sources if s not in skip]
 
 
 def render_question(question: Question, env: Env) -> Question:
