@@ -158,8 +158,14 @@ CASES = [
 ]
 
 
+# er-det-en-anskaffelse calls hvilke-regler and verdiberegning on most of its routes (the other
+# exceptions after a failed one): walked without merging it tries millions of states and takes
+# minutes and gigabytes. Merging is checked on the trees it calls, one by one, instead.
+EXACT = [c for c in CASES if c[1] != "er-det-en-anskaffelse"]
+
+
 @pytest.mark.parametrize(
-    ("root", "tree"), [*CASES, (None, "uttrykk"), (None, "verdi")], ids=lambda v: getattr(v, "name", v)
+    ("root", "tree"), [*EXACT, (None, "uttrykk"), (None, "verdi")], ids=lambda v: getattr(v, "name", v)
 )
 def test_merging_states_loses_no_route_and_adds_none(
     root: Path | None, tree: str, uttrykk: Path, monkeypatch: pytest.MonkeyPatch
