@@ -54,21 +54,31 @@ def fact_types(catalogue: Catalogue) -> dict[str, FactType]:
 
 
 def environment(
-    catalogue: Catalogue, facts: Mapping[str, Value], day: dt.date, types: Mapping[str, FactType] | None = None
+    catalogue: Catalogue,
+    facts: Mapping[str, Value],
+    day: dt.date,
+    types: Mapping[str, FactType] | None = None,
+    amounts: tuple[dict[str, Money], dict[str, Money]] | None = None,
 ) -> Env:
-    """The facts of a walk (and the thresholds in force on `day`) for evaluating an expression;
-    «vet ikke» and what is not answered are unknown."""
+    """The facts of a walk (and the thresholds in force on `day`: `amounts`, made by threshold_amounts when
+    not given) for evaluating an expression; «vet ikke» and what is not answered are unknown."""
     types = fact_types(catalogue) if types is None else types
     known = {k: v for k, v in facts.items() if k in types and v != UNKNOWN}
-    thresholds: dict[str, Decimal] = {}
-    reported: dict[str, Decimal] = {}
+    thresholds, reported = threshold_amounts(catalogue, day) if amounts is None else amounts
+    return make_env(known, types, thresholds, reported)
+
+
+def threshold_amounts(catalogue: Catalogue, day: dt.date) -> tuple[dict[str, Money], dict[str, Money]]:
+    """The amount of each threshold in force on `day`, and of each newer reported value, for expressions."""
+    thresholds: dict[str, Money] = {}
+    reported: dict[str, Money] = {}
     for threshold in catalogue.thresholds.values():
         value, newer = threshold.value_on(day), threshold.reported_on(day)
         if value is not None:
-            thresholds[threshold.id] = value.amount
+            thresholds[threshold.id] = Money.from_kroner(value.amount)
         if newer is not None:
-            reported[threshold.id] = newer.amount
-    return make_env(known, types, thresholds, reported)
+            reported[threshold.id] = Money.from_kroner(newer.amount)
+    return thresholds, reported
 
 
 def compute(node: Compute, env: Env) -> tuple[Value | None, str]:
