@@ -26,18 +26,11 @@ SERVICE_KINDS = {
 }
 
 
-_TYPES: dict[int, tuple[Catalogue, dict[str, FactType]]] = {}
-
-
 def fact_types(catalogue: Catalogue) -> dict[str, FactType]:
     """Every fact a question asks or a computation gives, with its type (a computed fact: money,
-    unless its expression is checked to give something else; see validate). Made once per catalogue."""
-    made = _TYPES.get(id(catalogue))
-    if made is not None and made[0] is catalogue:
-        return made[1]
+    unless its expression is checked to give something else; see validate). Its callers make it once
+    and keep it (validate, Engine); no module keeps a catalogue alive."""
     types: dict[str, FactType] = {}
-    _TYPES.clear()
-    _TYPES[id(catalogue)] = (catalogue, types)
     for tree in catalogue.trees.values():
         for node in tree.nodes.values():
             if isinstance(node, Question):
@@ -115,12 +108,12 @@ def service_kind(code: str) -> tuple[str | None, str]:
     return SERVICE_KINDS.get(found.kind), label
 
 
-def check_compute(node: Compute, catalogue: Catalogue) -> list[Finding]:
-    """A computation's expression and explanation checked against the catalogue's facts and thresholds,
-    each problem where it is written (the column moved to the offending part of the expression)."""
+def check_compute(node: Compute, catalogue: Catalogue, types: Mapping[str, FactType]) -> list[Finding]:
+    """A computation's expression and explanation checked against the catalogue's facts (`types`, from
+    fact_types) and thresholds, each problem where it is written (the column moved to the offending part
+    of the expression)."""
     from .expr import check, check_template
 
-    types = fact_types(catalogue)
     declared = next((types[q.key] for t in catalogue.trees.values() for q in t.questions() if q.key == node.fact), None)
     expect = declared.kind if declared is not None else None
     _, errors = check(
