@@ -239,9 +239,13 @@ def render_parts(parts: tuple[Part, ...], env: Env) -> list[str]:
     return [t for t in (render_part(p, env) for p in parts) if t is not None]
 
 
+def render_title(outcome: Outcome, env: Env) -> str:
+    return render(outcome.heading.template, env) if outcome.heading is not None else outcome.title
+
+
 def render_outcome(outcome: Outcome, env: Env) -> tuple[str, str, list[str], list[str]]:
     """Title, text (its shown paragraphs, each separated by an empty line), steps and documentation."""
-    title = render(outcome.heading.template, env) if outcome.heading is not None else outcome.title
+    title = render_title(outcome, env)
     text = "\n\n".join(t.strip("\n") for t in render_parts(outcome.text, env))
     return title, text, render_parts(outcome.steps, env), render_parts(outcome.document, env)
 
