@@ -87,7 +87,7 @@ class Engine:
         self.catalogue = catalogue
         self.day = day
         self._types: dict[str, Any] | None = None  # the facts' types, for computations (made when first needed)
-        self._amounts: Any = None  # the thresholds on the day as expr amounts: the same for every env (made with _types)
+        self._amounts: Any = None  # the thresholds on the day as expr amounts, for every env (made with _types)
         self._last_env: tuple[Mapping[str, Value], Any] | None = None  # a walk's facts are immutable: reuse their env
         # The thresholds each expression condition names, and those it asks the reported value of (by its id).
         self._refs: dict[int, tuple[list[str], list[str]]] = {}
