@@ -98,10 +98,10 @@ def _walk(engine: Engine, tree_id: str, answers: Mapping[str, str], facts: Mappi
     """The walk with these answers (and facts known from the start); None when it cannot be walked."""
     try:
         state = engine.start(tree_id, facts)
-        while (question := engine.question(state)) is not None:
-            if question.key not in answers:
-                return _walked(engine, state, question)
-            state = engine.answer(state, answers[question.key], "file")
+        while isinstance(node := engine.node(state), Question) and not state.done:
+            if node.key not in answers:
+                return _walked(engine, state, engine.question(state))  # rendered only here, where it is shown
+            state = engine.answer(state, answers[node.key], "file")
     except AnskaffelseError:
         return None
     return _walked(engine, state, None)
