@@ -23,7 +23,7 @@ from .errors import AnskaffelseError
 from .model import Branch, Compare, Compute, Expression, Outcome, Question, Step, Value
 from .trace import TraceAlternative, TraceOther, TraceResult
 from .values import format_amount
-from .wording import facts_named, money_literals, render_outcome
+from .wording import facts_named, money_literals, render_title
 
 MAX_WALKS = 400  # walks for one result; the bundled catalogue needs well under a hundred
 
@@ -98,10 +98,10 @@ def _walk(engine: Engine, tree_id: str, answers: Mapping[str, str], facts: Mappi
     """The walk with these answers (and facts known from the start); None when it cannot be walked."""
     try:
         state = engine.start(tree_id, facts)
-        while (question := engine.question(state)) is not None:
-            if question.key not in answers:
-                return _walked(engine, state, question)
-            state = engine.answer(state, answers[question.key], "file")
+        while isinstance(node := engine.node(state), Question) and not state.done:
+            if node.key not in answers:
+                return _walked(engine, state, engine.question(state))  # rendered only here, where it is shown
+            state = engine.answer(state, answers[node.key], "file")
     except AnskaffelseError:
         return None
     return _walked(engine, state, None)
@@ -235,7 +235,7 @@ def _other(engine: Engine, answer: str, label: str, walked: _Walked, actual: _Wa
     if walked.passed != actual.passed:
         env = engine.env(walked.state.facts)
         nodes = [engine.catalogue.trees[t].nodes[n] for t, n in walked.passed if (t, n) not in actual.passed]
-        titles = [render_outcome(node, env)[0] for node in nodes if isinstance(node, Outcome)]
+        titles = [render_title(node, env) for node in nodes if isinstance(node, Outcome)]
         if titles:
             other["passed"] = titles
     return other
@@ -245,5 +245,5 @@ def _result(engine: Engine, walked: _Walked) -> TraceResult | None:
     outcome = engine.outcome(walked.state) if walked.needs is None else None
     if outcome is None:
         return None
-    title = render_outcome(outcome, engine.env(walked.state.facts))[0]
+    title = render_title(outcome, engine.env(walked.state.facts))  # only the title is shown: not its text
     return {"tree": walked.state.tree, "node": outcome.id, "verdict": outcome.verdict, "title": title}

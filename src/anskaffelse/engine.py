@@ -87,6 +87,7 @@ class Engine:
         self.catalogue = catalogue
         self.day = day
         self._types: dict[str, Any] | None = None  # the facts' types, for computations (made when first needed)
+        self._amounts: Any = None  # the thresholds on the day as expr amounts, for every env (made with _types)
         self._last_env: tuple[Mapping[str, Value], Any] | None = None  # a walk's facts are immutable: reuse their env
         # The thresholds each expression condition names, and those it asks the reported value of (by its id).
         self._refs: dict[int, tuple[list[str], list[str]]] = {}
@@ -136,13 +137,14 @@ class Engine:
 
     def env(self, facts: Mapping[str, Value]) -> Any:
         """The walk's facts and the thresholds on the date of assessment, for expressions (expr.Env)."""
-        from .facts import environment, fact_types
+        from .facts import environment, fact_types, threshold_amounts
 
         if self._types is None:
             self._types = fact_types(self.catalogue)
+            self._amounts = threshold_amounts(self.catalogue, self.day)
         if self._last_env is not None and self._last_env[0] is facts:  # the same (immutable) facts: the same env
             return self._last_env[1]
-        env = environment(self.catalogue, facts, self.day, self._types)
+        env = environment(self.catalogue, facts, self.day, self._types, self._amounts)
         if isinstance(facts, MappingProxyType):
             self._last_env = (facts, env)
         return env
@@ -209,11 +211,11 @@ class Engine:
                 target = self._choose(node, state, used)
                 known = {(u.id, u.status) for u in state.thresholds}
                 fresh = tuple(dict.fromkeys(u for u in used if (u.id, u.status) not in known))
-                state = self._move(replace(state, thresholds=state.thresholds + fresh), state.tree, target)
+                state = self._move(state, state.tree, target, thresholds=state.thresholds + fresh)
             elif isinstance(node, Call):
                 frame = Frame(state.tree, node.id)
                 called = self.tree(node.tree)
-                state = self._move(replace(state, stack=state.stack + (frame,)), called.id, called.start)
+                state = self._move(state, called.id, called.start, stack=state.stack + (frame,))
             elif isinstance(node, Goto):
                 other = self.tree(node.tree)
                 state = self._move(state, other.id, other.start)
@@ -229,17 +231,17 @@ class Engine:
                 if target_id == END:
                     return replace(state, stack=(), done=True)
                 passed = state.passed + ((state.tree, node.id),)
-                if caller.sets:
-                    state = replace(state, facts=MappingProxyType({**state.facts, caller.sets: node.id}))
-                state = self._move(replace(state, stack=state.stack[:-1], passed=passed), frame.tree, target_id)
+                facts = MappingProxyType({**state.facts, caller.sets: node.id}) if caller.sets else state.facts
+                state = self._move(state, frame.tree, target_id, stack=state.stack[:-1], passed=passed, facts=facts)
         raise CatalogueError("veiledningen kom aldri til et utfall; kjør «anskaffelse validate»")
 
     # -- helpers ----------------------------------------------------------------
 
-    def _move(self, state: State, tree_id: str, node_id: str) -> State:
+    def _move(self, state: State, tree_id: str, node_id: str, **changes: Any) -> State:
+        """The state at another node, with `changes` to its other fields made in the same copy."""
         if node_id not in self.tree(tree_id).nodes:
             raise CatalogueError(f"{self.location(state)}: ukjent node «{node_id}»; kjør «anskaffelse validate»")
-        return replace(state, tree=tree_id, node=node_id, visited=state.visited + ((tree_id, node_id),))
+        return replace(state, tree=tree_id, node=node_id, visited=state.visited + ((tree_id, node_id),), **changes)
 
     def _record(
         self, state: State, question: Question, value: Value, origin: Origin, help_shown: bool, previous: State | None
@@ -264,8 +266,9 @@ class Engine:
             if kind is not None and question.sets not in facts:
                 facts[question.sets] = kind
         target = self.next_after(question, value)
-        moved = self._move(state, state.tree, target)
-        return replace(moved, facts=MappingProxyType(facts), steps=state.steps + (step,), previous=previous)
+        return self._move(
+            state, state.tree, target, facts=MappingProxyType(facts), steps=state.steps + (step,), previous=previous
+        )
 
     def _computed(self, state: State, node: Compute) -> State:
         """A computed fact, shown as a step («Slik er verdien beregnet: …»); unknown when what it
@@ -281,8 +284,7 @@ class Engine:
         step = Step(state.tree, node.id, node.fact, label, value, shown, "computed", False, node.sources)
         facts = dict(state.facts)
         facts[node.fact] = value
-        moved = self._move(state, state.tree, node.next)
-        return replace(moved, facts=MappingProxyType(facts), steps=state.steps + (step,))
+        return self._move(state, state.tree, node.next, facts=MappingProxyType(facts), steps=state.steps + (step,))
 
     @staticmethod
     def next_after(question: Question, value: Value) -> str:

@@ -26,18 +26,11 @@ SERVICE_KINDS = {
 }
 
 
-_TYPES: dict[int, tuple[Catalogue, dict[str, FactType]]] = {}
-
-
 def fact_types(catalogue: Catalogue) -> dict[str, FactType]:
     """Every fact a question asks or a computation gives, with its type (a computed fact: money,
-    unless its expression is checked to give something else; see validate). Made once per catalogue."""
-    made = _TYPES.get(id(catalogue))
-    if made is not None and made[0] is catalogue:
-        return made[1]
+    unless its expression is checked to give something else; see validate). Its callers make it once
+    and keep it (validate, Engine); no module keeps a catalogue alive."""
     types: dict[str, FactType] = {}
-    _TYPES.clear()
-    _TYPES[id(catalogue)] = (catalogue, types)
     for tree in catalogue.trees.values():
         for node in tree.nodes.values():
             if isinstance(node, Question):
@@ -54,21 +47,31 @@ def fact_types(catalogue: Catalogue) -> dict[str, FactType]:
 
 
 def environment(
-    catalogue: Catalogue, facts: Mapping[str, Value], day: dt.date, types: Mapping[str, FactType] | None = None
+    catalogue: Catalogue,
+    facts: Mapping[str, Value],
+    day: dt.date,
+    types: Mapping[str, FactType] | None = None,
+    amounts: tuple[dict[str, Money], dict[str, Money]] | None = None,
 ) -> Env:
-    """The facts of a walk (and the thresholds in force on `day`) for evaluating an expression;
-    «vet ikke» and what is not answered are unknown."""
+    """The facts of a walk (and the thresholds in force on `day`: `amounts`, made by threshold_amounts when
+    not given) for evaluating an expression; «vet ikke» and what is not answered are unknown."""
     types = fact_types(catalogue) if types is None else types
     known = {k: v for k, v in facts.items() if k in types and v != UNKNOWN}
-    thresholds: dict[str, Decimal] = {}
-    reported: dict[str, Decimal] = {}
+    thresholds, reported = threshold_amounts(catalogue, day) if amounts is None else amounts
+    return make_env(known, types, thresholds, reported)
+
+
+def threshold_amounts(catalogue: Catalogue, day: dt.date) -> tuple[dict[str, Money], dict[str, Money]]:
+    """The amount of each threshold in force on `day`, and of each newer reported value, for expressions."""
+    thresholds: dict[str, Money] = {}
+    reported: dict[str, Money] = {}
     for threshold in catalogue.thresholds.values():
         value, newer = threshold.value_on(day), threshold.reported_on(day)
         if value is not None:
-            thresholds[threshold.id] = value.amount
+            thresholds[threshold.id] = Money.from_kroner(value.amount)
         if newer is not None:
-            reported[threshold.id] = newer.amount
-    return make_env(known, types, thresholds, reported)
+            reported[threshold.id] = Money.from_kroner(newer.amount)
+    return thresholds, reported
 
 
 def compute(node: Compute, env: Env) -> tuple[Value | None, str]:
@@ -105,12 +108,12 @@ def service_kind(code: str) -> tuple[str | None, str]:
     return SERVICE_KINDS.get(found.kind), label
 
 
-def check_compute(node: Compute, catalogue: Catalogue) -> list[Finding]:
-    """A computation's expression and explanation checked against the catalogue's facts and thresholds,
-    each problem where it is written (the column moved to the offending part of the expression)."""
+def check_compute(node: Compute, catalogue: Catalogue, types: Mapping[str, FactType]) -> list[Finding]:
+    """A computation's expression and explanation checked against the catalogue's facts (`types`, from
+    fact_types) and thresholds, each problem where it is written (the column moved to the offending part
+    of the expression)."""
     from .expr import check, check_template
 
-    types = fact_types(catalogue)
     declared = next((types[q.key] for t in catalogue.trees.values() for q in t.questions() if q.key == node.fact), None)
     expect = declared.kind if declared is not None else None
     _, errors = check(

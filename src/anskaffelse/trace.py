@@ -5,8 +5,8 @@ parsed, every string and number scanned, and checked against the JSON Schema of 
 other code reads it. A trace that fails is a TraceError (exit 1) naming the file, JSON path and problem.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typing would compile each TypedDict field's annotation
+# text (about 80 of them) every time the module is imported; as objects they cost nothing.
 import datetime as dt
 import functools
 import json
@@ -14,7 +14,6 @@ import math
 import os
 import re
 from collections.abc import Callable
-from importlib import resources
 from typing import Any, NotRequired, TypedDict, cast
 
 from .errors import TraceError, UsageError
@@ -218,6 +217,8 @@ def parse_trace(data: bytes, shown: str) -> Trace:
 
 def schema_document(version: str = TRACE_SCHEMA) -> dict[str, Any]:
     """The JSON Schema of a trace version, as shipped in the package."""
+    from importlib import resources  # here, not at the top: only a command that reads a trace needs it
+
     name = SCHEMA_VERSIONS[version]
     text = resources.files("anskaffelse").joinpath("schemas", name).read_text(encoding="utf-8")
     return cast(dict[str, Any], json.loads(text))

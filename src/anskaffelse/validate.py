@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
+from .expr import FactType
 from .facts import check_compute, check_sets, fact_types
 from .findings import MAX_FINDINGS, Finding, Findings, Location, suggest
 from .flow import Flow, topological
@@ -38,11 +39,12 @@ def validate(catalogue: Catalogue, findings: Findings) -> None:
     """Add every problem of a loaded catalogue to `findings` (errors and warnings)."""
     hint = _Hints()
     facts = _fact_questions(catalogue)
+    types = fact_types(catalogue)
     flow = Flow(catalogue)
     for tree in catalogue.trees.values():
-        findings.extend(_check_tree(tree, catalogue, facts, flow, hint))
+        findings.extend(_check_tree(tree, catalogue, facts, types, flow, hint))
     findings.extend(_check_answer_keys(catalogue, facts))
-    findings.extend(check_wording(catalogue, fact_types(catalogue)))
+    findings.extend(check_wording(catalogue, types))
     findings.extend(_check_tree_cycles(catalogue))
     findings.extend(_check_route_length(catalogue, flow))
     for threshold in catalogue.thresholds.values():
@@ -64,7 +66,12 @@ def _fact_questions(catalogue: Catalogue) -> dict[str, list[Question]]:
 
 
 def _check_tree(
-    tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]], flow: Flow, hint: _Hints
+    tree: Tree,
+    catalogue: Catalogue,
+    facts: dict[str, list[Question]],
+    types: Mapping[str, FactType],
+    flow: Flow,
+    hint: _Hints,
 ) -> Iterator[Finding]:
     nodes = tree.nodes
     if tree.start not in nodes and tree.start not in tree.broken:
@@ -72,7 +79,7 @@ def _check_tree(
             tree.start_loc or tree.loc, f"start viser til ukjent node «{tree.start}»{hint(tree.start, nodes)}"
         )
     for node in nodes.values():
-        yield from _check_node(node, tree, catalogue, facts, hint)
+        yield from _check_node(node, tree, catalogue, facts, types, hint)
     succ = flow.successors(tree)
     yield from _check_reachability(tree, succ)
     yield from _check_cycles(tree, succ)
@@ -92,7 +99,12 @@ class _Hints:
 
 
 def _check_node(
-    node: Node, tree: Tree, catalogue: Catalogue, facts: dict[str, list[Question]], hint: _Hints
+    node: Node,
+    tree: Tree,
+    catalogue: Catalogue,
+    facts: dict[str, list[Question]],
+    types: Mapping[str, FactType],
+    hint: _Hints,
 ) -> Iterator[Finding]:
     nodes = tree.nodes
     for target in node.targets():
@@ -109,9 +121,9 @@ def _check_node(
                 )
         if not node.help:
             yield Finding(node.loc, f"spørsmålet «{node.id}» mangler help (en forklaring med eksempel)", True)
-        yield from check_sets(node, fact_types(catalogue)) if node.sets else ()
+        yield from check_sets(node, types) if node.sets else ()
     elif isinstance(node, Compute):
-        yield from check_compute(node, catalogue)
+        yield from check_compute(node, catalogue, types)
     elif isinstance(node, Outcome):
         if not node.sources:
             yield Finding(node.loc, f"utfallet «{node.id}» mangler kilder (sources)")
@@ -124,7 +136,7 @@ def _check_node(
     elif isinstance(node, Branch):
         for rule in node.rules:
             if rule.when is not None:
-                yield from _check_condition(rule.when, catalogue, facts, hint)
+                yield from _check_condition(rule.when, catalogue, facts, types, hint)
     elif isinstance(node, (Call, Goto)):
         yield from _check_jump(node, tree, catalogue, hint)
 
@@ -153,17 +165,17 @@ def _check_jump(node: Call | Goto, tree: Tree, catalogue: Catalogue, hint: _Hint
 
 
 def _check_condition(
-    cond: Condition, catalogue: Catalogue, facts: dict[str, list[Question]], hint: _Hints
+    cond: Condition, catalogue: Catalogue, facts: dict[str, list[Question]], types: Mapping[str, FactType], hint: _Hints
 ) -> Iterator[Finding]:
     if isinstance(cond, Expression):
-        yield from check_expression(cond, fact_types(catalogue), catalogue.thresholds)
+        yield from check_expression(cond, types, catalogue.thresholds)
         return
     if isinstance(cond, (AllOf, AnyOf)):
         for item in cond.items:
-            yield from _check_condition(item, catalogue, facts, hint)
+            yield from _check_condition(item, catalogue, facts, types, hint)
         return
     if isinstance(cond, Not):
-        yield from _check_condition(cond.item, catalogue, facts, hint)
+        yield from _check_condition(cond.item, catalogue, facts, types, hint)
         return
     questions = facts.get(cond.fact)
     if not questions:

@@ -221,15 +221,20 @@ def check_wording(catalogue: Catalogue, facts: Mapping[str, FactType]) -> Iterat
                     )
 
 
-# «1,3 millioner», «7,8 mill.», «100 000 kroner», «2 300 000», «1300000 kr»
+# «1,3 millioner», «7,8 mill.», «100 000 kroner», «2 300 000», «1300000 kr». An amount starts with a digit
+# not written after a digit, «,» or «.»: the pattern starts with the digit and looks behind it, so that
+# the regex engine skips straight to the next digit of a text instead of trying every position.
 _AMOUNT = re.compile(
-    r"(?<![\d,.])(\d{1,3}(?:[ \u00a0.]\d{3})+|\d+)(?:,(\d+))?(?:\s*(millioner|million|mill\b\.?|mrd))?", re.IGNORECASE
+    r"(\d(?<![\d,.]\d)(?:\d{0,2}(?:[ \u00a0.]\d{3})+|\d*))(?:,(\d+))?(?:\s*(millioner|million|mill\b\.?|mrd))?",
+    re.IGNORECASE,
 )
 
 
 def amounts_in(text: str) -> Iterator[tuple[Decimal, str]]:
     """Every amount written in a text (as a person writes it), with how it is written."""
     for m in _AMOUNT.finditer(text):
+        if len(m.group(1)) < 5 and m.lastindex == 1:
+            continue  # four digits at most, alone: «§ 30-3», «2026», «30 %» are not amounts
         whole = m.group(1).replace(" ", "").replace("\u00a0", "").replace(".", "")
         value = Decimal(f"{whole}.{m.group(2)}") if m.group(2) else Decimal(whole)
         unit = (m.group(3) or "").lower()
@@ -265,9 +270,13 @@ def render_parts(parts: tuple[Part, ...], env: Env) -> list[str]:
     return [t for t in (render_part(p, env) for p in parts) if t is not None]
 
 
+def render_title(outcome: Outcome, env: Env) -> str:
+    return render(outcome.heading.template, env) if outcome.heading is not None else outcome.title
+
+
 def render_outcome(outcome: Outcome, env: Env) -> tuple[str, str, list[str], list[str]]:
     """Title, text (its shown paragraphs, each separated by an empty line), steps and documentation."""
-    title = render(outcome.heading.template, env) if outcome.heading is not None else outcome.title
+    title = render_title(outcome, env)
     text = "\n\n".join(t.strip("\n") for t in render_parts(outcome.text, env))
     return title, text, render_parts(outcome.steps, env), render_parts(outcome.document, env)
 

@@ -52,10 +52,10 @@ def make_env(
     """An Env from answers as the rest of the program holds them: amounts as Decimal kroner (turned into
     øre exactly; a fraction of an øre is a ValueError), yes/no as "ja"/"nei" for a bool fact, None for
     «vet ikke». Answers to facts not in `facts` are left out."""
-    values: dict[str, Value | None] = {}
-    for name, fact in facts.items():
-        raw = answers.get(name)
-        values[name] = None if raw is None else _typed(name, raw, fact.kind)
+    # Only the facts answered: a name missing from Env.facts is unknown, as None is.
+    values: dict[str, Value | None] = {
+        name: _typed(name, raw, facts[name].kind) for name, raw in answers.items() if raw is not None and name in facts
+    }
 
     def money(amounts: Mapping[str, Decimal | int | Money]) -> dict[str, Money]:
         return {key: a if isinstance(a, Money) else Money.from_kroner(a) for key, a in amounts.items()}

@@ -29,6 +29,7 @@ _IDENT = re.compile(r"[a-z][a-z0-9_]*")
 _TID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _UNIT = re.compile(r"[ \t\u00a0]*(%|kr(?![\w]))")
 _OPS = ("<=", ">=", "!=", "==", "+", "-", "*", "/", "(", ")", "[", "]", ",", "=", "<", ">", "≤", "≥", "≠", "−")
+_OP = re.compile("|".join(map(re.escape, _OPS)))  # the first that matches, as listed: «<=» before «<»
 _OP_NORMAL = {"==": "=", "≤": "<=", "≥": ">=", "≠": "!=", "−": "-"}
 _CHAR_HINTS = {
     "×": "skriv * for gange",
@@ -100,12 +101,12 @@ def _lex(source: str, start: int, end: int) -> list[_Tok]:
             tokens.append(_Tok("name", text, pos))
             pos = word.end()
             continue
-        op = next((o for o in _OPS if source.startswith(o, pos, end)), None)
+        op = _OP.match(source, pos, end)
         if op is None:
             hint = _CHAR_HINTS.get(ch)
             raise ExprError(f"ukjent tegn «{_quote(ch)}»" + (f"; {hint}" if hint else ""), pos)
-        tokens.append(_Tok("op", _OP_NORMAL.get(op, op), pos))
-        pos += len(op)
+        tokens.append(_Tok("op", _OP_NORMAL.get(op.group(), op.group()), pos))
+        pos = op.end()
 
 
 def _lex_number(source: str, number: re.Match[str], end: int, tokens: list[_Tok]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from .values import Money, format_money, format_value
 
 MAX_PLACEHOLDERS = 100
 MAX_TEMPLATE_LENGTH = 20_000
+_BRACE = re.compile("[{}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,37 +38,30 @@ def parse_template(source: str) -> Template:
     if len(source) > MAX_TEMPLATE_LENGTH:
         raise ExprError(f"teksten er for lang ({len(source)} tegn; høyst {MAX_TEMPLATE_LENGTH})", 0)
     parts: list[str | Expr] = []
-    text: list[str] = []
+    text: list[str] = []  # literal text since the last placeholder, in pieces
     pos, count = 0, 0
-    while pos < len(source):
-        ch = source[pos]
-        if ch == "}":
-            if source.startswith("}}", pos):
-                text.append("}")
-                pos += 2
-                continue
-            raise ExprError("«}» uten «{» foran; skriv «}}» for en klammeparentes i teksten", pos)
-        if ch != "{":
-            text.append(ch)
-            pos += 1
+    while (brace := _BRACE.search(source, pos)) is not None:  # literal text up to the next brace is copied as it is
+        at = brace.start()
+        text.append(source[pos:at])
+        if source.startswith("}}", at) or source.startswith("{{", at):
+            text.append(source[at])
+            pos = at + 2
             continue
-        if source.startswith("{{", pos):
-            text.append("{")
-            pos += 2
-            continue
-        close = _placeholder_end(source, pos)
+        if source[at] == "}":
+            raise ExprError("«}» uten «{» foran; skriv «}}» for en klammeparentes i teksten", at)
+        close = _placeholder_end(source, at)
         count += 1
         if count > MAX_PLACEHOLDERS:
-            raise ExprError(f"for mange {{…}} i teksten (høyst {MAX_PLACEHOLDERS})", pos)
-        if text:
-            parts.append("".join(text))
-            text = []
-        if not source[pos + 1 : close].strip():
-            raise ExprError("tom {} i teksten; skriv et uttrykk mellom klammeparentesene, eller {{}} for «{}»", pos)
-        parts.append(_parse_span(source, pos + 1, close))
+            raise ExprError(f"for mange {{…}} i teksten (høyst {MAX_PLACEHOLDERS})", at)
+        if literal := "".join(text):
+            parts.append(literal)
+        text = []
+        if not source[at + 1 : close].strip():
+            raise ExprError("tom {} i teksten; skriv et uttrykk mellom klammeparentesene, eller {{}} for «{}»", at)
+        parts.append(_parse_span(source, at + 1, close))
         pos = close + 1
-    if text:
-        parts.append("".join(text))
+    if literal := "".join([*text, source[pos:]]):
+        parts.append(literal)
     return Template(source, tuple(parts))
 
 
