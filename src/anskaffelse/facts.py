@@ -62,13 +62,19 @@ def environment(
     known = {k: v for k, v in facts.items() if k in types and v != UNKNOWN}
     thresholds: dict[str, Decimal] = {}
     reported: dict[str, Decimal] = {}
+    numbers: dict[str, Decimal] = {}
+    absent: set[str] = set()
     for threshold in catalogue.thresholds.values():
         value, newer = threshold.value_on(day), threshold.reported_on(day)
-        if value is not None:
+        if value is None and threshold.unknown_before_first:
+            absent.add(threshold.id)
+        elif value is not None and threshold.unit != "kr":
+            numbers[threshold.id] = value.amount / 100 if threshold.unit == "prosent" else value.amount
+        elif value is not None:
             thresholds[threshold.id] = value.amount
-        if newer is not None:
+        if newer is not None and threshold.unit == "kr":
             reported[threshold.id] = newer.amount
-    return make_env(known, types, thresholds, reported)
+    return make_env(known, types, thresholds, reported, numbers=numbers, absent=frozenset(absent))
 
 
 def compute(node: Compute, env: Env) -> tuple[Value | None, str]:
@@ -82,7 +88,7 @@ def compute(node: Compute, env: Env) -> tuple[Value | None, str]:
     if node.explain is not None:
         values = dict(env.facts)
         values[node.fact] = result
-        shown = render(node.explain, Env(values, env.thresholds, env.reported))
+        shown = render(node.explain, Env(values, env.thresholds, env.reported, env.absent))
     return value, shown
 
 
