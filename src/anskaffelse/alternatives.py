@@ -80,14 +80,13 @@ def what_if(engine: Engine, tree_id: str, state: State, walks: int = MAX_WALKS) 
 
 
 def _computed_from(engine: Engine) -> set[str]:
-    """The facts the catalogue's computations are made from."""
-    return {
-        name
-        for tree in engine.catalogue.trees.values()
-        for node in tree.nodes.values()
-        if isinstance(node, Compute)
-        for name in facts_named(node.expression)
+    """The facts the catalogue's computations are made from (not a total that is computed or typed, such as
+    kontraktsverdi: a computation made from the total, as the limit for small lots, keeps it a total)."""
+    nodes = [node for tree in engine.catalogue.trees.values() for node in tree.nodes.values()]
+    totals = {n.fact for n in nodes if isinstance(n, Compute)} & {
+        n.key for n in nodes if isinstance(n, Question) and n.input == "amount"
     }
+    return {name for node in nodes if isinstance(node, Compute) for name in facts_named(node.expression)} - totals
 
 
 def _raw(value: Value) -> str:
@@ -200,7 +199,11 @@ def _first_change(
 def boundaries(engine: Engine) -> list[Decimal]:
     """The amounts a result may turn on: every threshold value in force on the date of assessment and
     every amount a branch names (whole kroner)."""
-    found = {v.amount for t in engine.catalogue.thresholds.values() if (v := t.value_on(engine.day)) is not None}
+    found = {
+        v.amount
+        for t in engine.catalogue.thresholds.values()
+        if t.unit == "kr" and (v := t.value_on(engine.day)) is not None  # not a rule's percentage or months
+    }
     for tree in engine.catalogue.trees.values():
         for node in tree.nodes.values():
             if isinstance(node, Branch):
