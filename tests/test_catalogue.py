@@ -140,11 +140,12 @@ def test_vet_ikke_on_the_supplier_or_the_conditions_ends_cautiously(tree: str) -
     """Every enumerated path of a single tree that chose «vet ikke» ends in a non-permissive outcome,
     except where vet_ikke only routed on to more questions or to the cautious assumption (the
     organisational form; the CPV code, after which the kind of service is asked; the value
-    estimate's questions, after which more is asked or the cautious value is used; the kind of
+    estimate's questions, after which more is asked or the cautious value is used (for lots: no lot
+    follows simpler rules); the kind of
     service and whether the contract is mixed, which decide the part only above the national
     threshold: below it, del I applies whatever the answer). «Vet ikke» typed at a free question
     (an amount) is listed by show --paths too; where it ends, see test_safe_defaults."""
-    routing = {"leverandor_form", "cpv", "vb_type", "vb_enheter_spm", "vb_opsjoner", "vb_varighet"}
+    routing = {"leverandor_form", "cpv", "vb_type", "vb_enheter_spm", "vb_opsjoner", "vb_varighet", "vb_delkontrakter"}
     routing |= {"tjenestetype", "annen_del"}  # shown since show --paths lists every answer at least once
     choices = {q.key for t in catalogue().trees.values() for q in t.questions() if q.choices}
     for path in paths_of(tree):

@@ -80,13 +80,14 @@ def what_if(engine: Engine, tree_id: str, state: State, walks: int = MAX_WALKS) 
 
 
 def _computed_from(engine: Engine) -> set[str]:
-    """The facts the catalogue's computations are made from (not a total that is computed or typed, such as
-    kontraktsverdi: a computation made from the total, as the limit for small lots, keeps it a total)."""
-    nodes = [node for tree in engine.catalogue.trees.values() for node in tree.nodes.values()]
-    totals = {n.fact for n in nodes if isinstance(n, Compute)} & {
-        n.key for n in nodes if isinstance(n, Question) and n.input == "amount"
+    """The facts the catalogue's computations are made from."""
+    return {
+        name
+        for tree in engine.catalogue.trees.values()
+        for node in tree.nodes.values()
+        if isinstance(node, Compute)
+        for name in facts_named(node.expression)
     }
-    return {name for node in nodes if isinstance(node, Compute) for name in facts_named(node.expression)} - totals
 
 
 def _raw(value: Value) -> str:

@@ -60,8 +60,24 @@ def environment(
     «vet ikke» and what is not answered are unknown."""
     types = fact_types(catalogue) if types is None else types
     known = {k: v for k, v in facts.items() if k in types and v != UNKNOWN}
-    thresholds: dict[str, Decimal] = {}
-    reported: dict[str, Decimal] = {}
+    thresholds, reported, numbers, absent = _values_on(catalogue, day)
+    return make_env(known, types, thresholds, reported, numbers=numbers, absent=absent)
+
+
+_ON_DAY: dict[tuple[int, dt.date], tuple[object, tuple[dict[str, Money], dict[str, Money], dict[str, Decimal], frozenset[str]]]] = {}
+
+
+def _values_on(
+    catalogue: Catalogue, day: dt.date
+) -> tuple[dict[str, Money], dict[str, Money], dict[str, Decimal], frozenset[str]]:
+    """The thresholds and rule values in force on `day` (amounts as Money, a rule's percentage as a share,
+    its months as a number), the newer reported amounts, and the values unknown on the day; made once
+    per catalogue's thresholds and day (a walk evaluates many expressions on the same day)."""
+    made = _ON_DAY.get((id(catalogue.thresholds), day))
+    if made is not None and made[0] is catalogue.thresholds:
+        return made[1]
+    thresholds: dict[str, Money] = {}
+    reported: dict[str, Money] = {}
     numbers: dict[str, Decimal] = {}
     absent: set[str] = set()
     for threshold in catalogue.thresholds.values():
@@ -71,10 +87,14 @@ def environment(
         elif value is not None and threshold.unit != "kr":
             numbers[threshold.id] = value.amount / 100 if threshold.unit == "prosent" else value.amount
         elif value is not None:
-            thresholds[threshold.id] = value.amount
+            thresholds[threshold.id] = Money.from_kroner(value.amount)
         if newer is not None and threshold.unit == "kr":
-            reported[threshold.id] = newer.amount
-    return make_env(known, types, thresholds, reported, numbers=numbers, absent=frozenset(absent))
+            reported[threshold.id] = Money.from_kroner(newer.amount)
+    result = (thresholds, reported, numbers, frozenset(absent))
+    if len(_ON_DAY) > 64:
+        _ON_DAY.clear()
+    _ON_DAY[(id(catalogue.thresholds), day)] = (catalogue.thresholds, result)
+    return result
 
 
 def compute(node: Compute, env: Env) -> tuple[Value | None, str]:
