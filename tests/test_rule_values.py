@@ -59,8 +59,8 @@ def test_small_lots_that_qualify_may_follow_del_1_and_the_part_says_so() -> None
     outcome, text, steps = _walk(BUNDLED, SMALL_LOTS)
     assert outcome == "del-3"
     assert "kan da følge bare del I" in text and "(grensen er 1 000 000 kr)" in text
-    assert "900 000 kr / 20 % = 4 500 000 kr; totalen er 5 000 000 kr: ja" in str(steps["vb_smaa_minste_total"])
-    assert "836 000 kr" in str(steps["vb_smaa_belop"])
+    assert "høyst 20 prosent av 5 000 000 kr er 1 000 000 kr: ja" in str(steps["vb_smaa_belop"])
+    assert "300 000 kr, under 836 000 kr (varer og tjenester): ja" in str(steps["vb_smaa_belop"])
 
 
 def test_a_lower_small_lots_amount_in_the_data_changes_the_result(tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_a_lower_small_lots_amount_in_the_data_changes_the_result(tmp_path: Path
 def test_a_lower_share_in_the_data_changes_the_limit(tmp_path: Path) -> None:
     root = _copy(tmp_path, ("    - {from: 2017-01-01, amount: 20}", "    - {from: 2017-01-01, amount: 10}"))
     _, text, steps = _walk(root, SMALL_LOTS)
-    assert "900 000 kr / 10 % = 9 000 000 kr; totalen er 5 000 000 kr: nei" in str(steps["vb_smaa_minste_total"])
+    assert "høyst 10 prosent av 5 000 000 kr er 500 000 kr: nei" in str(steps["vb_smaa_belop"])
     assert "er ikke oppfylt" in text
 
 
@@ -149,7 +149,7 @@ def test_the_small_lots_line_is_in_the_trace_the_report_and_replay(tmp_path: Pat
     )  # fmt: skip
     assert code == 0, err
     data = json.loads(trace.read_text(encoding="utf-8"))
-    shown = [s for s in data["steps"] if s["key"] == "vb_smaa_minste_total"]
+    shown = [s for s in data["steps"] if s["key"] == "vb_smaa_belop"]
     assert shown and shown[0]["origin"] == "computed" and "FOA § 5-4 (8)" in json.dumps(shown[0], ensure_ascii=False)
     markdown = report.read_text(encoding="utf-8")
     assert "Små delkontrakter: til sammen 900 000 kr" in markdown
