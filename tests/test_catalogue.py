@@ -261,7 +261,8 @@ nodes:
 def _thresholds() -> list[tuple[str, dt.date, int]]:
     # A reported value is never the threshold (tests/test_reported.py): only confirmed values are probed.
     found = catalogue().thresholds.values()
-    return [(t.id, v.start, int(v.amount)) for t in found if t.unit == "kr" for v in t.values if v.status == "bekreftet"]
+    amounts = [t for t in found if t.unit == "kr"]  # not a rule's percentage or months
+    return [(t.id, v.start, int(v.amount)) for t in amounts for v in t.values if v.status == "bekreftet"]
 
 
 @pytest.mark.parametrize(("threshold", "start", "amount"), _thresholds())

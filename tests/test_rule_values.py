@@ -23,6 +23,7 @@ from conftest import BUNDLED, cli
 CASES = BUNDLED / "cases"
 SMALL_LOTS = CASES / "241-smaa-delkontrakter-oppfylt.yaml"
 LEASE_48 = CASES / "245-leie-uten-sluttdato-ganger-48.yaml"
+DAY = dt.date(2026, 6, 1)
 
 
 def _answers(case: Path) -> dict[str, str]:
@@ -95,12 +96,16 @@ def test_a_date_before_the_first_small_lots_amount_is_walked_and_left_undecided(
     assert "kan følge bare del I" not in text
 
 
-def test_rule_values_are_not_listed_as_thresholds_used_but_the_amounts_are() -> None:
-    engine = Engine(open_catalogue(BUNDLED), dt.date(2026, 4, 1))
-    state = walk(engine, "hvilke-regler", Answers(_answers(SMALL_LOTS), origin="test"), None, terminal=False)
-    used = {u.id for u in state.thresholds} | {u.id for u in engine.thresholds_shown(state)}
-    assert {"smaa-delkontrakter", "smaa-delkontrakter-bygg"} <= used
-    assert not used & {"smaa-delkontrakter-andel", "beregning-maaneder"}
+def test_the_rule_values_are_not_listed_as_thresholds_used() -> None:
+    """The small-lots amounts are shown in the calculation line, with their paragraph; the list of thresholds
+    used names neither them nor the percentage and the months, with lots or with a typed total."""
+    for case, day in ((SMALL_LOTS, dt.date(2026, 4, 1)), (CASES / "107-saerlige-over-suspensjon-10-3.yaml", DAY)):
+        engine = Engine(open_catalogue(BUNDLED), day)
+        state = walk(engine, "hvilke-regler", Answers(_answers(case), origin="test"), None, terminal=False)
+        used = {u.id for u in state.thresholds} | {u.id for u in engine.thresholds_shown(state)}
+        assert "eos-helse-sosial" in used or "eos-annen" in used
+        assert not used & {"smaa-delkontrakter", "smaa-delkontrakter-bygg", "smaa-delkontrakter-andel"}
+        assert "beregning-maaneder" not in used
 
 
 def test_a_percentage_is_a_number_in_an_expression(catalogue_with) -> None:  # type: ignore[no-untyped-def]

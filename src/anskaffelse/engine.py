@@ -403,7 +403,8 @@ class Engine:
     def _recorded(self, threshold: Threshold) -> bool:
         """Whether the record keeps the threshold's value: an amount in kroner that has a value on the date
         (a rule's percentage or months, and a value unknown before its first date, are not thresholds used)."""
-        return threshold.unit == "kr" and (threshold.value_on(self.day) is not None or not threshold.unknown_before_first)
+        known = threshold.value_on(self.day) is not None or not threshold.unknown_before_first
+        return threshold.unit == "kr" and known
 
     def _amount(self, operand: object, used: list[ThresholdUse]) -> Decimal:
         if isinstance(operand, Decimal):

@@ -64,12 +64,11 @@ def environment(
     return make_env(known, types, thresholds, reported, numbers=numbers, absent=absent)
 
 
-_ON_DAY: dict[tuple[int, dt.date], tuple[object, tuple[dict[str, Money], dict[str, Money], dict[str, Decimal], frozenset[str]]]] = {}
+_DayValues = tuple[dict[str, Money], dict[str, Money], dict[str, Decimal], frozenset[str]]
+_ON_DAY: dict[tuple[int, dt.date], tuple[object, _DayValues]] = {}
 
 
-def _values_on(
-    catalogue: Catalogue, day: dt.date
-) -> tuple[dict[str, Money], dict[str, Money], dict[str, Decimal], frozenset[str]]:
+def _values_on(catalogue: Catalogue, day: dt.date) -> _DayValues:
     """The thresholds and rule values in force on `day` (amounts as Money, a rule's percentage as a share,
     its months as a number), the newer reported amounts, and the values unknown on the day; made once
     per catalogue's thresholds and day (a walk evaluates many expressions on the same day)."""
