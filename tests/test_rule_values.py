@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,13 @@ def test_lots_are_asked_only_for_an_estimate_over_an_eos_threshold() -> None:
     # Case 107: a typed total over the EØS threshold: the lots are not asked (the typed walk does not grow).
     _, _, steps = _walk(BUNDLED, CASES / "107-saerlige-over-suspensjon-10-3.yaml", dt.date(2026, 4, 1))
     assert "vb_delkontrakter" not in steps and "kontraktsverdi" in steps
+
+
+def test_path_merging_tells_apart_amounts_on_each_side_of_a_reported_threshold() -> None:
+    """rapportert(eos-annen) is 2 500 000 kr on 1 June 2026: 2 400 000 kr (the uncertain band) and 4 800 000 kr
+    (a leased item at 100 000 kr a month × 48) take different rules, so their futures may not be merged."""
+    from anskaffelse.futures import Kinds
+
+    kinds = Kinds(Engine(open_catalogue(BUNDLED), DAY))
+    assert Decimal(2_500_000) in kinds.limits()
+    assert kinds.compared("kontraktsverdi", Decimal(2_400_000)) != kinds.compared("kontraktsverdi", Decimal(4_800_000))
