@@ -62,15 +62,15 @@ def test_small_lots_that_qualify_may_follow_del_1_and_the_part_says_so() -> None
     assert outcome == "del-3"
     assert "kan følge bare del I" in text and "(grensen er 1 000 000 kr)" in text
     assert "høyst 20 prosent av 5 000 000 kr er 1 000 000 kr: ja" in str(steps["vb_smaa_belop"])
-    assert "300 000 kr, under 836 000 kr (varer og tjenester): ja" in str(steps["vb_smaa_belop"])
+    assert "hver er verdt under 836 000 kr (varer og tjenester)" in str(steps["vb_smaa_belop"])
+    assert "og hver under 836 000 kr" in text
 
 
 def test_a_lower_small_lots_amount_in_the_data_changes_the_result(tmp_path: Path) -> None:
-    # 250 000 kr is below the largest small lot (300 000 kr): the lots no longer qualify.
     root = _copy(tmp_path, ("    - {from: 2024-03-14, amount: 836000}", "    - {from: 2024-03-14, amount: 250000}"))
     _, text, steps = _walk(root, SMALL_LOTS)
-    assert "vilkårene for at små delkontrakter kan følge enklere regler, er ikke oppfylt" in text
-    assert "250 000 kr" in str(steps["vb_smaa_belop"])
+    assert "og hver under 250 000 kr" in text and "836 000" not in text
+    assert "hver er verdt under 250 000 kr" in str(steps["vb_smaa_belop"])
 
 
 def test_a_lower_share_in_the_data_changes_the_limit(tmp_path: Path) -> None:
