@@ -294,7 +294,7 @@ def test_show_paths_of_the_bundled_value_tree_names_both_kinds_of_path() -> None
     code, out, _ = cli("show", "hvilke-regler", "--paths", "--format", "markdown", "--dato", "2026-06-01")
     assert code == 0
     assert re.search(r"Spørsmål når dere skriver inn verdien: median [\d,]+, høyst \d+ \(over alle \d+ veier", out)
-    assert re.search(r"Spørsmål med verdiberegningen: median [\d,]+, høyst \d+ \(over alle \d+ veier", out)
+    assert re.search(r"Spørsmål med verdiberegningen: median [\d,]+, høyst \d+ \(over alle [\d\xa0 ]+ veier", out)
 
 
 # --- the progress line ------------------------------------------------------------------------

@@ -155,7 +155,8 @@ def test_the_schema_knows_every_key_the_loader_accepts() -> None:
     sources = {key for key, _ in all_properties(json.loads(schema_path("sources").read_text(encoding="utf-8")))}
     assert {"citation", "title", "url", "checked", "status", "note", "changes", "from", "text"} == sources
     thresholds = {k for k, _ in all_properties(json.loads(schema_path("thresholds").read_text(encoding="utf-8")))}
-    expected = {"title", "source", "checked", "confirmed_until", "values", "note", "from", "amount", "status"}
+    expected = {"title", "source", "checked", "confirmed_until", "values", "note", "from", "amount", "status", "unit"}
+    expected.add("before_first")
     assert expected == thresholds
 
 

@@ -200,7 +200,11 @@ def _first_change(
 def boundaries(engine: Engine) -> list[Decimal]:
     """The amounts a result may turn on: every threshold value in force on the date of assessment and
     every amount a branch names (whole kroner)."""
-    found = {v.amount for t in engine.catalogue.thresholds.values() if (v := t.value_on(engine.day)) is not None}
+    found = {
+        v.amount
+        for t in engine.catalogue.thresholds.values()
+        if t.unit == "kr" and (v := t.value_on(engine.day)) is not None  # not a rule's percentage or months
+    }
     for tree in engine.catalogue.trees.values():
         for node in tree.nodes.values():
             if isinstance(node, Branch):

@@ -115,7 +115,9 @@ class Engine:
         missing = sorted(
             ref
             for ref in named
-            if ref in self.catalogue.thresholds and self.catalogue.thresholds[ref].value_on(self.day) is None
+            if ref in self.catalogue.thresholds
+            and self.catalogue.thresholds[ref].value_on(self.day) is None
+            and not self.catalogue.thresholds[ref].unknown_before_first
         )
         if missing:
             first = min(self.catalogue.thresholds[m].values[0].start for m in missing)
@@ -163,7 +165,7 @@ class Engine:
         used: list[ThresholdUse] = []
         for ref in named:
             threshold = self.catalogue.thresholds.get(ref)
-            if threshold is None:
+            if threshold is None or not self._recorded(threshold):
                 continue
             self._amount(ThresholdRef(ref, threshold.loc), used)
             newer = threshold.reported_on(self.day)
@@ -377,6 +379,8 @@ class Engine:
         if refs is None:
             refs = self._refs[id(cond)] = (expression_thresholds(cond), expression_thresholds(cond, reported=True))
         for ref in refs[0]:
+            if ref in self.catalogue.thresholds and not self._recorded(self.catalogue.thresholds[ref]):
+                continue
             self._amount(ThresholdRef(ref, cond.loc), used)
             newer = self.catalogue.thresholds[ref].reported_on(self.day) if ref in self.catalogue.thresholds else None
             if newer is not None and ref in refs[1]:
@@ -397,6 +401,12 @@ class Engine:
             return cond.holds(state.facts[cond.fact], lambda: self._amount(cond.operand, used))
         except ValueError:
             raise CatalogueError(f"{cond.loc}: «{cond.fact}» er ikke et beløp") from None
+
+    def _recorded(self, threshold: Threshold) -> bool:
+        """Whether the record keeps the threshold's value: an amount in kroner that has a value on the date
+        (a rule's percentage or months, and a value unknown before its first date, are not thresholds used)."""
+        known = threshold.value_on(self.day) is not None or not threshold.unknown_before_first
+        return threshold.unit == "kr" and known
 
     def _amount(self, operand: object, used: list[ThresholdUse]) -> Decimal:
         if isinstance(operand, Decimal):

@@ -51,27 +51,38 @@ def environment(
     facts: Mapping[str, Value],
     day: dt.date,
     types: Mapping[str, FactType] | None = None,
-    amounts: tuple[dict[str, Money], dict[str, Money]] | None = None,
+    amounts: DayValues | None = None,
 ) -> Env:
     """The facts of a walk (and the thresholds in force on `day`: `amounts`, made by threshold_amounts when
     not given) for evaluating an expression; «vet ikke» and what is not answered are unknown."""
     types = fact_types(catalogue) if types is None else types
     known = {k: v for k, v in facts.items() if k in types and v != UNKNOWN}
-    thresholds, reported = threshold_amounts(catalogue, day) if amounts is None else amounts
-    return make_env(known, types, thresholds, reported)
+    thresholds, reported, numbers, absent = threshold_amounts(catalogue, day) if amounts is None else amounts
+    return make_env(known, types, thresholds, reported, numbers=numbers, absent=absent)
 
 
-def threshold_amounts(catalogue: Catalogue, day: dt.date) -> tuple[dict[str, Money], dict[str, Money]]:
-    """The amount of each threshold in force on `day`, and of each newer reported value, for expressions."""
+DayValues = tuple[dict[str, Money], dict[str, Money], dict[str, Decimal], frozenset[str]]
+
+
+def threshold_amounts(catalogue: Catalogue, day: dt.date) -> DayValues:
+    """The thresholds and rule values in force on `day` (amounts as Money, a rule's percentage as a share,
+    its months as a number), the newer reported amounts, and the values unknown on the day. The engine
+    makes them once and passes them to every environment of a walk."""
     thresholds: dict[str, Money] = {}
     reported: dict[str, Money] = {}
+    numbers: dict[str, Decimal] = {}
+    absent: set[str] = set()
     for threshold in catalogue.thresholds.values():
         value, newer = threshold.value_on(day), threshold.reported_on(day)
-        if value is not None:
+        if value is None and threshold.unknown_before_first:
+            absent.add(threshold.id)
+        elif value is not None and threshold.unit != "kr":
+            numbers[threshold.id] = value.amount / 100 if threshold.unit == "prosent" else value.amount
+        elif value is not None:
             thresholds[threshold.id] = Money.from_kroner(value.amount)
-        if newer is not None:
+        if newer is not None and threshold.unit == "kr":
             reported[threshold.id] = Money.from_kroner(newer.amount)
-    return thresholds, reported
+    return thresholds, reported, numbers, frozenset(absent)
 
 
 def compute(node: Compute, env: Env) -> tuple[Value | None, str]:
@@ -85,7 +96,7 @@ def compute(node: Compute, env: Env) -> tuple[Value | None, str]:
     if node.explain is not None:
         values = dict(env.facts)
         values[node.fact] = result
-        shown = render(node.explain, Env(values, env.thresholds, env.reported))
+        shown = render(node.explain, Env(values, env.thresholds, env.reported, env.absent))
     return value, shown
 
 

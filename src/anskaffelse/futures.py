@@ -139,6 +139,8 @@ class Kinds:
         if isinstance(operand, ThresholdRef | x.Threshold):
             threshold = self.engine.catalogue.thresholds.get(operand.id)
             value = threshold.value_on(self.engine.day) if threshold else None
+            if threshold is not None and isinstance(operand, x.Threshold) and operand.reported:
+                value = threshold.reported_on(self.engine.day) or value  # rapportert(id): the newer value, if any
             return value.amount if value else None
         if isinstance(operand, x.MoneyLit):
             return operand.value.kroner

@@ -76,6 +76,12 @@ class Threshold:
     loc: Location
     confirmed_until: dt.date | None = None
     note: str = ""
+    # A rule value (FOA § 5-4) need not be an amount: kr (default), prosent (the expression gets 20 as
+    # 0,2) or måneder (a number).
+    unit: str = "kr"
+    # before_first: ukjent – before its first value the amount is unknown to a walk (an expression
+    # naming it is unknown, the cautious branch decides) instead of the date being refused.
+    unknown_before_first: bool = False
 
     def value_on(self, day: dt.date) -> ThresholdValue | None:
         """The value in force on `day` (a confirmed or supplied one; a value supplied by the user wins

@@ -14,6 +14,9 @@ from .yamlfile import Reader, Y, YMap, YScalar, YSeq, get
 SOURCES_FILE = "kilder.yaml"
 _SOURCE_KEYS = ("citation", "title", "url", "checked", "status", "note", "changes")
 THRESHOLDS_FILE = "terskelverdier.yaml"
+# The unit of a value in terskelverdier.yaml: kroner (thresholds and rule amounts), or a rule's percentage or
+# number of months (FOA § 5-4 (8) and (12)).
+UNITS = ("kr", "prosent", "måneder")
 # An address printed in reports and on screens: https, and nothing that could end a link or start markup.
 _URL = re.compile(r"https://[^\s/<>\"'`\\\x00-\x1f\x7f-\x9f]+\.[^\s<>\"'`\\\x00-\x1f\x7f-\x9f]+")
 
@@ -82,7 +85,7 @@ def _changes(y: Y | None, r: Reader, what: str) -> tuple[Change, ...]:
 
 def build_thresholds(y: Y, r: Reader) -> dict[str, Threshold]:
     result: dict[str, Threshold] = {}
-    allowed = ("title", "source", "checked", "confirmed_until", "values", "note")
+    allowed = ("title", "source", "checked", "confirmed_until", "values", "note", "unit", "before_first")
     for threshold_id, key_y, m, what in _entries(y, r, "terskelverdiene", "terskel-id", "terskelen"):
         r.keys(m, allowed, ("title", "source", "values"), what)
         values = build_threshold_values(what, get(m, "values"), r)
@@ -92,7 +95,16 @@ def build_thresholds(y: Y, r: Reader) -> dict[str, Threshold]:
             continue
         checked, until = (r.date(get(m, k), f"{what}: {k}") for k in ("checked", "confirmed_until"))
         note = r.text(get(m, "note"), "note", required=False) or ""
-        result[threshold_id] = Threshold(threshold_id, title, source, checked, values, key_y.loc, until, note)
+        unit = r.text(get(m, "unit"), f"{what}: unit", required=False) or "kr"
+        if unit not in UNITS:
+            r.add(get(m, "unit").loc, f"{what}: unit må være {', '.join(UNITS)}, ikke «{unit}»")  # type: ignore[union-attr]
+            continue
+        before = r.text(get(m, "before_first"), f"{what}: before_first", required=False)
+        if before not in (None, "ukjent"):
+            r.add(get(m, "before_first").loc, f"{what}: before_first kan bare være «ukjent»")  # type: ignore[union-attr]
+        result[threshold_id] = Threshold(
+            threshold_id, title, source, checked, values, key_y.loc, until, note, unit, before == "ukjent"
+        )
     return result
 
 

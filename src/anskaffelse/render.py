@@ -299,7 +299,7 @@ def thresholds_table(
         rows.append(
             (
                 threshold,
-                format_amount(value.amount) if value else "–",
+                _rule_value(threshold.unit, value.amount) if value else "–",
                 value.start.isoformat() if value else "ingen verdi ennå",
                 source.citation if source else threshold.source,
             )
@@ -323,6 +323,15 @@ def thresholds_table(
         name.append(f"\n{threshold.id}", style="dim")
         table.add_row(name, amount, start, escape(citation))
     return table
+
+
+def _rule_value(unit: str, amount: Decimal) -> str:
+    """A value of terskelverdier.yaml as a person reads it: «836 000 kr», «20 %», «48 måneder»."""
+    if unit == "prosent":
+        return f"{format_amount(amount).removesuffix(' kr')} %"
+    if unit == "måneder":
+        return f"{format_amount(amount).removesuffix(' kr')} måneder"
+    return format_amount(amount)
 
 
 def error_view(error: AnskaffelseError, *, terminal: bool) -> RenderableType:

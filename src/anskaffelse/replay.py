@@ -100,10 +100,12 @@ def compare(old: Trace, new: Trace, stopped: str, known_keys: set[str]) -> tuple
     from it is reported even when the walk stopped before it would have been asked.
     """
     changes: list[str] = []
-    old_steps = {s["key"]: s for s in old["steps"]}
+    # A computed fact is shown twice: as computed («Slik er verdien beregnet») and again, known, where a
+    # question would ask it; each is compared with its own kind in the saved walk.
+    old_steps = {(s["key"], s["origin"] == "computed"): s for s in old["steps"]}
     new_steps = {s["key"]: s for s in new["steps"]}
     for n, step in enumerate(new["steps"], 1):
-        before = old_steps.get(step["key"])
+        before = old_steps.get((step["key"], step["origin"] == "computed"))
         if before is None:
             changes.append(f"steg {n}: nytt spørsmål «{step['key']}»: {step['question']}")
             continue
@@ -117,7 +119,7 @@ def compare(old: Trace, new: Trace, stopped: str, known_keys: set[str]) -> tuple
             was, now = _citations(before["sources"]), _citations(step["sources"])
             changes.append(f"steg {n} «{step['key']}»: kildene er endret: {was} → {now}")
     asked_now = set(new_steps)
-    for key, step in old_steps.items():
+    for (key, _), step in old_steps.items():
         if key in asked_now:
             continue
         if key not in known_keys:

@@ -39,8 +39,9 @@ class Env:
     name is the same) and the threshold amounts in force on the assessment date."""
 
     facts: Mapping[str, Value | None]
-    thresholds: Mapping[str, Money]
+    thresholds: Mapping[str, Money | Decimal]  # a rule's percentage or months (unit in the data) is a number
     reported: Mapping[str, Money] = field(default_factory=dict)  # newer reported, unconfirmed values
+    absent: frozenset[str] = frozenset()  # values unknown on the date (before_first: ukjent): unknown, not an error
 
 
 def make_env(
@@ -48,6 +49,9 @@ def make_env(
     facts: Mapping[str, FactType],
     thresholds: Mapping[str, Decimal | int | Money],
     reported: Mapping[str, Decimal | int | Money] | None = None,
+    *,
+    numbers: Mapping[str, Decimal] | None = None,
+    absent: frozenset[str] = frozenset(),
 ) -> Env:
     """An Env from answers as the rest of the program holds them: amounts as Decimal kroner (turned into
     øre exactly; a fraction of an øre is a ValueError), yes/no as "ja"/"nei" for a bool fact, None for
@@ -60,7 +64,7 @@ def make_env(
     def money(amounts: Mapping[str, Decimal | int | Money]) -> dict[str, Money]:
         return {key: a if isinstance(a, Money) else Money.from_kroner(a) for key, a in amounts.items()}
 
-    return Env(values, money(thresholds), money(reported or {}))
+    return Env(values, {**money(thresholds), **(numbers or {})}, money(reported or {}), absent)
 
 
 def _typed(name: str, raw: object, kind: Kind) -> Value:
@@ -127,8 +131,10 @@ def _fact(node: Name, env: Env) -> Value | None:
     return value
 
 
-def _threshold(node: Threshold, env: Env) -> Money:
+def _threshold(node: Threshold, env: Env) -> Money | Decimal | None:
     amount = (env.reported.get(node.id) if node.reported else None) or env.thresholds.get(node.id)
+    if amount is None and node.id in env.absent:
+        return None
     if amount is None:
         raise ExprError(f"terskelverdien «{node.id}» har ingen verdi på vurderingsdatoen", node.id_offset)
     return amount

@@ -100,6 +100,9 @@ class _Checker:
                 if isinstance(node, Threshold) and node.id not in self.thresholds:
                     self.fail(f"ukjent terskelverdi «{node.id}»{_suggest(node.id, self.thresholds)}", node.id_offset)
                     return None
+                if isinstance(node, Threshold) and isinstance(self.thresholds, Mapping):
+                    # a rule value in prosent or måneder (its `unit` in terskelverdier.yaml) is a number
+                    return "money" if getattr(self.thresholds[node.id], "unit", "kr") == "kr" else "number"
                 return "money"
             case Str():
                 return "text"
