@@ -25,7 +25,7 @@ from .phrases import number
 MAX_PATHS = 100_000  # paths listed at most
 # Answers tried while walking every path: more is refused at once, with a count, rather than taking
 # minutes. The bundled `veiviser` needs about 180 000.
-MAX_TRIES = 500_000
+MAX_TRIES = 1_000_000  # the value estimate (leasing, small lots) and mixed contracts: veiviser needs ~600 000
 MAX_CHOICES_TRIED = 50_000  # at one question: a list this long is no tree of ordinary size
 # The guided estimate of the value (FOA § 5-4): paths through it are counted apart from the paths
 # where the buyer types the total value.
