@@ -15,6 +15,7 @@ from anskaffelse.catalog import open_catalogue
 from anskaffelse.cli import main
 from anskaffelse.engine import Engine
 from anskaffelse.findings import Finding, Findings
+from anskaffelse.plainprompts import PlainAsker
 
 # Interrupted walks of the tests (also of the CLI started in subprocesses) go here, never to the user's folder.
 os.environ["ANSKAFFELSE_STATE_DIR"] = tempfile.mkdtemp(prefix="anskaffelse-test-state-")
@@ -69,3 +70,25 @@ def cli(*args: str | Path, stdin: str | None = None, width: int | None = None) -
     with CliRunner().isolation(input=stdin, env=env) as (out, err, _):
         code = main([str(a) for a in args])
         return code, out.getvalue().decode(), err.getvalue().decode()
+
+
+class Typist(PlainAsker):
+    """Plain mode with the lines typed from a list, and what it prints kept."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = list(lines)
+        self.screen: list[str] = []
+        super().__init__(read=self._type, write=self.screen.append)
+
+    def _type(self, prompt: str) -> str:
+        self.screen.append(prompt)
+        if not self.lines:
+            raise EOFError
+        line = self.lines.pop(0)
+        if line == "^C":
+            raise KeyboardInterrupt
+        return line
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.screen)

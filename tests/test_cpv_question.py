@@ -15,30 +15,12 @@ import pytest
 from anskaffelse.cpv import choosing
 from anskaffelse.engine import Engine, State
 from anskaffelse.errors import Interrupted
-from anskaffelse.plainprompts import PlainAsker
 from anskaffelse.session import Reply
-from conftest import BUNDLED, PATIENCE, engine_for
+from conftest import BUNDLED, PATIENCE, Typist, engine_for
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 CLI = str(Path(sys.executable).with_name("anskaffelse"))
 DOWN, UP, ENTER = "\x1b[B", "\x1b[A", "\r"
-
-
-class Typist(PlainAsker):
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = list(lines)
-        self.screen: list[str] = []
-        super().__init__(read=self._type, write=self.screen.append)
-
-    def _type(self, prompt: str) -> str:
-        self.screen.append(prompt)
-        if not self.lines:
-            raise EOFError
-        return self.lines.pop(0)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.screen)
 
 
 def at_cpv(engine: Engine) -> State:

@@ -20,36 +20,14 @@ from anskaffelse.errors import Interrupted
 from anskaffelse.export import build_trace
 from anskaffelse.findings import Location
 from anskaffelse.model import Choice
-from anskaffelse.plainprompts import PlainAsker, match_choice, wants_plain
+from anskaffelse.plainprompts import match_choice, wants_plain
 from anskaffelse.session import walk
-from conftest import KINDS, PATIENCE, SKETCH, engine_for
+from conftest import KINDS, PATIENCE, SKETCH, Typist, engine_for
 
 CREATED = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 CHOICES = tuple(
     Choice(i, label, "x", Location("t.yaml")) for i, label in (("ja", "Ja"), ("nei", "Nei"), ("vet_ikke", "Vet ikke"))
 )
-
-
-class Typist(PlainAsker):
-    """Plain mode with the lines typed from a list, and what it prints kept."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = list(lines)
-        self.screen: list[str] = []
-        super().__init__(read=self._type, write=self.screen.append)
-
-    def _type(self, prompt: str) -> str:
-        self.screen.append(prompt)
-        if not self.lines:
-            raise EOFError
-        line = self.lines.pop(0)
-        if line == "^C":
-            raise KeyboardInterrupt
-        return line
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.screen)
 
 
 def plain_walk(root: Path, tree: str, lines: list[str], *, review: bool = False) -> tuple[State, Engine, Typist]:
