@@ -323,7 +323,10 @@ FLOOR_NOTES = {
 def compile_package(python: Path) -> str:
     """Compile the package under test to .pyc (compileall), as `pip install` does, so that what is timed
     is the installed state also in an editable install or with PYTHONDONTWRITEBYTECODE set."""
-    code = "import anskaffelse, compileall, os, sys; sys.exit(not compileall.compile_dir(os.path.dirname(anskaffelse.__file__), quiet=1))"
+    code = (
+        "import anskaffelse, compileall, os, sys\n"
+        "sys.exit(not compileall.compile_dir(os.path.dirname(anskaffelse.__file__), quiet=1))"
+    )
     result = subprocess.run([str(python), "-c", code], capture_output=True, text=True, env=child_env(), cwd=ROOT)
     if result.returncode != 0:
         sys.exit(f"could not compile the package: {result.stdout[-1000:]}{result.stderr[-1000:]}")
@@ -563,7 +566,9 @@ def report(benches: list[Bench], found: list[Target], about: list[str], runs: in
     ]
     floor_header = ["floor (information, no target)", "median", "× typer", "what it is"]
     floor_rows = [
-        [b.label, ms(b.median), f"{b.median / typer_s:.2f}×", FLOOR_NOTES[b.key]] for b in benches if b.key in FLOOR_NOTES
+        [b.label, ms(b.median), f"{b.median / typer_s:.2f}×", FLOOR_NOTES[b.key]]
+        for b in benches
+        if b.key in FLOOR_NOTES
     ]
     summary = verdict(found)
     plain = "\n\n".join(
@@ -786,7 +791,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"synthetic catalogues: one tree of about {args.small} and {args.big} nodes, with kilder.yaml and "
         "terskelverdier.yaml (see synthetic_tree)",
         f"archives: the walk's trace written {args.archive_small} and {args.archive_big} times under other names, "
-        f"replayed as a folder with --dato the trace's date of assessment (so unchanged), {args.archive_runs} runs each",
+        f"replayed as a folder with --dato the trace's date of assessment (so unchanged), "
+        f"{args.archive_runs} runs each",
         *([f"PYTHONPATH={os.environ['PYTHONPATH']}"] if os.environ.get("PYTHONPATH") else []),
     ]
     plain, md = report(benches, found, about, args.runs)
