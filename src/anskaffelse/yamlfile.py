@@ -331,6 +331,9 @@ class Reader:
 
     def __init__(self, findings: Findings | None = None) -> None:
         self.findings = findings if findings is not None else Findings()
+        # What a builder made of a text, for texts that recur in one load (wording: parsed conditions
+        # and templates, which are immutable): one parse per distinct text.
+        self.memo: dict[tuple[str, str], Any] = {}
 
     def add(self, loc: Location, message: str) -> None:
         self.findings.add(loc, message)
