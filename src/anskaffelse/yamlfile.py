@@ -272,8 +272,8 @@ class _Build:
             raise YamlProblem(Finding(Location(self.shown, mark.line + 1, mark.column + 1), _TOO_DEEP))
         is_map = isinstance(event, yaml.MappingStartEvent)
         tag = event.tag
-        if tag in (None, "!"):
-            tag = self.resolve(yaml.MappingNode if is_map else yaml.SequenceNode, None, event.implicit)
+        if tag in (None, "!"):  # what PyYAML's resolver gives a collection without a tag (no path resolvers)
+            tag = _MAP if is_map else _SEQ
         built = self.mapping(mark, depth + 1) if is_map else self.sequence(mark, depth + 1)
         return (
             built if tag == (_MAP if is_map else _SEQ) else self.refuse(event, f"YAML-taggen «{tag}» er ikke tillatt")
