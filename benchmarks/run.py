@@ -23,6 +23,11 @@ Targets (the issue "Speed: instant start, linear validation"):
                                                                 < 30 s wall
     the same, 10 000 against 1 000 traces                       ≤ 12 × (linear)
 
+Floors, for information (no targets): `python -c "import typer, yaml"`, and typer with PyYAML's
+parse events (CSafeLoader) of the same catalogue files, so that a reader sees how much of the 2.0×
+budget reading the YAML alone takes. The package is compiled (compileall) before anything is
+timed, as `pip install` does: what is measured is the installed state, with .pyc files.
+
 `copier --help` (a peer that asks YAML-defined questions) is timed for comparison only. The
 interpreter under test is the repository's .venv (or --python). copier comes from --copier,
 $BENCH_COPIER, or a venv this script creates once in benchmarks/.venv (git-ignored).
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import statistics
@@ -249,14 +255,17 @@ def one_trace(walk: list[str]) -> str:
 
 
 def archive_benches(args: argparse.Namespace, cli: list[str], work: Path) -> list[Bench]:
-    """`replay FOLDER` on an archive of --archive-small and one of --archive-big copies of the walk's trace.
-    Exit 3 counts as a normal run: the walk's date (from its case) may give other thresholds today."""
+    """`replay FOLDER --dato D` on an archive of --archive-small and one of --archive-big copies of the walk's
+    trace, D being the trace's own date of assessment: every trace then replays unchanged, whatever day the
+    benchmark runs (replayed on today's date, a case dated before a change of the law or of a threshold
+    would replay as changed, and the time measured would depend on the day). Exit 0 is required."""
     trace = one_trace([*cli, *walk_args(args, work)])
+    day = json.loads(trace)["date_of_assessment"]
     benches = []
     for key, n in (("archive-small", args.archive_small), ("archive-big", args.archive_big)):
         folder = write_archive(work / key, trace, n)
-        argv = [*cli, "replay", str(folder), "--trees", str(args.walk_trees)]
-        benches.append(Bench(key, f"replay {n} traces", argv, (0, 3)))
+        argv = [*cli, "replay", str(folder), "--trees", str(args.walk_trees), "--dato", day]
+        benches.append(Bench(key, f"replay {n} traces", argv))
     return benches
 
 
@@ -276,6 +285,52 @@ def archive_targets(by: dict[str, Bench]) -> list[Target]:
             f"≤ {SCALING:g}×",
         ),
     ]
+
+
+# --- floors (for information) -------------------------------------------------------------------
+
+# typer, PyYAML, and PyYAML's parse events (libyaml) of every catalogue file, as load_catalogue reads
+# them (sorted *.yaml and *.yml, not hidden; decoded as UTF-8): no command that reads the files can
+# be quicker than this.
+EVENTS_CODE = """\
+import os, sys, typer, yaml
+root = sys.argv[1]
+for name in sorted(os.listdir(root)):
+    if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+        with open(os.path.join(root, name), "rb") as handle:
+            text = handle.read().decode("utf-8-sig")
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            pass
+"""
+
+
+def floor_benches(python: Path, trees: Path, big: Path, big_nodes: int) -> list[Bench]:
+    py = str(python)
+    return [
+        Bench("floor-yaml", 'python -c "import typer, yaml"', [py, "-c", "import typer, yaml"]),
+        Bench("floor-events", "typer + PyYAML events of the catalogue", [py, "-c", EVENTS_CODE, str(trees)]),
+        Bench("floor-big", f"typer + PyYAML events of {big_nodes} nodes", [py, "-c", EVENTS_CODE, str(big)]),
+    ]
+
+
+FLOOR_NOTES = {
+    "floor-yaml": "importing PyYAML (every pure-Python module of it) on top of typer",
+    "floor-events": "also reading every file of the catalogue list and validate read, as libyaml parse events",
+    "floor-big": "the same for the large synthetic catalogue (compare: validate of it)",
+}
+
+
+def compile_package(python: Path) -> str:
+    """Compile the package under test to .pyc (compileall), as `pip install` does, so that what is timed
+    is the installed state also in an editable install or with PYTHONDONTWRITEBYTECODE set."""
+    code = (
+        "import anskaffelse, compileall, os, sys\n"
+        "sys.exit(not compileall.compile_dir(os.path.dirname(anskaffelse.__file__), quiet=1))"
+    )
+    result = subprocess.run([str(python), "-c", code], capture_output=True, text=True, env=child_env(), cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit(f"could not compile the package: {result.stdout[-1000:]}{result.stderr[-1000:]}")
+    return "bytecode: the anskaffelse package compiled with compileall before timing (the installed state)"
 
 
 # --- measuring ----------------------------------------------------------------------------------
@@ -509,11 +564,18 @@ def report(benches: list[Bench], found: list[Target], about: list[str], runs: in
         ]
         for b in benches
     ]
+    floor_header = ["floor (information, no target)", "median", "× typer", "what it is"]
+    floor_rows = [
+        [b.label, ms(b.median), f"{b.median / typer_s:.2f}×", FLOOR_NOTES[b.key]]
+        for b in benches
+        if b.key in FLOOR_NOTES
+    ]
     summary = verdict(found)
     plain = "\n\n".join(
         [
             plain_table(target_header, target_rows),
             *(["\n".join(notes)] if notes else []),
+            *([plain_table(floor_header, floor_rows)] if floor_rows else []),
             plain_table(timing_header, timing_rows),
             summary,
         ]
@@ -541,6 +603,19 @@ def report(benches: list[Bench], found: list[Target], about: list[str], runs: in
             *([""] if notes else []),
             f"**{summary}.**",
             "",
+            *(
+                [
+                    "## Floors",
+                    "",
+                    "What reading the files costs before any code of ours runs, for information: the list and "
+                    "validate targets (2.0× typer) include this.",
+                    "",
+                    markdown_table(floor_header, floor_rows),
+                    "",
+                ]
+                if floor_rows
+                else []
+            ),
             "## Timings",
             "",
             markdown_table(timing_header, timing_rows),
@@ -672,6 +747,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     has_cpv, cpv_note = command_exists(cli, "cpv")
     skipped = {} if has_cpv else {"cpv": (cpv_label, cpv_note)}
 
+    compiled = compile_package(python)
     with tempfile.TemporaryDirectory(prefix="anskaffelse-bench-") as tmp:
         work = Path(tmp)
         archives = archive_benches(args, cli, work)
@@ -694,6 +770,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             benches.insert(6, Bench("cpv", cpv_label, [*cli, "cpv", args.cpv_query]))
         if copier:
             benches.insert(2, Bench("copier", "copier --help (comparison only)", [str(copier), "--help"]))
+        benches += floor_benches(python, args.trees, big, big_nodes)
         print(f"timing {len(benches)} commands × {args.runs} runs …", file=sys.stderr)
         if cpv_note:
             print(f"note: {cpv_label}: {cpv_note}", file=sys.stderr)
@@ -708,12 +785,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         *machine(load_at_start),
         *versions(python, copier),
         f"code: {revision()}",
+        compiled,
         f"list and validate on {display(args.trees)}; the walk on {display(args.walk_trees)}"
         + (f" with the answers of {display(args.walk_case)}" if args.walk_case and not args.walk_answers else ""),
         f"synthetic catalogues: one tree of about {args.small} and {args.big} nodes, with kilder.yaml and "
         "terskelverdier.yaml (see synthetic_tree)",
         f"archives: the walk's trace written {args.archive_small} and {args.archive_big} times under other names, "
-        f"replayed as a folder, {args.archive_runs} runs each",
+        f"replayed as a folder with --dato the trace's date of assessment (so unchanged), "
+        f"{args.archive_runs} runs each",
         *([f"PYTHONPATH={os.environ['PYTHONPATH']}"] if os.environ.get("PYTHONPATH") else []),
     ]
     plain, md = report(benches, found, about, args.runs)
@@ -725,6 +804,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def only_archive(args: argparse.Namespace, cli: list[str]) -> int:
     """Only the replay of the archives, printed (RESULTS.md is written by a whole run)."""
+    compile_package(args.python)
     with tempfile.TemporaryDirectory(prefix="anskaffelse-bench-") as tmp:
         archives = archive_benches(args, cli, Path(tmp))
         print(f"timing replay of two archives × {args.archive_runs} runs …", file=sys.stderr)

@@ -296,3 +296,21 @@ def test_a_broken_conditional_source_is_an_error_with_file_and_line(
     _, findings = check(catalogue_with({"hoved2.yaml": broken, "regler.yaml": CALLED}))
     errors = [str(f) for f in findings if not f.warning]
     assert any(message in e and "hoved2.yaml:" in e for e in errors), errors
+
+
+def test_a_condition_written_twice_is_parsed_once_and_a_broken_one_is_reported_at_each_place() -> None:
+    from anskaffelse.findings import Findings
+    from anskaffelse.wording import build_expression
+    from anskaffelse.yamlfile import Reader, YMap, get, parse
+
+    findings = Findings()
+    reader = Reader(findings)
+    y = parse(b'a: "x >= 1"\nb: "x >= 1"\nc: "x >="\nd: "x >="\n', "f.yaml", findings)
+    assert isinstance(y, YMap) and not findings.sorted()
+    built = [build_expression(get(y, key), reader, key) for key in "abcd"]
+    first, second = built[0], built[1]
+    assert first is not None and second is not None
+    assert first.parsed is second.parsed  # one parse for one text (a parse is immutable)
+    assert (first.loc.line, second.loc.line) == (1, 2)  # each keeps its own place
+    assert built[2] is None and built[3] is None
+    assert [f.loc.line for f in findings.sorted()] == [3, 4]

@@ -19,6 +19,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from .expr import Env, ExprError, FactType, Template, check, check_template, evaluate, parse, parse_template, render
 from .expr import syntax as syn
@@ -68,11 +69,22 @@ def build_expression(y: Y | None, r: Reader, what: str) -> Expression | None:
     if source is None or not isinstance(y, YScalar):
         return None
     try:
-        parsed = parse(source)
+        parsed = _once(r, "expr", source)
     except ExprError as exc:
         r.add(*_problem(y, exc, what))
         return None
     return Expression(source, parsed, y.loc, _at(y, 0))
+
+
+def _once(r: Reader, kind: str, source: str) -> Any:
+    """parse(source) or parse_template(source), once per text in one load: a catalogue repeats its
+    conditions (veiviser: 515 of them, 232 different), and a parse is immutable. A text that does not
+    parse raises every time, so each place it is written is reported."""
+    key = (kind, source)
+    found = r.memo.get(key)
+    if found is None:
+        found = r.memo[key] = parse(source) if kind == "expr" else parse_template(source)
+    return found
 
 
 def build_template(y: Y | None, r: Reader, what: str, *, required: bool = True) -> Part | None:
@@ -81,7 +93,7 @@ def build_template(y: Y | None, r: Reader, what: str, *, required: bool = True) 
     if source is None or not isinstance(y, YScalar):
         return None
     try:
-        template = parse_template(source)
+        template = _once(r, "template", source)
     except ExprError as exc:
         r.add(*_problem(y, exc, what))
         return None

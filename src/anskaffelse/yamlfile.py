@@ -146,24 +146,25 @@ def _decode(data: bytes, shown: str) -> str:
         raise YamlProblem(
             Finding(Location(shown, line, col), "filen er ikke gyldig UTF-8; lagre den som UTF-8")
         ) from None
-    bidi = _BIDI.search(text)
+    first = _REFUSED.search(text)  # one pass over the text for both kinds (a large file is megabytes)
+    if first is None:
+        return text
+    bidi = _BIDI.search(text, first.start())
     if bidi:  # printable to YAML, but it makes a text on screen read otherwise than it is
         line = text.count("\n", 0, bidi.start()) + 1
         col = bidi.start() - (text.rfind("\n", 0, bidi.start()) + 1) + 1
         message = f"tegnet U+{ord(bidi.group()):04X} styrer skriveretningen og kan skjule hva teksten sier; fjern det"
         raise YamlProblem(Finding(Location(shown, line, col), message))
-    bad = _NON_PRINTABLE.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        char = bad.group()
-        message = (
-            "filen inneholder NUL-tegn; er det en binærfil?"
-            if char == "\x00"
-            else f"tegnet U+{ord(char):04X} er ikke tillatt i YAML (et kontrolltegn eller usynlig tegn); fjern det"
-        )
-        raise YamlProblem(Finding(Location(shown, line, col), message))
-    return text
+    bad = first  # no bidi control from here on: the first refused character is one YAML does not allow
+    line = text.count("\n", 0, bad.start()) + 1
+    col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+    char = bad.group()
+    message = (
+        "filen inneholder NUL-tegn; er det en binærfil?"
+        if char == "\x00"
+        else f"tegnet U+{ord(char):04X} er ikke tillatt i YAML (et kontrolltegn eller usynlig tegn); fjern det"
+    )
+    raise YamlProblem(Finding(Location(shown, line, col), message))
 
 
 # What YAML does not allow in a file: C0 and C1 controls but tab, line breaks and NEL, DEL,
@@ -171,6 +172,7 @@ def _decode(data: bytes, shown: str) -> str:
 # those allowed: the same set, checked for every code point, but ten times quicker to compile.)
 _NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # embeddings, overrides and isolates
+_REFUSED = re.compile(_NON_PRINTABLE.pattern[:-1] + _BIDI.pattern[1:])  # either of them
 # Escapes in quoted text ("\e", "\x1b", "\u009b") can still produce these; a terminal would obey them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ALIAS = "ankere og aliaser (&navn / *navn) er ikke tillatt i disse filene"
@@ -270,8 +272,8 @@ class _Build:
             raise YamlProblem(Finding(Location(self.shown, mark.line + 1, mark.column + 1), _TOO_DEEP))
         is_map = isinstance(event, yaml.MappingStartEvent)
         tag = event.tag
-        if tag in (None, "!"):
-            tag = self.resolve(yaml.MappingNode if is_map else yaml.SequenceNode, None, event.implicit)
+        if tag in (None, "!"):  # what PyYAML's resolver gives a collection without a tag (no path resolvers)
+            tag = _MAP if is_map else _SEQ
         built = self.mapping(mark, depth + 1) if is_map else self.sequence(mark, depth + 1)
         return (
             built if tag == (_MAP if is_map else _SEQ) else self.refuse(event, f"YAML-taggen «{tag}» er ikke tillatt")
@@ -329,6 +331,9 @@ class Reader:
 
     def __init__(self, findings: Findings | None = None) -> None:
         self.findings = findings if findings is not None else Findings()
+        # What a builder made of a text, for texts that recur in one load (wording: parsed conditions
+        # and templates, which are immutable): one parse per distinct text.
+        self.memo: dict[tuple[str, str], Any] = {}
 
     def add(self, loc: Location, message: str) -> None:
         self.findings.add(loc, message)
