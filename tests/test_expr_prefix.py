@@ -159,9 +159,17 @@ def test_a_computed_yes_no_needs_a_truth_value(catalogue_with: Callable[..., Pat
 
 @pytest.mark.parametrize(
     ("code", "opplaering", "vedlegg4"),
-    [("80530000", "ja", "nei"), ("85311000", "nei", "ja"), ("75121000", "nei", "ja"), ("85323000", "nei", "ja")],
+    [
+        ("80530000", "ja", "nei"),
+        ("85311000", "nei", "ja"),
+        ("85323000", "nei", "ja"),
+        ("98513100", "nei", "nei"),
+        ("75121000", None, "ja"),  # administrative educational services: the code does not say; asked
+    ],
 )
-def test_the_bundled_trees_read_training_and_vedlegg_4_from_the_code(code: str, opplaering: str, vedlegg4: str) -> None:
+def test_the_bundled_trees_read_training_and_vedlegg_4_from_the_code(
+    code: str, opplaering: str | None, vedlegg4: str
+) -> None:
     engine = Engine(open_catalogue(BUNDLED), dt.date(2026, 6, 1))
     base = {
         "oppdragsgiver_type": "annen",
@@ -171,20 +179,15 @@ def test_the_bundled_trees_read_training_and_vedlegg_4_from_the_code(code: str, 
         "kontraktsverdi": "10 mill",
         "leverandor_i_tankene": "ingen",
     }
-    state = walk(
-        engine,
-        "reserverte-kontrakter",
-        Answers({**base, "reservasjon_for": "ideelle", "ideell_sosiale_maal": "nei"}, origin="test"),
-        None,
-        terminal=False,
-    )
-    assert state.facts["tjeneste_opplaering"] == opplaering
-    assert [s.origin for s in state.steps if s.key == "tjeneste_opplaering"] == ["computed", "fact"]
-    state = walk(
-        engine,
-        "reserverte-kontrakter",
-        Answers({**base, "reservasjon_for": "art77", "res_77_formaal": "nei"}, origin="test"),
-        None,
-        terminal=False,
-    )
+    answers = {**base, "reservasjon_for": "ideelle", "tjeneste_opplaering": "vet_ikke", "ideell_sosiale_maal": "nei"}
+    state = walk(engine, "reserverte-kontrakter", Answers(answers, origin="test"), None, terminal=False)
+    origins = [s.origin for s in state.steps if s.key == "tjeneste_opplaering"]
+    if opplaering is None:
+        assert origins == ["file"]
+    else:
+        assert state.facts["tjeneste_opplaering"] == opplaering
+        assert origins == ["computed", "fact"]
+    answers = {**base, "reservasjon_for": "art77", "res_77_formaal": "nei"}
+    state = walk(engine, "reserverte-kontrakter", Answers(answers, origin="test"), None, terminal=False)
     assert state.facts["res_77_vedlegg4"] == vedlegg4
+    assert [s.origin for s in state.steps if s.key == "res_77_vedlegg4"] == ["computed", "fact"]
