@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from anskaffelse.answers import load_answers
-from anskaffelse.runner import assessment_day
 from anskaffelse.catalog import open_catalogue
 from anskaffelse.engine import Engine
 from anskaffelse.export import build_trace
+from anskaffelse.runner import assessment_day
 from anskaffelse.session import walk
 from conftest import BUNDLED
 
@@ -66,4 +66,4 @@ def test_an_outcome_cites_only_the_provisions_of_its_part_and_buyer_type(path: P
 
 def test_the_check_sees_every_part() -> None:
     parts = {_walk(path)[0] for path in CASES}
-    assert PARTS <= parts
+    assert parts >= PARTS
