@@ -191,3 +191,28 @@ def test_the_bundled_trees_read_training_and_vedlegg_4_from_the_code(
     state = walk(engine, "reserverte-kontrakter", Answers(answers, origin="test"), None, terminal=False)
     assert state.facts["res_77_vedlegg4"] == vedlegg4
     assert [s.origin for s in state.steps if s.key == "res_77_vedlegg4"] == ["computed", "fact"]
+
+
+def test_paths_share_the_future_of_codes_that_give_the_same_result(catalogue_with: Callable[..., Path]) -> None:
+    """`show --paths` walks two states once when a computation ahead gives the same result for both (the
+    CPV code itself is not read again): 85311000 and 90911200 are both «not training»."""
+    from anskaffelse.futures import SameFuture
+
+    tree = TREE.replace(
+        "    next: regn\n  regn:",
+        "    next: mellom\n  mellom:\n    question: Mellom?\n"
+        "    help: Et spørsmål før beregningen.\n    input: text\n    fact: mellom\n"
+        "    next: regn\n  regn:",
+        1,
+    )
+    engine = Engine(open_catalogue(catalogue_with({"kode.yaml": tree})), dt.date(2026, 6, 1))
+    same = SameFuture(engine)
+
+    def key(code: str) -> object:
+        state = engine.answer(engine.start("kode"), code)
+        assert state.node == "mellom"
+        return same.key(state)
+
+    assert key("85311000") == key("90911200")
+    assert key("80530000") != key("85311000")
+    assert key("vet_ikke") not in (key("80530000"), key("85311000"))
