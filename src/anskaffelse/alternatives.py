@@ -64,7 +64,10 @@ def what_if(engine: Engine, tree_id: str, state: State, walks: int = MAX_WALKS) 
         node = engine.catalogue.trees[step.tree].nodes.get(step.node)
         if step.origin == "fact" or (isinstance(node, Question) and node.navigation):
             continue
-        amount = isinstance(node, Compute) or (isinstance(node, Question) and node.input == "amount")
+        # a computed amount is varied by band; a computed yes/no (from a CPV code) follows its inputs
+        amount = (isinstance(node, Compute) and isinstance(step.answer, Decimal)) or (
+            isinstance(node, Question) and node.input == "amount"
+        )
         if amount and step.key in parts:
             continue
         if amount:

@@ -127,6 +127,8 @@ def check_compute(node: Compute, catalogue: Catalogue, types: Mapping[str, FactT
 
     declared = next((types[q.key] for t in catalogue.trees.values() for q in t.questions() if q.key == node.fact), None)
     expect = declared.kind if declared is not None else None
+    if declared is not None and declared.kind == "choice" and {"ja", "nei"} <= set(declared.choices):
+        expect = "bool"  # a yes/no choice: sann/usann is kept as the answer ja/nei (see compute)
     _, errors = check(
         node.expression, {k: v for k, v in types.items() if k != node.fact}, catalogue.thresholds, expect=expect
     )

@@ -214,6 +214,7 @@ class _Ahead:
     by_value: tuple[str, ...]  # facts a choice question routes by
     computed: tuple[tuple[str, tuple[str, ...]], ...]  # (fact, the facts it is made from), while not known
     branches: tuple[tuple[Branch, tuple[str, ...]], ...]  # each branch ahead and the facts it tests
+    computations: tuple[Compute, ...] = ()  # the computations ahead (their results, once their facts are known)
 
 
 class SameFuture:
@@ -226,14 +227,19 @@ class SameFuture:
         self._reach: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}
         self._ahead: dict[tuple[str, str, tuple[object, ...]], _Ahead] = {}
         self._residuals: dict[tuple[int, tuple[Hashable, ...]], Hashable] = {}
+        self._reads: dict[int, tuple[str, ...]] = {}  # the facts each computation reads
+        self._computed: dict[tuple[int, tuple[str, ...]], Hashable] = {}  # a computation's result for these values
 
     def key(self, state: State) -> Hashable:
         ahead = self.ahead(state)
         facts = state.facts
         known = tuple(f for f in ahead.asked if f in facts)
         values = tuple(self.kinds.of(f, facts[f]) if f in facts else ABSENT for f in ahead.by_value)
+        results = self._results(ahead.computations, facts)
         computed = tuple(
-            tuple(self.kinds.of(n, facts[n]) if n in facts else ABSENT for n in reads)
+            results[fact]
+            if fact in results
+            else tuple(self.kinds.of(n, facts[n]) if n in facts else ABSENT for n in reads)
             for fact, reads in ahead.computed
             if fact not in facts
         )
@@ -241,6 +247,29 @@ class SameFuture:
             self._residual(branch, tests, facts) for branch, tests in ahead.branches if any(f in facts for f in tests)
         )
         return (state.tree, state.node, state.stack, known, values, computed, residuals)
+
+    def _results(self, computations: tuple[Compute, ...], facts: Mapping[str, Value]) -> dict[str, Hashable]:
+        """A computation ahead whose facts are all known already gives one result, whatever they are: two states
+        whose facts give the same result (a CPV code that is not 80… in `begynner_med(cpv, "80")`) share a future."""
+        from .facts import compute
+
+        found: dict[str, Hashable] = {}
+        for node in computations:
+            reads = self._reads.get(id(node))
+            if reads is None:
+                reads = self._reads[id(node)] = tuple(sorted(names(node.expression)))
+            if node.fact in facts or node.fact in found or any(n not in facts for n in reads):
+                continue
+            memo = (id(node), tuple(str(facts[n]) for n in reads))
+            result = self._computed.get(memo)
+            if result is None:
+                try:
+                    value, _ = compute(node, self.engine.env({n: facts[n] for n in reads}))
+                except (ExprError, ValueError, KeyError, TypeError):
+                    continue
+                result = self._computed[memo] = ("=", str(value))
+            found[node.fact] = result
+        return found
 
     def ahead(self, state: State) -> _Ahead:
         position = (state.tree, state.node, tuple(state.stack))
@@ -257,6 +286,7 @@ class SameFuture:
         asked: set[str] = set()
         by_value: set[str] = set()
         computed: list[tuple[str, tuple[str, ...]]] = []
+        computations: list[Compute] = []
         branches: list[tuple[Branch, tuple[str, ...]]] = []
         for tree_id, node_id in sorted(reach):
             node = self.trees[tree_id].nodes[node_id]
@@ -269,11 +299,14 @@ class SameFuture:
             elif isinstance(node, Compute):
                 asked.add(node.fact)
                 computed.append((node.fact, tuple(sorted(names(node.expression)))))
+                computations.append(node)
             elif isinstance(node, Branch):
                 tests = set().union(*(condition_facts(r.when) for r in node.rules if r.when is not None))
                 asked |= tests
                 branches.append((node, tuple(sorted(tests))))
-        return _Ahead(tuple(sorted(asked)), tuple(sorted(by_value)), tuple(computed), tuple(branches))
+        return _Ahead(
+            tuple(sorted(asked)), tuple(sorted(by_value)), tuple(computed), tuple(branches), tuple(computations)
+        )
 
     def _reach_from(self, tree_id: str, node_id: str) -> frozenset[tuple[str, str]]:
         """The nodes a walk may pass from here until its tree reaches an outcome (calls and gotos followed)."""

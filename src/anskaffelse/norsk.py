@@ -52,9 +52,9 @@ USAGE_WORDS = {"[OPTIONS]": "[VALG]", "COMMAND [ARGS]...": "KOMMANDO [ARGUMENTER
 # Help texts typer gives the options it adds itself (click's help option, typer's completion options).
 HELP_TEXTS = {
     "Show this message and exit.": "Vis denne hjelpen og avslutt.",
-    "Install completion for the current shell.": "Installer fullføring med Tab for skallet du bruker.",
+    "Install completion for the current shell.": "Installer fullføring med Tab for skallet dere bruker.",
     "Show completion for the current shell, to copy it or customize the installation.": (
-        "Vis fullføringsskriptet for skallet du bruker, for å kopiere eller tilpasse det."
+        "Vis fullføringsskriptet for skallet dere bruker, for å kopiere eller tilpasse det."
     ),
 }
 

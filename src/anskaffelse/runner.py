@@ -264,7 +264,7 @@ def save_partial(walk_: Walk, stop: Interrupted, trace: Path | None) -> Saved:
         lines = [f"tree: {walk_.tree_id}", "answers:"]
         lines += [f"  {s.key}: {json.dumps(str(s.answer), ensure_ascii=False)}" for s in _all_steps(state)]
         if more:  # suggestions: the person went back before them, so they are not answers until they say so
-            lines.append("  # svar gitt før du gikk tilbake; fjern # foran dem du vil beholde:")
+            lines.append("  # svar gitt før dere gikk tilbake; fjern # foran dem dere vil beholde:")
             lines += [f"  # {s.key}: {json.dumps(str(s.answer), ensure_ascii=False)}" for s in more]
         message = f"Svarene kunne ikke lagres ({reason}). Lagre dette som en svarfil og fortsett med --answers:"
         return Saved(None, message, visible("\n".join(lines) + "\n"))

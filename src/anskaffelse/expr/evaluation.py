@@ -265,6 +265,15 @@ def _compare(op: str, left: Value, right: Value, offset: int) -> bool:
 
 def _call(node: Call, env: Env) -> Value | None:
     values = [_eval(arg, env) for arg in node.args]
+    if node.name == "begynner_med":
+        if len(values) != 2:
+            raise _mismatch(f"begynner_med() tar to argumenter, fikk {len(values)}", node.offset)
+        text, start = values
+        if text is None or start is None:
+            return None
+        if not isinstance(text, str) or not isinstance(start, str):
+            raise _mismatch("begynner_med() sammenligner tekst", node.offset)
+        return text.startswith(start)
     if node.name == "rund":
         if len(values) != 1:
             raise _mismatch(f"rund() tar ett argument, fikk {len(values)}", node.offset)

@@ -56,6 +56,8 @@ _WORD_HINTS = {
     "round": "rund",
     "sum": "summer",
     "threshold": "terskel",
+    "startswith": "begynner_med",
+    "starter_med": "begynner_med",
 }
 _CLOSE_QUOTE = {'"': '"', "«": "»"}
 

@@ -32,7 +32,7 @@ from .values import Money
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 32
-FUNCTIONS = ("min", "maks", "rund", "summer", "terskel", "rapportert", "kjent")
+FUNCTIONS = ("min", "maks", "rund", "summer", "terskel", "rapportert", "kjent", "begynner_med")
 KEYWORDS = ("og", "eller", "ikke", "i", "sann", "usann")
 
 _COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")

@@ -111,7 +111,7 @@ class Or:
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """min, maks, rund or summer."""
+    """min, maks, rund, summer or begynner_med."""
 
     name: str
     args: tuple[Expr, ...]

@@ -254,6 +254,8 @@ class _Checker:
 
     def call(self, node: Call) -> Kind | None:
         kinds = [self.type_of(arg) for arg in node.args]
+        if node.name == "begynner_med":
+            return self.prefix(node, kinds)
         if node.name == "rund":
             if len(node.args) != 1:
                 self.fail(f"rund() tar ett argument, fikk {len(node.args)}", node.offset)
@@ -275,6 +277,21 @@ class _Checker:
                 self.fail(f"{node.name}() kan ikke blande {_NOUN[first]} og {_NOUN[kind]}", _offset(arg))
                 return None
         return first
+
+    def prefix(self, node: Call, kinds: list[Kind | None]) -> Kind | None:
+        """`begynner_med(tekst, "80")`: sann when the text starts with the other text (a CPV code's first digits)."""
+        if len(node.args) != 2:
+            self.fail(
+                f"begynner_med() tar to argumenter, teksten og starten, f.eks. «begynner_med(cpv, «80»)», "
+                f"fikk {len(node.args)}",
+                node.offset,
+            )
+            return None
+        for arg, kind in zip(node.args, kinds, strict=True):
+            if kind is not None and kind != "text":
+                self.fail(f"begynner_med() sammenligner tekst, ikke {_NOUN[kind]}", _offset(arg))
+                return None
+        return "bool"
 
 
 def check(
