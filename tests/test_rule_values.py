@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
 from anskaffelse.answers import Answers
 from anskaffelse.catalog import check, open_catalogue
@@ -183,3 +184,22 @@ def test_path_merging_tells_apart_amounts_on_each_side_of_a_reported_threshold()
     kinds = Kinds(Engine(open_catalogue(BUNDLED), DAY))
     assert Decimal(2_500_000) in kinds.limits()
     assert kinds.compared("kontraktsverdi", Decimal(2_400_000)) != kinds.compared("kontraktsverdi", Decimal(4_800_000))
+
+
+def test_the_tax_certificate_amount_of_7_2_comes_from_the_data(tmp_path: Path) -> None:
+    """«Krev skatteattest … hvis verdien overstiger …» in a del I result shows FOA § 7-2's amount from
+    terskelverdier.yaml (500 000 kr); a changed value in the data changes the text."""
+    case = CASES / "193-del1-bare-ideelle-med-saklig-grunnlag.yaml"
+
+    def steps_of(root: Path) -> str:
+        engine = Engine(open_catalogue(root), DAY)
+        answers = {k: str(v) for k, v in yaml.safe_load(case.read_text(encoding="utf-8"))["answers"].items()}
+        state = walk(engine, "reserverte-kontrakter", Answers(answers, origin="test"), None, terminal=False)
+        outcome = engine.outcome(state)
+        assert outcome is not None and outcome.id == "del-1-kan-invitere-ideelle"
+        _, _, steps, _ = render_outcome(outcome, engine.env(state.facts))
+        return "\n".join(steps)
+
+    assert "skatteattest fra norsk leverandør hvis verdien overstiger 500 000 kr (FOA § 7-2)" in steps_of(BUNDLED)
+    changed = _copy(tmp_path, ("- {from: 2017-01-01, amount: 500000}", "- {from: 2017-01-01, amount: 600000}"))
+    assert "overstiger 600 000 kr (FOA § 7-2)" in steps_of(changed)
