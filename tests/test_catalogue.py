@@ -165,6 +165,19 @@ def test_every_outcome_says_answer_why_steps_protocol_and_sources() -> None:
             assert outcome.sources, where
 
 
+def test_results_speak_to_the_buyer_not_of_the_tools_trees_or_commands() -> None:
+    """No outcome (the record a lawyer reads) names a tree by its id or tells the buyer to run a tree by
+    command: it names the choice in the guide instead («Om vi kan reservere konkurransen»)."""
+    trees = set(catalogue().trees)
+    for tree in catalogue().trees.values():
+        for outcome in tree.outcomes():
+            for part in (*outcome.text, *outcome.steps, *outcome.document):
+                where = f"{tree.id}/{outcome.id}: {part.source[:80]}"
+                assert "treet «" not in part.source, where
+                assert not re.search(r"anskaffelse run [a-z]", part.source), where
+                assert not {f"«{t}»" for t in trees} & set(re.findall(r"«[^»]+»", part.source)), where
+
+
 def test_every_question_has_help_with_an_example() -> None:
     for tree in catalogue().trees.values():
         for question in tree.questions():
