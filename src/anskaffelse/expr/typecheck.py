@@ -282,7 +282,7 @@ class _Checker:
         """`begynner_med(tekst, "80")`: sann when the text starts with the other text (a CPV code's first digits)."""
         if len(node.args) != 2:
             self.fail(
-                f"begynner_med() tar to argumenter, teksten og starten, f.eks. «begynner_med(cpv, «80»)», "
+                f'begynner_med() tar to argumenter, teksten og starten, f.eks. «begynner_med(cpv, "80")», '
                 f"fikk {len(node.args)}",
                 node.offset,
             )
