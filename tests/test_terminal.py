@@ -287,6 +287,7 @@ def test_aeoeaa_can_be_typed_and_are_shown() -> None:
     screen = io.StringIO()
     child.logfile_read = screen
     child.expect("Beskriv tjenesten kort")
+    child.expect(r"\(Enter på en tom linje avslutter\)")  # the text prompt's instruction, in Norwegian
     child.send("Kafé i Tromsø æøå ÆØÅ" + ENTER + ENTER)  # a free text ends with an empty line
     child.expect("Haster det")
     child.send("nei" + ENTER)
@@ -297,6 +298,7 @@ def test_aeoeaa_can_be_typed_and_are_shown() -> None:
     assert child.exitstatus == 0
     report = screen.getvalue().split("Svarene deres", 1)[1]
     assert "Kafé i Tromsø æøå ÆØÅ" in report
+    assert "Finish with" not in screen.getvalue()  # questionary's English default instruction is replaced
 
 
 def _report_in_a_terminal(**env: str) -> str:

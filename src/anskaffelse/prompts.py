@@ -225,7 +225,15 @@ class QuestionaryAsker:
             if question.input == "choice":
                 answer = _eof_stops(self._select(question, default, can_go_back)).unsafe_ask()
             elif question.input == "text":
-                answer = _lines(questionary.text("Svar:", qmark="→", multiline=True, **self.prompt_kwargs)).unsafe_ask()
+                answer = _lines(
+                    questionary.text(
+                        "Svar:",
+                        qmark="→",
+                        multiline=True,
+                        instruction="(Enter på en tom linje avslutter)",
+                        **self.prompt_kwargs,
+                    )
+                ).unsafe_ask()
             else:
                 answer = _suspends(questionary.text("Svar:", qmark="→", **self.prompt_kwargs)).unsafe_ask()
         except (KeyboardInterrupt, EOFError):
