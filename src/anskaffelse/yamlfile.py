@@ -151,20 +151,20 @@ def _decode(data: bytes, shown: str) -> str:
         return text
     bidi = _BIDI.search(text, first.start())
     if bidi:  # printable to YAML, but it makes a text on screen read otherwise than it is
-        line = text.count("\n", 0, bidi.start()) + 1
-        col = bidi.start() - (text.rfind("\n", 0, bidi.start()) + 1) + 1
         message = f"tegnet U+{ord(bidi.group()):04X} styrer skriveretningen og kan skjule hva teksten sier; fjern det"
-        raise YamlProblem(Finding(Location(shown, line, col), message))
-    bad = first  # no bidi control from here on: the first refused character is one YAML does not allow
-    line = text.count("\n", 0, bad.start()) + 1
-    col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-    char = bad.group()
+        raise YamlProblem(Finding(_at(text, bidi.start(), shown), message))
+    char = first.group()  # no bidi control from here on: a character YAML does not allow
     message = (
         "filen inneholder NUL-tegn; er det en binærfil?"
         if char == "\x00"
         else f"tegnet U+{ord(char):04X} er ikke tillatt i YAML (et kontrolltegn eller usynlig tegn); fjern det"
     )
-    raise YamlProblem(Finding(Location(shown, line, col), message))
+    raise YamlProblem(Finding(_at(text, first.start(), shown), message))
+
+
+def _at(text: str, index: int, shown: str) -> Location:
+    """The line and column (from 1) of a character in the text."""
+    return Location(shown, text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
 # What YAML does not allow in a file: C0 and C1 controls but tab, line breaks and NEL, DEL,
